@@ -1,0 +1,165 @@
+"""
+Footnotes: Markdown text with ``[^key]`` markers, rendered safely.
+
+Editors write Markdown; a marker ``[^key]`` cites the Citation with that key.
+This module is the one place that turns such text into HTML:
+
+* markers become numbered superscript links, numbered per page in order of
+  first use (the same citation keeps its number wherever it is cited again);
+* the page's notes list each cited source once, with a back link to every
+  place it is cited (Wikipedia style, with DPUB-ARIA roles);
+* nothing an editor typed is trusted: Markdown is rendered with raw HTML off
+  and the result is cleaned by nh3 (Ammonia) with an allow-list of tags,
+  attributes and URL schemes, so scripts, event handlers and
+  ``javascript:`` links never reach the page.
+"""
+
+import re
+from dataclasses import dataclass, field
+
+import nh3
+from django.core.exceptions import ValidationError
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from markdown_it import MarkdownIt
+
+# A marker is [^key]; keys are slugs (see Citation.key).
+MARKER_RE = re.compile(r"\[\^([A-Za-z0-9][A-Za-z0-9_-]*)\]")
+
+ALLOWED_TAGS = {
+    "a", "p", "br", "em", "strong", "code", "pre", "blockquote",
+    "ul", "ol", "li", "sup", "sub", "hr", "table", "thead", "tbody",
+    "tr", "th", "td", "s",
+}  # fmt: skip
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title", "role", "aria-label"},
+    "sup": {"id", "class"},
+    "ol": {"start"},
+    "th": {"style"},
+    "td": {"style"},
+}
+ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
+
+
+def find_markers(text):
+    """The keys cited in ``text``, in order of first use, each once."""
+    return list(dict.fromkeys(MARKER_RE.findall(text or "")))
+
+
+def validate_markers(text, known_keys):
+    """
+    Raise ValidationError naming every marker in ``text`` whose key is not in
+    ``known_keys``.
+    """
+    unknown = [key for key in find_markers(text) if key not in known_keys]
+    if unknown:
+        raise ValidationError(
+            [
+                ValidationError(
+                    "Footnote marker [^%(key)s] names no citation. Add a citation with "
+                    "the key “%(key)s” first, or correct the marker.",
+                    code="unknown_footnote",
+                    params={"key": key},
+                )
+                for key in unknown
+            ]
+        )
+
+
+@dataclass
+class Note:
+    """One entry of a page's notes: a cited source and where it is cited."""
+
+    number: int
+    citation: object
+    ref_ids: list = field(default_factory=list)
+
+    @property
+    def id(self):
+        return f"note-{self.number}"
+
+
+def _citation_ref_rule(state, silent):
+    """markdown-it inline rule: ``[^key]`` becomes a ``citation_ref`` token."""
+    if not state.src.startswith("[^", state.pos):
+        return False
+    match = MARKER_RE.match(state.src, state.pos)
+    if not match:
+        return False
+    if not silent:
+        token = state.push("citation_ref", "", 0)
+        token.meta = {"key": match.group(1)}
+    state.pos = match.end()
+    return True
+
+
+def _render_citation_ref(renderer, tokens, idx, options, env):
+    key = tokens[idx].meta["key"]
+    return env["footnotes"].reference(key)
+
+
+def _build_markdown():
+    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+    # Headings would break the page outline (one h1, sections by h2); images
+    # would pull third-party content into the page. Both stay as text.
+    md.disable(["heading", "lheading", "image", "html_block", "html_inline"])
+    md.inline.ruler.before("link", "citation_ref", _citation_ref_rule)
+    md.add_render_rule("citation_ref", _render_citation_ref)
+    return md
+
+
+_markdown = _build_markdown()
+
+
+def sanitize(html):
+    """Clean HTML with the allow-list; the result is safe to put on a page."""
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=ALLOWED_URL_SCHEMES,
+        link_rel="noopener noreferrer",
+        strip_comments=True,
+    )
+
+
+class FootnoteRenderer:
+    """
+    Renders the Markdown texts of one page in reading order and collects the
+    page's notes. Use one renderer per page::
+
+        footnotes = FootnoteRenderer(citations)
+        vision = footnotes.render(country.vision)
+        ...
+        footnotes.notes  # [Note(number=1, citation=..., ref_ids=[...]), ...]
+    """
+
+    def __init__(self, citations):
+        self.citations = {citation.key: citation for citation in citations}
+        self._notes = {}
+
+    def render(self, text):
+        """The text as sanitized HTML, its markers numbered for this page."""
+        html = _markdown.render(text or "", {"footnotes": self})
+        return mark_safe(sanitize(html))  # noqa: S308 -- sanitized by nh3 just above
+
+    def reference(self, key):
+        """HTML for one marker; an unknown key stays visible as typed."""
+        citation = self.citations.get(key)
+        if citation is None:
+            return escape(f"[^{key}]")
+        note = self._notes.get(key)
+        if note is None:
+            note = self._notes[key] = Note(number=len(self._notes) + 1, citation=citation)
+        ref_id = f"ref-{note.number}-{len(note.ref_ids) + 1}"
+        note.ref_ids.append(ref_id)
+        return (
+            f'<sup class="footnote-ref" id="{ref_id}">'
+            f'<a href="#{note.id}" role="doc-noteref" aria-label="Footnote {note.number}">'
+            f"[{note.number}]</a></sup>"
+        )
+
+    @property
+    def notes(self):
+        """The notes in number order."""
+        return sorted(self._notes.values(), key=lambda note: note.number)

@@ -1,0 +1,120 @@
+from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
+from django.db import models
+from django.urls import reverse
+
+
+class CitationQuerySet(models.QuerySet):
+    def cited(self):
+        """
+        Citations that at least one published country cites: what the public
+        sees. Uses the citing model's own ``published()`` rule through the
+        reverse relation, so this layer imports nothing from ``strategy``.
+        """
+        citing_model = self.model._meta.get_field("countries").related_model
+        return self.filter(countries__in=citing_model.objects.published()).distinct()
+
+
+class Citation(models.Model):
+    """A source that country texts cite with a footnote marker ``[^key]``."""
+
+    class Medium(models.TextChoices):
+        ONLINE = "online", "Online"
+        PRINT = "print", "Print"
+
+    key = models.SlugField(
+        "key",
+        max_length=80,
+        unique=True,
+        help_text=(
+            "Short identifier used in text as a footnote marker: a citation with the key "
+            "<code>oxford-2018</code> is cited by writing <code>[^oxford-2018]</code>. "
+            "Lowercase letters, numbers and hyphens."
+        ),
+    )
+    authors = models.TextField(
+        "authors",
+        help_text=(
+            "One author per line: a person (“Jane Smith”) or an organisation, "
+            "written whole (“Oxford Insights”)."
+        ),
+    )
+    year = models.PositiveSmallIntegerField(
+        "year",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1800), MaxValueValidator(2200)],
+        help_text="Year of publication. Leave blank if the source gives none.",
+    )
+    title = models.CharField("title", max_length=500)
+    subtitle = models.CharField(
+        "subtitle",
+        max_length=500,
+        blank=True,
+        help_text="The part of the title after the colon, if any.",
+    )
+    publisher = models.CharField("publisher", max_length=300, blank=True)
+    medium = models.CharField("medium", max_length=10, choices=Medium, default=Medium.ONLINE)
+    url = models.URLField(
+        "URL",
+        max_length=1000,
+        blank=True,
+        validators=[URLValidator(schemes=["http", "https"])],
+        help_text="Where a reader can find the source (http or https).",
+    )
+    accessed_on = models.DateField(
+        "accessed on",
+        null=True,
+        blank=True,
+        help_text="When the URL was last checked.",
+    )
+    language = models.CharField(
+        "language",
+        max_length=20,
+        blank=True,
+        help_text="Language of the source as a code, e.g. “en” or “es”.",
+    )
+    source_label = models.CharField(
+        "source footnote",
+        max_length=20,
+        blank=True,
+        help_text="The footnote number this source had in the original report, e.g. “30”.",
+    )
+    created_at = models.DateTimeField("created", auto_now_add=True)
+    updated_at = models.DateTimeField("last changed", auto_now=True)
+
+    objects = CitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["key"]
+        verbose_name = "citation"
+        verbose_name_plural = "citations"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(year__isnull=True) | models.Q(year__gte=1800, year__lte=2200),
+                name="citation_year_plausible",
+            ),
+        ]
+
+    def __str__(self):
+        year = f" ({self.year})" if self.year else ""
+        return f"{self.author_display}{year}. {self.full_title}"
+
+    def get_absolute_url(self):
+        return reverse("citations:detail", kwargs={"key": self.key})
+
+    @property
+    def author_list(self):
+        """The authors as a list, one person or organisation each."""
+        return [line.strip() for line in self.authors.splitlines() if line.strip()]
+
+    @property
+    def author_display(self):
+        """The authors as a reader writes them: "A, B and C"."""
+        names = self.author_list
+        if len(names) <= 1:
+            return "".join(names)
+        return ", ".join(names[:-1]) + " and " + names[-1]
+
+    @property
+    def full_title(self):
+        return f"{self.title}: {self.subtitle}" if self.subtitle else self.title

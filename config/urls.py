@@ -1,0 +1,12 @@
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = "AI Strategy Atlas — editing"
+admin.site.site_title = "AI Strategy Atlas"
+admin.site.index_title = "Content"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("citations/", include("citations.urls")),
+    path("", include("strategy.urls")),
+]

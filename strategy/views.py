@@ -1,0 +1,117 @@
+from django.db.models import Count, Prefetch
+from django.shortcuts import get_object_or_404, render
+from django.views.generic import ListView
+from taggit.models import Tag
+
+from citations.footnotes import FootnoteRenderer, find_markers
+from citations.models import Citation
+
+from .models import Country, Goal
+
+GOALS_WITH_TAGS = Prefetch(
+    "goals", queryset=Goal.objects.order_by("position").prefetch_related("tags")
+)
+
+
+def published_goals():
+    return Goal.objects.filter(country__in=Country.objects.published())
+
+
+def published_themes():
+    """Themes used by at least one published goal, with how many goals use them."""
+    return (
+        Tag.objects.filter(goal__country__in=Country.objects.published())
+        .annotate(goal_count=Count("goal", distinct=True))
+        .order_by("name")
+    )
+
+
+def cited_citations(*texts):
+    """The citations that ``texts`` cite, in one query."""
+    return Citation.objects.filter(key__in=find_markers("\n".join(texts)))
+
+
+def home(request):
+    countries = Country.objects.published()
+    return render(
+        request,
+        "strategy/home.html",
+        {
+            "countries": countries,
+            "recent": countries.order_by("-updated_at")[:5],
+            "themes": published_themes(),
+        },
+    )
+
+
+class CountryListView(ListView):
+    template_name = "strategy/country_list.html"
+    context_object_name = "countries"
+    paginate_by = 50
+
+    def get_queryset(self):
+        countries = Country.objects.published().annotate(goal_count=Count("goals")).order_by("name")
+        region = self.request.GET.get("region", "")
+        if region in Country.Region.values:
+            countries = countries.filter(region=region)
+        theme = self.request.GET.get("theme", "")
+        if theme:
+            countries = countries.filter(goals__tags__slug=theme).distinct()
+        return countries
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["regions"] = Country.Region.choices
+        context["selected_region"] = self.request.GET.get("region", "")
+        context["themes"] = published_themes()
+        context["selected_theme"] = self.request.GET.get("theme", "")
+        filters = self.request.GET.copy()
+        filters.pop("page", None)
+        context["query"] = filters.urlencode()
+        return context
+
+
+def country_detail(request, slug):
+    country = get_object_or_404(
+        Country.objects.published().prefetch_related(GOALS_WITH_TAGS), slug=slug
+    )
+    goals = list(country.goals.all())
+    footnotes = FootnoteRenderer(
+        cited_citations(country.vision, *(goal.description for goal in goals), country.conclusion)
+    )
+    vision = footnotes.render(country.vision)
+    rendered_goals = [(goal, footnotes.render(goal.description)) for goal in goals]
+    conclusion = footnotes.render(country.conclusion)
+    return render(
+        request,
+        "strategy/country_detail.html",
+        {
+            "country": country,
+            "vision": vision,
+            "goals": rendered_goals,
+            "conclusion": conclusion,
+            "notes": footnotes.notes,
+        },
+    )
+
+
+def theme_list(request):
+    return render(request, "strategy/theme_list.html", {"themes": published_themes()})
+
+
+def theme_detail(request, slug):
+    theme = get_object_or_404(published_themes(), slug=slug)
+    goals = list(
+        published_goals()
+        .filter(tags=theme)
+        .select_related("country")
+        .prefetch_related("tags")
+        .order_by("country__name", "position")
+    )
+    footnotes = FootnoteRenderer(cited_citations(*(goal.description for goal in goals)))
+    rendered_goals = [(goal, footnotes.render(goal.description)) for goal in goals]
+    return render(
+        request,
+        "strategy/theme_detail.html",
+        {"theme": theme, "goals": rendered_goals, "notes": footnotes.notes},
+    )
