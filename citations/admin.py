@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 from django.urls import reverse
 from django.utils.html import format_html_join
 
@@ -11,6 +12,7 @@ class CitationAdmin(admin.ModelAdmin):
     list_filter = ["medium", "year"]
     search_fields = ["key", "authors", "title", "subtitle", "url", "source_label"]
     readonly_fields = ["cited_by", "created_at", "updated_at"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = [
         (None, {"fields": ["key", "authors", "year", "title", "subtitle"]}),
         ("Where to find it", {"fields": ["publisher", "medium", "url", "accessed_on", "language"]}),

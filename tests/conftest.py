@@ -1,0 +1,94 @@
+"""
+Shared test setup.
+
+Tests that need a service this machine may lack are marked ``postgres``,
+``redis`` or ``browser``. Where the service is missing they are skipped, with
+one loud line per service at the end of the run saying how to get it; when
+``CI=true`` a missing service is an error instead, never a skip.
+"""
+
+import os
+import shutil
+import socket
+from urllib.parse import urlparse
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+
+CHROMIUM = "/usr/bin/chromium"
+REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+def _redis_reachable():
+    parsed = urlparse(REDIS_URL)
+    try:
+        with socket.create_connection((parsed.hostname, parsed.port or 6379), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+SERVICES = {
+    "postgres": (
+        lambda: connection.vendor == "postgresql",
+        "PostgreSQL is not the test database",
+        "set DATABASE_URL=postgres://USER@127.0.0.1:5432/DBNAME (see README)",
+    ),
+    "redis": (
+        _redis_reachable,
+        f"Redis is not reachable at {REDIS_URL}",
+        "start redis-server or set REDIS_URL",
+    ),
+    "browser": (
+        lambda: shutil.which(CHROMIUM) is not None,
+        f"Chromium is not installed at {CHROMIUM}",
+        "install it with: apt-get install -y chromium",
+    ),
+}
+
+_available = {}
+_skipped = {}
+
+
+def _service_available(name):
+    if name not in _available:
+        _available[name] = SERVICES[name][0]()
+    return _available[name]
+
+
+def pytest_runtest_setup(item):
+    for name in SERVICES:
+        if item.get_closest_marker(name) is None or _service_available(name):
+            continue
+        _, problem, remedy = SERVICES[name]
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{problem}; under CI=true {name} tests must run: {remedy}")
+        _skipped[name] = _skipped.get(name, 0) + 1
+        pytest.skip(f"{problem}: {remedy}")
+
+
+def pytest_terminal_summary(terminalreporter):
+    for name, count in _skipped.items():
+        _, problem, remedy = SERVICES[name]
+        terminalreporter.write_line(
+            f"SKIPPED {count} {name} test(s): {problem}; {remedy}", red=True, bold=True
+        )
+
+
+@pytest.fixture(autouse=True)
+def _plain_static_files(settings):
+    """Serve static files unhashed, so tests need no collectstatic."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def mexico(db):
+    """The Mexico fixture, as `python manage.py loaddata mexico` loads it."""
+    from strategy.models import Country
+
+    call_command("loaddata", "mexico", verbosity=0)
+    return Country.objects.get(slug="mexico")

@@ -1,0 +1,277 @@
+"""The admin as an editor uses it: every page loads, and real forms save."""
+
+from http import HTTPStatus
+
+import pytest
+from django.urls import reverse
+
+from citations.models import Citation
+from strategy.models import Country, Goal
+
+from .factories import CitationFactory, CountryFactory, GoalFactory
+from .helpers import parse
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def editor_client(client, admin_user):
+    client.force_login(admin_user)
+    return client
+
+
+def country_form(country=None, goals=(), **fields):
+    """POST data for the country change form, goals inline, as a browser sends it."""
+    data = {
+        "name": "Freedonia",
+        "slug": "freedonia",
+        "iso_code": "",
+        "region": "",
+        "status": "published",
+        "vision": "A vision.",
+        "conclusion": "",
+        "goals-TOTAL_FORMS": str(len(goals)),
+        "goals-INITIAL_FORMS": str(sum(1 for goal in goals if goal.get("id"))),
+        "goals-MIN_NUM_FORMS": "0",
+        "goals-MAX_NUM_FORMS": "1000",
+    }
+    if country is not None:
+        data.update(
+            name=country.name,
+            slug=country.slug,
+            iso_code=country.iso_code,
+            region=country.region,
+            status=country.status,
+            vision=country.vision,
+            conclusion=country.conclusion,
+        )
+    data.update(fields)
+    for index, goal in enumerate(goals):
+        for name, value in goal.items():
+            data[f"goals-{index}-{name}"] = value
+    return data
+
+
+@pytest.mark.parametrize(
+    "name", ["strategy_country", "strategy_goal", "citations_citation", "taggit_tag"]
+)
+def test_changelist_and_add_pages_load(editor_client, mexico, name):
+    assert editor_client.get(reverse(f"admin:{name}_changelist")).status_code == HTTPStatus.OK
+    assert editor_client.get(reverse(f"admin:{name}_add")).status_code == HTTPStatus.OK
+
+
+def test_change_pages_load(editor_client, mexico):
+    goal = mexico.goals.first()
+    citation = Citation.objects.get(key="british-embassy-mexico-city-2018")
+    for url in [
+        reverse("admin:strategy_country_change", args=[mexico.pk]),
+        reverse("admin:strategy_goal_change", args=[goal.pk]),
+        reverse("admin:citations_citation_change", args=[citation.pk]),
+    ]:
+        assert editor_client.get(url).status_code == HTTPStatus.OK
+
+
+def test_country_change_form_shows_goals_inline_in_order(editor_client, mexico):
+    page = parse(editor_client.get(reverse("admin:strategy_country_change", args=[mexico.pk])))
+    titles = [page.find("input", attrs={"name": f"goals-{i}-title"})["value"] for i in range(3)]
+    assert titles == [goal.title for goal in mexico.goals.order_by("position")]
+    assert page.find("a", string="View on site") is not None
+
+
+def test_searching_the_changelists(editor_client, mexico):
+    page = parse(editor_client.get(reverse("admin:strategy_country_changelist"), {"q": "MX"}))
+    assert page.select_one("#result_list").find("a", string="Mexico")
+    page = parse(
+        editor_client.get(reverse("admin:citations_citation_changelist"), {"q": "Hacienda"})
+    )
+    assert len(page.select("#result_list tbody tr")) == 1
+
+
+def test_adding_a_country_with_two_goals_publishes_it(editor_client, db):
+    source = CitationFactory(key="freedonia-plan-2024", title="Freedonia AI plan")
+    response = editor_client.post(
+        reverse("admin:strategy_country_add"),
+        country_form(
+            vision="Lead the region.[^freedonia-plan-2024]",
+            goals=[
+                {
+                    "position": "1",
+                    "title": "Skills",
+                    "description": "Teach AI.",
+                    "tags": "education, skills",
+                },
+                {
+                    "position": "2",
+                    "title": "Health",
+                    "description": "Better care.[^freedonia-plan-2024]",
+                    "tags": "health",
+                },
+            ],
+        ),
+    )
+    assert response.status_code == HTTPStatus.FOUND, parse(response).select(".errorlist")
+    country = Country.objects.get(slug="freedonia")
+    assert [(g.position, g.title) for g in country.goals.all()] == [(1, "Skills"), (2, "Health")]
+    assert sorted(t.name for t in country.goals.get(position=1).tags.all()) == [
+        "education",
+        "skills",
+    ]
+    assert list(country.citations.all()) == [source]
+    assert country.published_at is not None
+
+    page = parse(editor_client.get("/countries/freedonia/"))
+    assert [h3.get_text() for h3 in page.select("li.goal h3")] == ["Skills", "Health"]
+    assert page.select_one("a.source-link")["href"] == source.url
+
+
+def test_unknown_marker_is_refused_naming_the_marker(editor_client, mexico):
+    goals = [
+        {
+            "id": str(g.pk),
+            "country": str(mexico.pk),
+            "position": str(g.position),
+            "title": g.title,
+            "description": g.description,
+            "tags": ", ".join(t.name for t in g.tags.all()),
+        }
+        for g in mexico.goals.order_by("position")
+    ]
+    goals[1]["description"] += " New claim.[^made-up-source]"
+    url = reverse("admin:strategy_country_change", args=[mexico.pk])
+    response = editor_client.post(url, country_form(mexico, goals=goals))
+    assert response.status_code == HTTPStatus.OK
+    errors = " ".join(e.get_text() for e in parse(response).select(".errorlist"))
+    assert "[^made-up-source]" in errors
+    assert "made-up-source" not in Goal.objects.get(pk=goals[1]["id"]).description
+
+
+def test_goals_can_swap_positions_in_one_save(editor_client, mexico):
+    ordered = list(mexico.goals.order_by("position"))
+    goals = [
+        {
+            "id": str(g.pk),
+            "country": str(mexico.pk),
+            "position": str(g.position),
+            "title": g.title,
+            "description": g.description,
+            "tags": ", ".join(t.name for t in g.tags.all()),
+        }
+        for g in ordered
+    ]
+    goals[0]["position"], goals[1]["position"] = "2", "1"
+    url = reverse("admin:strategy_country_change", args=[mexico.pk])
+    response = editor_client.post(url, country_form(mexico, goals=goals))
+    assert response.status_code == HTTPStatus.FOUND, parse(response).select(".errorlist")
+    assert [g.pk for g in mexico.goals.order_by("position")] == [
+        ordered[1].pk,
+        ordered[0].pk,
+        ordered[2].pk,
+    ]
+
+
+def test_two_goals_with_one_position_are_refused(editor_client, mexico):
+    goals = [
+        {
+            "id": str(g.pk),
+            "country": str(mexico.pk),
+            "position": "1",
+            "title": g.title,
+            "description": g.description,
+            "tags": "",
+        }
+        for g in mexico.goals.order_by("position")[:2]
+    ]
+    url = reverse("admin:strategy_country_change", args=[mexico.pk])
+    response = editor_client.post(
+        url, country_form(mexico, goals=goals, **{"goals-INITIAL_FORMS": "2"})
+    )
+    assert response.status_code == HTTPStatus.OK
+    assert "already has position 1" in parse(response).get_text()
+
+
+def test_removing_a_marker_removes_the_citation_from_the_country(editor_client, mexico):
+    goals = [
+        {
+            "id": str(g.pk),
+            "country": str(mexico.pk),
+            "position": str(g.position),
+            "title": g.title,
+            "description": g.description.replace("[^secretaria-de-hacienda-2017]", ""),
+            "tags": ", ".join(t.name for t in g.tags.all()),
+        }
+        for g in mexico.goals.order_by("position")
+    ]
+    url = reverse("admin:strategy_country_change", args=[mexico.pk])
+    response = editor_client.post(url, country_form(mexico, goals=goals))
+    assert response.status_code == HTTPStatus.FOUND
+    assert [c.key for c in mexico.citations.all()] == ["british-embassy-mexico-city-2018"]
+
+
+def test_editing_a_citation_changes_the_public_page(editor_client, mexico):
+    citation = Citation.objects.get(key="secretaria-de-hacienda-2017")
+    url = reverse("admin:citations_citation_change", args=[citation.pk])
+    form = parse(editor_client.get(url)).find("form", id="citation_form")
+    data = {
+        field["name"]: field.get("value", "")
+        for field in form.find_all("input")
+        if field.get("name") and field.get("type") not in ("submit", "checkbox")
+    }
+    data.update(
+        authors=citation.authors,
+        medium="online",
+        year="2017",
+        url="https://example.org/moved.pdf",
+    )
+    response = editor_client.post(url, data)
+    assert response.status_code == HTTPStatus.FOUND, parse(response).select(".errorlist")
+    hrefs = [
+        a["href"] for a in parse(editor_client.get("/countries/mexico/")).select("a.source-link")
+    ]
+    assert "https://example.org/moved.pdf" in hrefs
+
+
+def test_goal_admin_saves_tags_and_syncs_citations(editor_client, mexico):
+    CitationFactory(key="extra-2020")
+    goal = mexico.goals.get(position=3)
+    url = reverse("admin:strategy_goal_change", args=[goal.pk])
+    response = editor_client.post(
+        url,
+        {
+            "country": str(mexico.pk),
+            "position": "3",
+            "title": "Public services",
+            "description": goal.description + " More.[^extra-2020]",
+            "tags": "health, schools",
+        },
+    )
+    assert response.status_code == HTTPStatus.FOUND, parse(response).select(".errorlist")
+    assert sorted(t.name for t in goal.tags.all()) == ["health", "schools"]
+    assert "extra-2020" in {c.key for c in mexico.citations.all()}
+
+
+def test_invalid_iso_code_is_refused(editor_client, db):
+    response = editor_client.post(
+        reverse("admin:strategy_country_add"), country_form(iso_code="XX")
+    )
+    assert response.status_code == HTTPStatus.OK
+    assert "not an ISO 3166-1 alpha-2 country code" in parse(response).get_text()
+
+
+def test_iso_code_is_unique_when_set_but_may_be_blank(editor_client, mexico):
+    CountryFactory(iso_code="")
+    response = editor_client.post(reverse("admin:strategy_country_add"), country_form(iso_code=""))
+    assert response.status_code == HTTPStatus.FOUND
+    response = editor_client.post(
+        reverse("admin:strategy_country_add"),
+        country_form(name="Other", slug="other", iso_code="MX"),
+    )
+    assert response.status_code == HTTPStatus.OK
+    assert "Another country already has this ISO code." in parse(response).get_text()
+
+
+def test_goal_position_is_unique_per_country_in_the_database(mexico):
+    from django.db import IntegrityError, transaction
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Goal.objects.create(country=mexico, position=1, title="Dup", description="x")
+    GoalFactory(position=1)  # the same position in another country is fine

@@ -1,0 +1,53 @@
+"""Public pages run a fixed number of SQL queries, however large the content."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from .factories import CitationFactory, CountryFactory, GoalFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def queries(client, url):
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(captured)
+
+
+def grow(country, goals, citations):
+    """Give ``country`` many goals, each citing a source and carrying themes."""
+    sources = [CitationFactory() for _ in range(citations)]
+    start = country.goals.count()
+    for index in range(goals):
+        source = sources[index % citations]
+        GoalFactory(
+            country=country,
+            position=start + index + 1,
+            description=f"Goal text.[^{source.key}]",
+            tags=[f"theme-{index % 7}", "economy"],
+        )
+    for _ in range(goals):
+        CountryFactory()
+    country.sync_citations()
+
+
+# Expected counts, fixed whatever the size of the content.
+EXPECTED = {
+    "/countries/mexico/": 4,  # country, goals, tags of goals, cited sources
+    "/countries/": 3,  # count, page of countries, themes for the filter
+    "/": 3,  # countries, recent countries, themes
+    "/themes/": 1,
+    "/themes/economy/": 4,  # theme, goals with countries, their tags, cited sources
+    "/citations/": 2,  # count, page
+    "/citations/british-embassy-mexico-city-2018/": 2,  # source, citing countries
+}
+
+
+@pytest.mark.parametrize("url", EXPECTED)
+def test_query_count_does_not_grow_with_content(client, mexico, url):
+    small = queries(client, url)
+    grow(mexico, goals=50, citations=50)
+    large = queries(client, url)
+    assert (small, large) == (EXPECTED[url], EXPECTED[url])
