@@ -1,6 +1,23 @@
 from django.apps import AppConfig
+from django.db.models.signals import m2m_changed, post_delete, post_save
 
 
 class StrategyConfig(AppConfig):
     name = "strategy"
     verbose_name = "Strategies"
+
+    def ready(self):
+        from taggit.models import Tag, TaggedItem
+
+        from citations.models import Citation
+
+        from .caching import bump_content_version
+        from .models import Country, Goal
+
+        # Anything that can change a public page invalidates the page cache.
+        for model in (Country, Goal, Citation, Tag, TaggedItem):
+            post_save.connect(bump_content_version, sender=model, dispatch_uid=f"bump-{model}")
+            post_delete.connect(bump_content_version, sender=model, dispatch_uid=f"del-{model}")
+        m2m_changed.connect(
+            bump_content_version, sender=Country.citations.through, dispatch_uid="bump-citations"
+        )
