@@ -7,7 +7,7 @@ DEV_STAMP := $(VENV)/.dev-installed
 # A throwaway key for local commands; production sets its own (see README).
 export DJANGO_SECRET_KEY ?= insecure-local-key-never-use-in-production
 
-.PHONY: run test lint format
+.PHONY: run test lint format bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
