@@ -12,6 +12,7 @@ from taggit.models import Tag, TaggedItem
 
 from citations.models import Citation
 
+from .caching import bump_content_version
 from .models import Country, Goal
 
 PREFIX = "synthetic"
@@ -89,4 +90,5 @@ def create_synthetic_content(countries=300, goals_per_country=12, citations=1000
     through.objects.bulk_create(
         through(country_id=country_id, citation_id=citation_id) for country_id, citation_id in links
     )
+    bump_content_version()  # bulk writes send no signals
     return len(new_countries)
