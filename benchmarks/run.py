@@ -134,7 +134,7 @@ class Server:
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             try:
-                with urllib.request.urlopen(self.url("/healthz"), timeout=2):
+                with urllib.request.urlopen(self.url("/"), timeout=2):
                     return
             except OSError:
                 time.sleep(0.3)
