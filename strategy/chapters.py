@@ -138,13 +138,6 @@ class Chapter:
     citation_metadata: dict = field(default_factory=dict)  # label -> {key, language, ...}
     warnings: list = field(default_factory=list)
 
-    def texts(self):
-        """(text, line) of every text field, in reading order."""
-        yield self.vision, self.vision_line
-        for goal in self.goals:
-            yield goal.text, goal.line
-        yield self.conclusion, self.conclusion_line
-
 
 # --- Reading ---------------------------------------------------------------
 

@@ -45,16 +45,6 @@ from .models import Country, Goal
 
 KINDS = ("country", "goal", "citation")
 PLURALS = {"country": "countries", "goal": "goals", "citation": "citations"}
-CITATION_FIELDS = [
-    "authors",
-    "year",
-    "title",
-    "subtitle",
-    "medium",
-    "publisher",
-    "url",
-    "accessed_on",
-]
 
 
 @dataclass

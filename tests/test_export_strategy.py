@@ -130,10 +130,10 @@ LINE_STARTS = st.sampled_from(
 
 
 @st.composite
-def texts(draw, markers, min_paragraphs=1):
+def texts(draw, markers):
     """Markdown text: paragraphs of lines, some starting like chapter structure."""
     paragraphs = []
-    for _ in range(draw(st.integers(min_paragraphs, 3))):
+    for _ in range(draw(st.integers(1, 3))):
         lines = []
         for _ in range(draw(st.integers(1, 3))):
             words = draw(st.lists(WORD, min_size=1, max_size=6))
