@@ -8,5 +8,6 @@ admin.site.index_title = "Content"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("citations/", include("citations.urls")),
+    path("api/", include("strategy.api_urls")),  # read-only JSON and CSV (strategy/api.py)
     path("", include("strategy.urls")),
 ]

@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin
 from django.db.models import Count, F
 
+from .admin_import import ChapterImportMixin
 from .models import Country, Goal
 
 # A position an existing goal is parked at while its siblings are renumbered,
@@ -67,7 +68,7 @@ class GoalInline(admin.StackedInline):
 
 
 @admin.register(Country)
-class CountryAdmin(admin.ModelAdmin):
+class CountryAdmin(ChapterImportMixin, admin.ModelAdmin):
     list_display = ["name", "iso_code", "region", "status", "goal_count", "updated_at"]
     list_filter = ["status", "region"]
     search_fields = ["name", "iso_code", "vision", "conclusion"]

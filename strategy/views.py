@@ -5,6 +5,7 @@ from taggit.models import Tag
 
 from citations.footnotes import FootnoteRenderer, find_markers
 from citations.models import Citation
+from citations.views import bibliography_response
 
 from .models import Country, Goal
 
@@ -93,6 +94,13 @@ def country_detail(request, slug):
             "notes": footnotes.notes,
         },
     )
+
+
+def country_citations(request, slug, extension):
+    """The sources a published country cites, as BibTeX, RIS or CSL-JSON."""
+    country = get_object_or_404(Country.objects.published(), slug=slug)
+    citations = country.citations.order_by("key")
+    return bibliography_response(citations, f"{country.slug}-citations", extension)
 
 
 def theme_list(request):
