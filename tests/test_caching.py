@@ -178,3 +178,27 @@ def test_page_cache_can_be_turned_off(client, mexico, settings):
     assert response.status_code == HTTPStatus.OK
     assert len(captured) > 1
     assert response["ETag"]
+
+
+def test_importing_a_chapter_in_the_admin_shows_at_once(client, editor, mexico):
+    from bs4 import BeautifulSoup
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from .helpers import SOURCE_DIR
+
+    assert "Updated from the new chapter" not in country_text(client)
+    chapter = (SOURCE_DIR / "mexico.md").read_text(encoding="utf-8")
+    chapter = chapter.replace(
+        "Concluding, the Mexican Government",
+        "Updated from the new chapter. Concluding, the Mexican Government",
+    )
+    url = reverse("admin:strategy_country_import")
+    preview = editor.post(url, {"chapter": SimpleUploadedFile("mexico.md", chapter.encode())})
+    form = (
+        BeautifulSoup(preview.content, "html5lib")
+        .select_one("input[name=preview]")
+        .find_parent("form")
+    )
+    data = {field["name"]: field.get("value", "") for field in form.select("input[name]")}
+    assert editor.post(url, data).status_code == HTTPStatus.FOUND
+    assert "Updated from the new chapter" in country_text(client)
