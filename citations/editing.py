@@ -10,6 +10,8 @@ Safe editing in the admin, shared by every model that editors change.
 It lives in ``citations``, the lowest layer, so that ``strategy`` can build on it.
 """
 
+import datetime
+
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
@@ -25,6 +27,9 @@ from reversion.revisions import add_to_revision, create_revision, set_comment, s
 
 # "4 March 2026 at 14:03 UTC"
 WHEN_FORMAT = r"j F Y \a\t H:i T"
+# A revision is dated when its request starts; a save this much later than
+# the latest revision was made without one (in a shell, say).
+UNRECORDED_AFTER = datetime.timedelta(minutes=1)
 
 
 def latest_revision(obj):
@@ -34,16 +39,23 @@ def latest_revision(obj):
 
 
 def describe_change(obj):
-    """“Ana Ruiz (ana) on 4 March 2026 at 14:03 UTC”: who last saved ``obj``, and when."""
+    """
+    “Ana Ruiz (ana) on 4 March 2026 at 14:03 UTC”: who last saved ``obj``
+    (as loaded now), and when, from its latest revision; just “someone” and
+    the time of the save if that save made no revision.
+    """
     revision = latest_revision(obj)
-    if revision is not None:
+    updated_at = getattr(obj, "updated_at", None)
+    if revision is not None and (
+        updated_at is None or updated_at - revision.date_created < UNRECORDED_AFTER
+    ):
         when = revision.date_created
         user = revision.user
         who = "someone" if user is None else user.get_username()
         if user is not None and user.get_full_name():
             who = f"{user.get_full_name()} ({who})"
     else:
-        when, who = getattr(obj, "updated_at", None), "someone"
+        when, who = updated_at, "someone"
     if when is None:
         return who
     return f"{who} on {date_format(timezone.localtime(when), WHEN_FORMAT)}"

@@ -1,11 +1,14 @@
 """Two editors on one form: the second save is refused, and nothing either typed is lost."""
 
+import datetime
 from http import HTTPStatus
 
 import pytest
 from django.db import connection
+from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from reversion.models import Version
 
 from citations.models import Citation
@@ -195,3 +198,14 @@ def test_the_version_is_read_under_a_row_lock_until_the_save_commits(mexico, ali
     position = [q["sql"] for q in captured].index(locked[0])
     later = [q["sql"] for q in captured][position:]
     assert any(sql.startswith('UPDATE "strategy_country"') for sql in later)
+
+
+def test_a_change_made_without_a_revision_is_reported_without_a_name(mexico, alice, bob):
+    url = change_url(mexico)
+    data = form_data(bob.get(url), "country_form")
+    alice.post(url, {**form_data(alice.get(url), "country_form"), "vision": "Alice's."})
+    later = timezone.now() + datetime.timedelta(hours=2)
+    Country.objects.filter(pk=mexico.pk).update(updated_at=later, version=F("version") + 1)
+    response = bob.post(url, data)
+    assert "this country was saved by someone on " in error_text(response)
+    assert "Alice" not in error_text(response)

@@ -29,23 +29,27 @@ def create_groups(apps, schema_editor):
     for app_label in {label for permissions in GROUPS.values() for label in permissions}:
         app_config = apps.get_app_config(app_label)
         app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
+        create_permissions(
+            app_config, apps=apps, using=schema_editor.connection.alias, verbosity=0
+        )
         app_config.models_module = None
 
+    db = schema_editor.connection.alias
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     for name, wanted in GROUPS.items():
         permissions = [
-            Permission.objects.get(content_type__app_label=app_label, codename=codename)
+            Permission.objects.using(db).get(content_type__app_label=app_label, codename=codename)
             for app_label, codenames in wanted.items()
             for codename in codenames
         ]
-        group, _ = Group.objects.get_or_create(name=name)
+        group, _ = Group.objects.using(db).get_or_create(name=name)
         group.permissions.set(permissions)
 
 
 def remove_groups(apps, schema_editor):
-    apps.get_model("auth", "Group").objects.filter(name__in=GROUPS).delete()
+    Group = apps.get_model("auth", "Group")
+    Group.objects.using(schema_editor.connection.alias).filter(name__in=GROUPS).delete()
 
 
 class Migration(migrations.Migration):
