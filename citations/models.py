@@ -1,6 +1,9 @@
+import reversion
 from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
 from django.db import models
 from django.urls import reverse
+
+from .fields import EditVersionField
 
 
 class CitationQuerySet(models.QuerySet):
@@ -14,6 +17,7 @@ class CitationQuerySet(models.QuerySet):
         return self.filter(countries__in=citing_model.objects.published()).distinct()
 
 
+@reversion.register()
 class Citation(models.Model):
     """A source that country texts cite with a footnote marker ``[^key]``."""
 
@@ -81,6 +85,7 @@ class Citation(models.Model):
     )
     created_at = models.DateTimeField("created", auto_now_add=True)
     updated_at = models.DateTimeField("last changed", auto_now=True)
+    version = EditVersionField("version", help_text="Changes on every save; spots edit conflicts.")
 
     objects = CitationQuerySet.as_manager()
 

@@ -148,8 +148,10 @@ def texts(draw, markers):
     return "\n\n".join(paragraphs).strip()
 
 
+# Words of titles and publishers: each starts with a letter, as real ones do
+# (a publisher written "." alone cannot be told apart from punctuation).
 phrase = st.lists(
-    st.text(string.ascii_letters + "éñ'&.-", min_size=1, max_size=8), min_size=1, max_size=4
+    st.from_regex(r"[A-Za-zéñ][A-Za-zéñ'&.-]{0,7}", fullmatch=True), min_size=1, max_size=4
 ).map(" ".join)
 
 

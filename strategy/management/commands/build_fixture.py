@@ -13,7 +13,9 @@ from strategy.chapters import ChapterError, read_chapter
 from strategy.importing import ImportFailed, apply_chapter
 from strategy.models import Country, Goal
 
-TIMESTAMP_FIELDS = ("created_at", "updated_at", "published_at")
+TIMESTAMP_FIELDS = ("created_at", "updated_at", "published_at", "last_published_change")
+# Set afresh whenever an object is saved, loading a fixture included.
+VOLATILE_FIELDS = ("version",)
 
 
 class Command(BaseCommand):
@@ -111,9 +113,18 @@ def dump(timestamp):
     ]
     objects = []
     renumbered = {}
+    # Country.citations has its own through model, which serializers leave out.
+    cited = {}
+    for country_id, citation_id in Country.citations.through.objects.values_list(
+        "country_id", "citation_id"
+    ):
+        cited.setdefault(country_id, []).append(citation_id)
     for queryset in querysets:
         model = queryset.model
         entries = json.loads(serializers.serialize("json", queryset))
+        if model is Country:
+            for entry in entries:
+                entry["fields"]["citations"] = cited.get(entry["pk"], [])
         renumbered[model] = {entry["pk"]: number for number, entry in enumerate(entries, 1)}
         for entry in entries:
             entry["pk"] = renumbered[model][entry["pk"]]
@@ -121,6 +132,8 @@ def dump(timestamp):
 
     for entry in objects:
         fields = entry["fields"]
+        for name in VOLATILE_FIELDS:
+            fields.pop(name, None)
         for name in TIMESTAMP_FIELDS:
             if timestamp and fields.get(name):
                 fields[name] = timestamp
