@@ -12,10 +12,19 @@ class StrategyConfig(AppConfig):
         from citations.models import Citation
 
         from .caching import bump_content_version
-        from .models import Country, Goal
+        from .models import Country, CountryCitation, CountrySlugRedirect, Goal
 
-        # Anything that can change a public page invalidates the page cache.
-        for model in (Country, Goal, Citation, Tag, TaggedItem):
+        # Anything that can change a public page invalidates the page cache:
+        # admin saves, imports, fixture loads and restores all send these.
+        for model in (
+            Country,
+            Goal,
+            Citation,
+            Tag,
+            TaggedItem,
+            CountryCitation,
+            CountrySlugRedirect,
+        ):
             post_save.connect(bump_content_version, sender=model, dispatch_uid=f"bump-{model}")
             post_delete.connect(bump_content_version, sender=model, dispatch_uid=f"del-{model}")
         m2m_changed.connect(

@@ -202,3 +202,51 @@ def test_importing_a_chapter_in_the_admin_shows_at_once(client, editor, mexico):
     data = {field["name"]: field.get("value", "") for field in form.select("input[name]")}
     assert editor.post(url, data).status_code == HTTPStatus.FOUND
     assert "Updated from the new chapter" in country_text(client)
+
+
+def test_publishing_and_unpublishing_show_at_once(client, editor, mexico):
+    from .factories import CountryFactory
+
+    draft = CountryFactory(name="Atlantis", slug="atlantis", status="draft")
+    pages = ["/", "/countries/", "/api/countries/"]
+    for page in pages:
+        assert "Atlantis" not in client.get(page).content.decode()
+    changelist = reverse("admin:strategy_country_changelist")
+    for action, expected in (("publish_selected", True), ("unpublish_selected", False)):
+        response = editor.post(changelist, {"action": action, "_selected_action": [draft.pk]})
+        assert response.status_code == HTTPStatus.FOUND
+        for page in pages:
+            assert ("Atlantis" in client.get(page).content.decode()) is expected, (action, page)
+        status = client.get("/countries/atlantis/").status_code
+        assert status == (HTTPStatus.OK if expected else HTTPStatus.NOT_FOUND)
+
+
+def test_restoring_a_revision_shows_at_once(client, editor, mexico):
+    from reversion.models import Version
+
+    url = reverse("admin:strategy_country_change", args=[mexico.pk])
+    for vision in ("First restorable vision.", "Second vision."):
+        data = form_data(editor, url, "country_form")
+        data["vision"] = vision
+        assert editor.post(url, data).status_code == HTTPStatus.FOUND
+    assert "Second vision." in country_text(client)
+    first = Version.objects.get_for_object(mexico).order_by("pk")[0]
+    revision_url = reverse("admin:strategy_country_revision", args=[mexico.pk, first.pk])
+    response = editor.post(revision_url, form_data(editor, revision_url, "country_form"))
+    assert response.status_code == HTTPStatus.FOUND
+    assert "First restorable vision." in country_text(client)
+
+
+def test_a_draft_preview_is_never_cached_or_served_to_the_public(client, editor, mexico):
+    from .factories import CountryFactory
+
+    CountryFactory(name="Atlantis", slug="atlantis", status="draft", vision="Secret plans.")
+    preview = editor.get("/countries/atlantis/")
+    assert preview.status_code == HTTPStatus.OK
+    assert "Draft" in parse(preview).get_text() and "no-store" in preview["Cache-Control"]
+    response = client.get("/countries/atlantis/")
+    assert response.status_code == HTTPStatus.NOT_FOUND
+    assert "Secret plans" not in response.content.decode()
+    # The published page an editor sees is not what the public gets from the cache.
+    editor.get("/countries/mexico/")
+    assert "Draft" not in parse(client.get("/countries/mexico/")).find("main").get_text()

@@ -11,7 +11,7 @@ def create_row(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('strategy', '0001_initial'),
+        ('strategy', '0003_editorial_groups'),
     ]
 
     operations = [
