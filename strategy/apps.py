@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 
 
 class StrategyConfig(AppConfig):
@@ -13,6 +13,9 @@ class StrategyConfig(AppConfig):
 
         from .caching import bump_content_version
         from .models import Country, CountryCitation, CountrySlugRedirect, Goal
+        from .roles import ensure_groups
+
+        post_migrate.connect(ensure_groups, sender=self, dispatch_uid="strategy-roles")
 
         # Anything that can change a public page invalidates the page cache:
         # admin saves, imports, fixture loads and restores all send these.

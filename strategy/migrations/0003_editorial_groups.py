@@ -1,26 +1,9 @@
-"""
-The two editorial roles, as groups, on every database.
-
-Editors change countries, goals, citations and themes (tags); they add and
-remove goals and add citations, but cannot add, delete, publish or unpublish
-countries. Country managers can also add, delete, publish and unpublish
-countries. Make someone an editor by giving them "Staff status" and one of
-these groups (see the README).
-"""
+"""The two editorial roles (strategy/roles.py), as groups, on every new database."""
 
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-EDITORS = {
-    "strategy": ["view_country", "change_country", "view_goal", "change_goal", "add_goal", "delete_goal"],
-    "citations": ["view_citation", "change_citation", "add_citation"],
-    "taggit": ["view_tag", "change_tag"],
-}
-COUNTRY_MANAGERS = {
-    **EDITORS,
-    "strategy": [*EDITORS["strategy"], "add_country", "delete_country", "publish_country"],
-}
-GROUPS = {"Editors": EDITORS, "Country managers": COUNTRY_MANAGERS}
+from strategy.roles import GROUPS, create_missing_groups
 
 
 def create_groups(apps, schema_editor):
@@ -34,17 +17,7 @@ def create_groups(apps, schema_editor):
         )
         app_config.models_module = None
 
-    db = schema_editor.connection.alias
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for name, wanted in GROUPS.items():
-        permissions = [
-            Permission.objects.using(db).get(content_type__app_label=app_label, codename=codename)
-            for app_label, codenames in wanted.items()
-            for codename in codenames
-        ]
-        group, _ = Group.objects.using(db).get_or_create(name=name)
-        group.permissions.set(permissions)
+    create_missing_groups(apps, schema_editor.connection.alias)
 
 
 def remove_groups(apps, schema_editor):
