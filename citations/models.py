@@ -13,8 +13,15 @@ class CitationQuerySet(models.QuerySet):
         sees. Uses the citing model's own ``published()`` rule through the
         reverse relation, so this layer imports nothing from ``strategy``.
         """
-        citing_model = self.model._meta.get_field("countries").related_model
-        return self.filter(countries__in=citing_model.objects.published()).distinct()
+        relation = self.model._meta.get_field("countries")
+        published = relation.related_model.objects.published()
+        citing = relation.through.objects.filter(
+            **{
+                relation.field.m2m_reverse_field_name(): models.OuterRef("pk"),
+                f"{relation.field.m2m_field_name()}__in": published,
+            }
+        )
+        return self.filter(models.Exists(citing))
 
 
 @reversion.register()

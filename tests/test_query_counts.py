@@ -38,9 +38,9 @@ def grow(country, goals, citations):
 EXPECTED = {
     "/countries/mexico/": 5,  # country, goals, tags of goals, cited sources
     "/countries/": 4,  # count, page of countries, themes for the filter
-    "/": 4,  # countries, recent countries, themes
+    "/": 5,  # countries, countries by region, recent countries, themes
     "/themes/": 2,
-    "/themes/economy/": 5,  # theme, goals with countries, their tags, cited sources
+    "/themes/economy/": 6,  # theme, goal count, a page of goals, their tags, cited sources
     "/citations/": 3,  # count, page
     "/citations/british-embassy-mexico-city-2018/": 3,  # source, citing countries
 }

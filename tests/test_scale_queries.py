@@ -17,9 +17,9 @@ PUBLIC = {
     "/countries/mexico/": 5,
     "/countries/": 4,
     "/countries/?region=latin-america-caribbean": 4,
-    "/": 4,
+    "/": 5,
     "/themes/": 2,
-    "/themes/economy/": 5,
+    "/themes/economy/": 6,
     "/citations/": 3,
     "/citations/british-embassy-mexico-city-2018/": 3,
 }
