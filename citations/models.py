@@ -15,13 +15,11 @@ class CitationQuerySet(models.QuerySet):
         """
         relation = self.model._meta.get_field("countries")
         published = relation.related_model.objects.published()
-        citing = relation.through.objects.filter(
-            **{
-                relation.field.m2m_reverse_field_name(): models.OuterRef("pk"),
-                f"{relation.field.m2m_field_name()}__in": published,
-            }
-        )
-        return self.filter(models.Exists(citing))
+        cited_ids = relation.through.objects.filter(
+            **{f"{relation.field.m2m_field_name()}__in": published}
+        ).values(relation.field.m2m_reverse_name())
+        # One uncorrelated subquery: no DISTINCT over joined rows, no per-row probe.
+        return self.filter(pk__in=cited_ids)
 
 
 @reversion.register()

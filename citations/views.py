@@ -9,7 +9,7 @@ from .models import Citation
 class CitationListView(ListView):
     template_name = "citations/citation_list.html"
     context_object_name = "citations"
-    paginate_by = 100
+    paginate_by = 50
 
     def get_queryset(self):
         return Citation.objects.cited().order_by("key")
