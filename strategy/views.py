@@ -1,5 +1,8 @@
 from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404, render
+from django.utils.decorators import method_decorator
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_safe
 from django.views.generic import ListView
 from taggit.models import Tag
 
@@ -31,6 +34,8 @@ def cited_citations(*texts):
     return Citation.objects.filter(key__in=find_markers("\n".join(texts)))
 
 
+@csrf_exempt  # read-only page: other methods get 405, not a CSRF failure
+@require_safe
 def home(request):
     countries = Country.objects.published()
     return render(
@@ -44,7 +49,9 @@ def home(request):
     )
 
 
+@method_decorator(csrf_exempt, name="dispatch")  # read-only page: other methods get 405
 class CountryListView(ListView):
+    http_method_names = ["get", "head"]
     template_name = "strategy/country_list.html"
     context_object_name = "countries"
     paginate_by = 50
@@ -71,6 +78,8 @@ class CountryListView(ListView):
         return context
 
 
+@csrf_exempt  # read-only page: other methods get 405, not a CSRF failure
+@require_safe
 def country_detail(request, slug):
     country = get_object_or_404(
         Country.objects.published().prefetch_related(GOALS_WITH_TAGS), slug=slug
@@ -95,10 +104,14 @@ def country_detail(request, slug):
     )
 
 
+@csrf_exempt  # read-only page: other methods get 405, not a CSRF failure
+@require_safe
 def theme_list(request):
     return render(request, "strategy/theme_list.html", {"themes": published_themes()})
 
 
+@csrf_exempt  # read-only page: other methods get 405, not a CSRF failure
+@require_safe
 def theme_detail(request, slug):
     theme = get_object_or_404(published_themes(), slug=slug)
     goals = list(
