@@ -1,15 +1,30 @@
 from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.db.models import Count, F
 
-from .models import Country, Goal
+from .models import Country, Goal, validate_theme_name
 
 # A position an existing goal is parked at while its siblings are renumbered,
 # so that swapping two positions never trips the unique constraint mid-save.
 PARKING_OFFSET = 100_000
 
 
-class GoalInlineForm(forms.ModelForm):
+class GoalForm(forms.ModelForm):
+    def clean_tags(self):
+        names = self.cleaned_data["tags"]
+        errors = []
+        for name in names:
+            try:
+                validate_theme_name(name)
+            except ValidationError as error:
+                errors += error.error_list
+        if errors:
+            raise ValidationError(errors)
+        return names
+
+
+class GoalInlineForm(GoalForm):
     class Meta:
         model = Goal
         fields = ["position", "title", "description", "tags"]
@@ -102,6 +117,7 @@ class CountryAdmin(admin.ModelAdmin):
 
 @admin.register(Goal)
 class GoalAdmin(admin.ModelAdmin):
+    form = GoalForm
     list_display = ["title", "country", "position", "theme_list"]
     list_select_related = ["country"]
     list_filter = ["country__region", "tags"]
