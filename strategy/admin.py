@@ -86,6 +86,9 @@ class CountryAdmin(admin.ModelAdmin):
     list_display = ["name", "iso_code", "region", "status", "goal_count", "updated_at"]
     list_filter = ["status", "region"]
     search_fields = ["name", "iso_code", "vision", "conclusion"]
+    # Explicit, as the goal-count annotation drops the model's default ordering
+    # (the goal form's country autocomplete paginates this queryset).
+    ordering = ["name"]
     prepopulated_fields = {"slug": ["name"]}
     readonly_fields = ["cited_sources", "published_at", "created_at", "updated_at"]
     fieldsets = [
