@@ -5,7 +5,9 @@ checklist (`check --deploy`) clean.
 """
 
 import json
+import multiprocessing
 import os
+import runpy
 import secrets
 import subprocess
 import sys
@@ -143,3 +145,15 @@ def test_the_deployment_checklist_is_clean_with_only_the_required_variables():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+def test_gunicorn_settings_come_from_the_environment(monkeypatch):
+    config = PROJECT / "config" / "gunicorn.py"
+    monkeypatch.setenv("WEB_CONCURRENCY", "7")
+    monkeypatch.setenv("PORT", "9000")
+    values = runpy.run_path(str(config))
+    assert values["workers"] == 7
+    assert values["bind"] == "0.0.0.0:9000"
+    assert values["timeout"] == 30
+    monkeypatch.delenv("WEB_CONCURRENCY")
+    assert runpy.run_path(str(config))["workers"] == 2 * multiprocessing.cpu_count() + 1
