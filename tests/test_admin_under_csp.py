@@ -7,6 +7,7 @@ policy violation and no console error.
 
 import pytest
 from django.core.management import call_command
+from django.db import connections
 
 from strategy.models import Country
 
@@ -55,6 +56,9 @@ def chromium_page(live_server, monkeypatch):
         page.on("pageerror", lambda error: page.console_errors.append(str(error)))
         yield page
         browser.close()
+        # Queries made while Playwright's loop runs open their own connection:
+        # close it, or the test database cannot be dropped at the end.
+        connections.close_all()
 
 
 def assert_no_violations(page):
