@@ -1,13 +1,42 @@
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.html import format_html_join
 
+from .editing import ConflictCheckForm, SafeEditingAdmin
 from .models import Citation
 
 
+class CitationForm(ConflictCheckForm):
+    def clean_key(self):
+        key = self.cleaned_data["key"]
+        if self.instance.pk is None:
+            return key
+        # Texts cite this source by its key; a new key would leave their
+        # markers naming nothing.
+        stranded = [
+            country.name
+            for country in self.instance.countries.order_by("name")
+            if key not in country.cited_keys()
+        ]
+        if stranded:
+            raise ValidationError(
+                "%(countries)s cite%(s)s this source by its key, and no marker there names "
+                "“%(key)s”. Keep the key, or first change the footnote markers in their text.",
+                code="key_in_use",
+                params={
+                    "countries": ", ".join(stranded),
+                    "s": "" if len(stranded) > 1 else "s",
+                    "key": key,
+                },
+            )
+        return key
+
+
 @admin.register(Citation)
-class CitationAdmin(admin.ModelAdmin):
+class CitationAdmin(SafeEditingAdmin):
+    form = CitationForm
     list_display = ["key", "author_display", "year", "full_title", "medium", "updated_at"]
     list_filter = ["medium", "year"]
     search_fields = ["key", "authors", "title", "subtitle", "url", "source_label"]

@@ -1,7 +1,10 @@
+import reversion
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
 from django.db import models
 from django.urls import reverse
+
+from .fields import EditVersionField
 
 validate_web_url = URLValidator(schemes=["http", "https"])
 
@@ -17,6 +20,7 @@ class CitationQuerySet(models.QuerySet):
         return self.filter(countries__in=citing_model.objects.published()).distinct()
 
 
+@reversion.register()
 class Citation(models.Model):
     """A source that country texts cite with a footnote marker ``[^key]``."""
 
@@ -84,6 +88,7 @@ class Citation(models.Model):
     )
     created_at = models.DateTimeField("created", auto_now_add=True)
     updated_at = models.DateTimeField("last changed", auto_now=True)
+    version = EditVersionField("version", help_text="Changes on every save; spots edit conflicts.")
 
     objects = CitationQuerySet.as_manager()
 

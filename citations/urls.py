@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from . import views
 
@@ -6,5 +6,6 @@ app_name = "citations"
 
 urlpatterns = [
     path("", views.CitationListView.as_view(), name="list"),
+    re_path(r"^export\.(?P<extension>bib|ris|json)$", views.export, name="export"),
     path("<slug:key>/", views.citation_detail, name="detail"),
 ]

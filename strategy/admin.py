@@ -1,9 +1,21 @@
-from django import forms
-from django.contrib import admin
-from django.core.exceptions import ValidationError
-from django.db.models import Count, F
+from dataclasses import dataclass
 
-from .models import Country, Goal, validate_theme_name
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import ValidationError
+from django.db import router, transaction
+from django.db.models import Count, F
+from django.shortcuts import redirect
+from django.utils.html import format_html_join
+from reversion.models import Version
+
+from citations.editing import SafeEditingAdmin
+
+from . import publishing
+from .admin_import import ChapterImportMixin
+from .models import Country, CountrySlugRedirect, Goal, validate_theme_name
+from .revisions import deleted_theme_ids, save_revision
 
 # A position an existing goal is parked at while its siblings are renumbered,
 # so that swapping two positions never trips the unique constraint mid-save.
@@ -81,8 +93,23 @@ class GoalInline(admin.StackedInline):
     show_change_link = True
 
 
+@dataclass
+class _Restore:
+    """
+    A restore (or recover) in progress. Restoring brings back content, never
+    publication: ``keep`` holds the fields the country keeps from before (a
+    recovered country comes back as a draft), ``slug`` its address before.
+    """
+
+    keep: dict
+    slug: str | None = None
+    saved: bool = False
+
+
 @admin.register(Country)
-class CountryAdmin(admin.ModelAdmin):
+class CountryAdmin(ChapterImportMixin, SafeEditingAdmin):
+    # Reversion's change list ("Recover deleted countries") plus "Import a chapter".
+    change_list_template = "admin/strategy/country/change_list.html"
     list_display = ["name", "iso_code", "region", "status", "goal_count", "updated_at"]
     list_filter = ["status", "region"]
     search_fields = ["name", "iso_code", "vision", "conclusion"]
@@ -90,14 +117,43 @@ class CountryAdmin(admin.ModelAdmin):
     # (the goal form's country autocomplete paginates this queryset).
     ordering = ["name"]
     prepopulated_fields = {"slug": ["name"]}
-    readonly_fields = ["cited_sources", "published_at", "created_at", "updated_at"]
+    readonly_fields = [
+        "cited_sources",
+        "old_addresses",
+        "published_at",
+        "last_published_change",
+        "created_at",
+        "updated_at",
+    ]
     fieldsets = [
         (None, {"fields": ["name", "slug", "iso_code", "region", "status"]}),
         ("Text", {"fields": ["vision", "conclusion"]}),
         ("Sources", {"fields": ["cited_sources"]}),
-        ("Record", {"fields": ["published_at", "created_at", "updated_at"]}),
+        (
+            "Record",
+            {
+                "fields": [
+                    "old_addresses",
+                    "published_at",
+                    "last_published_change",
+                    "created_at",
+                    "updated_at",
+                ]
+            },
+        ),
     ]
     inlines = [GoalInline]
+    actions = ["publish_selected", "unpublish_selected"]
+
+    def has_publish_permission(self, request):
+        return request.user.has_perm(f"{self.opts.app_label}.publish_country")
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not self.has_publish_permission(request):
+            # Left out of the form, so a crafted POST cannot change it either.
+            readonly.append("status")
+        return readonly
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(goal_count=Count("goals"))
@@ -113,9 +169,133 @@ class CountryAdmin(admin.ModelAdmin):
         citations = country.citations.all()
         return ", ".join(citation.key for citation in citations) or "None yet."
 
+    @admin.display(description="old addresses")
+    def old_addresses(self, country):
+        redirects = country.slug_redirects.all() if country.pk else []
+        if not redirects:
+            return "None: the country has always had this slug."
+        return format_html_join(
+            ", ", "/countries/{}/", ((redirect.old_slug,) for redirect in redirects)
+        )
+
+    @admin.action(description="Publish selected countries", permissions=["publish"])
+    def publish_selected(self, request, queryset):
+        self._change_status(request, queryset, publishing.publish, "Published")
+
+    @admin.action(
+        description="Unpublish selected countries (back to draft)", permissions=["publish"]
+    )
+    def unpublish_selected(self, request, queryset):
+        self._change_status(request, queryset, publishing.unpublish, "Unpublished")
+
+    def _change_status(self, request, queryset, change, done):
+        changed, unchanged = [], []
+        with transaction.atomic(using=router.db_for_write(Country)):
+            for country in queryset.order_by("name"):
+                if change(country, user=request.user):
+                    self.log_change(request, country, f"{done}.")
+                    changed.append(country.name)
+                else:
+                    unchanged.append(country.name)
+        if changed:
+            self.message_user(request, f"{done}: {', '.join(changed)}.", messages.SUCCESS)
+        if unchanged:
+            self.message_user(
+                request, f"Already {done.lower()}, left as they were: {', '.join(unchanged)}."
+            )
+
+    def save_model(self, request, obj, form, change):
+        restore = getattr(request, "country_restore", None)
+        if restore is not None:
+            previous_slug = restore.slug
+        else:
+            previous_slug = form.initial.get("slug") if change else None
+        super().save_model(request, obj, form, change)
+        CountrySlugRedirect.objects.record_slug_change(obj, previous_slug)
+
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        form.instance.sync_citations()
+        country = form.instance
+        country.sync_citations()
+        restore = getattr(request, "country_restore", None)
+        changed = form.has_changed() or any(formset.has_changed() for formset in formsets)
+        if country.is_published and (changed or restore is not None):
+            country.note_public_change()
+            country.save(update_fields=["last_published_change"])
+        if restore is not None:
+            restore.saved = True
+
+    # Restoring a revision and recovering a deleted country (django-reversion's
+    # views), made safe for the editorial workflow.
+
+    def get_object(self, request, object_id, from_field=None):
+        country = super().get_object(request, object_id, from_field)
+        restore = getattr(request, "country_restore", None)
+        if country is not None and restore is not None:
+            for name, value in restore.keep.items():
+                setattr(country, name, value)
+        return country
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        country = self.get_object(request, unquote(object_id))
+        if country is None:  # deleted: recover it instead (see SafeEditingAdmin)
+            return super().revision_view(request, object_id, version_id, extra_context)
+        restore = _Restore(
+            keep={
+                "status": country.status,
+                "published_at": country.published_at,
+                "last_published_change": country.last_published_change,
+            },
+            slug=country.slug,
+        )
+        return self._restoring(
+            request,
+            version_id,
+            restore,
+            country,
+            lambda: super(CountryAdmin, self).revision_view(
+                request, object_id, version_id, extra_context
+            ),
+        )
+
+    def recover_view(self, request, version_id, extra_context=None):
+        return self._restoring(
+            request,
+            version_id,
+            _Restore(keep={"status": Country.Status.DRAFT}),
+            None,
+            lambda: super(CountryAdmin, self).recover_view(request, version_id, extra_context),
+        )
+
+    def _restoring(self, request, version_id, restore, country, view):
+        """
+        Run django-reversion's restore or recover ``view`` in one transaction
+        that is kept only if the restored country was saved. Showing the form
+        (GET), a refused form and a failed restore all leave nothing behind.
+        """
+        version = Version.objects.filter(pk=version_id).select_related("revision").first()
+        missing = []
+        if version is not None and self.has_change_permission(request):
+            missing = deleted_theme_ids(version.revision)
+        if missing:
+            self.message_user(
+                request,
+                "This revision cannot be restored: its goals had themes that have been "
+                f"deleted since (theme ids {', '.join(map(str, missing))}). Restore a later "
+                "revision, or edit the country by hand.",
+                messages.ERROR,
+            )
+            return redirect("admin:strategy_country_changelist")
+        request.country_restore = restore
+        with transaction.atomic(using=router.db_for_write(Country)):
+            if country is not None:
+                # Goals are put back one by one; two that swapped positions
+                # since would each find the other's position taken.
+                Goal.objects.filter(country=country).update(position=F("position") + PARKING_OFFSET)
+            response = view()
+            if not restore.saved:
+                transaction.set_rollback(True)
+        return response
 
 
 @admin.register(Goal)
@@ -137,4 +317,46 @@ class GoalAdmin(admin.ModelAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        form.instance.country.sync_citations()
+        goal = form.instance
+        action = "Changed" if change else "Added"
+        self._save_country(
+            request,
+            goal.country,
+            f"{action} goal “{goal}” on its own page.",
+            changed=form.has_changed(),
+        )
+        if change and "country" in form.changed_data:
+            previous = Country.objects.get(pk=form.initial["country"])
+            self._save_country(
+                request, previous, f"Moved goal “{goal}” to {goal.country}.", changed=True
+            )
+
+    def delete_model(self, request, obj):
+        self._delete_goals(request, [obj])
+
+    def delete_queryset(self, request, queryset):
+        self._delete_goals(request, list(queryset.select_related("country")))
+
+    def _delete_goals(self, request, goals):
+        with transaction.atomic(using=router.db_for_write(Goal)):
+            for goal in goals:
+                country = goal.country
+                save_revision(
+                    country,
+                    user=request.user,
+                    comment=f"Last state before goal “{goal}” was deleted.",
+                )
+                goal.delete()
+                self._save_country(request, country, f"Deleted goal “{goal}”.", changed=True)
+
+    def _save_country(self, request, country, comment, *, changed):
+        """
+        A goal changed on its own page: save its country too, so that the
+        change is in the country's history and editors with the country's
+        form open are warned before they save over it.
+        """
+        country.sync_citations()
+        if changed:
+            country.note_public_change()
+        country.save()
+        save_revision(country, user=request.user, comment=comment)

@@ -1,6 +1,12 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class StrategyConfig(AppConfig):
     name = "strategy"
     verbose_name = "Strategies"
+
+    def ready(self):
+        from .roles import ensure_groups
+
+        post_migrate.connect(ensure_groups, sender=self, dispatch_uid="strategy-roles")

@@ -1,12 +1,15 @@
 import pycountry
+import reversion
+from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, RegexValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from taggit.managers import TaggableManager
-from taggit.models import Tag
+from taggit.models import Tag, TaggedItem
 
+from citations.fields import EditVersionField
 from citations.footnotes import find_markers, validate_markers
 from citations.models import Citation
 
@@ -51,9 +54,35 @@ class CountryQuerySet(models.QuerySet):
         """What the public may see. Every public view, list and export uses this."""
         return self.filter(status=Country.Status.PUBLISHED)
 
+    def visible_to(self, user):
+        """
+        What ``user`` may see at a country's own address: what the public may
+        see, and drafts too (as a preview) for staff who can edit countries.
+        Lists, themes, sources and feeds use ``published()`` for everyone.
+        """
+        if user.is_staff and user.has_perm("strategy.change_country"):
+            return self.all()
+        return self.published()
 
+
+# Goal themes are django-taggit tags, stored as TaggedItem rows; a country's
+# revisions hold them (through Goal.tagged_items) so a restore brings back
+# exactly the themes each goal had. The Tag rows themselves are shared by all
+# countries and are not restored.
+if not reversion.is_registered(TaggedItem):
+    reversion.register(TaggedItem)
+
+
+@reversion.register(follow=["goals"], exclude=["citations"])
 class Country(models.Model):
-    """A country's national AI strategy, as published on its profile page."""
+    """
+    A country's national AI strategy, as published on its profile page.
+
+    Every admin save, publish, unpublish and import is kept as a
+    django-reversion revision holding the country, its goals and their
+    themes (see ``strategy.revisions``). ``citations`` is left out of the
+    revisions: it is worked out again from the text after a restore.
+    """
 
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -99,11 +128,27 @@ class Country(models.Model):
         max_length=10,
         choices=Status,
         default=Status.DRAFT,
-        help_text="Only published countries are shown on the public site.",
+        help_text=(
+            "Only published countries are shown on the public site; staff who can edit "
+            "countries see a draft at its address with a “Draft” banner. Changing the "
+            "status needs the “publish” permission (Country managers)."
+        ),
     )
     published_at = models.DateTimeField("first published", null=True, blank=True, editable=False)
+    last_published_change = models.DateTimeField(
+        "last public change",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=(
+            "Shown as “Last updated” on the country page: when what the public sees last "
+            "changed (a change saved while published, or publishing). Edits to a draft "
+            "do not move it."
+        ),
+    )
     citations = models.ManyToManyField(
         Citation,
+        through="CountryCitation",
         verbose_name="cited sources",
         related_name="countries",
         blank=True,
@@ -112,6 +157,7 @@ class Country(models.Model):
     )
     created_at = models.DateTimeField("created", auto_now_add=True)
     updated_at = models.DateTimeField("last changed", auto_now=True)
+    version = EditVersionField("version", help_text="Changes on every save; spots edit conflicts.")
 
     objects = CountryQuerySet.as_manager()
 
@@ -119,6 +165,7 @@ class Country(models.Model):
         ordering = ["name"]
         verbose_name = "country"
         verbose_name_plural = "countries"
+        permissions = [("publish_country", "Can publish and unpublish countries")]
         constraints = [
             models.UniqueConstraint(
                 fields=["iso_code"],
@@ -136,8 +183,12 @@ class Country(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
-        if self.status == self.Status.PUBLISHED and self.published_at is None:
-            self.published_at = timezone.now()
+        if self.status == self.Status.PUBLISHED:
+            now = timezone.now()
+            if self.published_at is None:
+                self.published_at = now
+            if self.last_published_change is None:
+                self.last_published_change = now
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -168,12 +219,98 @@ class Country(models.Model):
         """Make ``citations`` exactly the sources its footnote markers cite."""
         self.citations.set(Citation.objects.filter(key__in=self.cited_keys()))
 
+    def note_public_change(self):
+        """
+        Record that the country's content changed just now: if it is
+        published, its "Last updated" date moves to today. Save it afterwards.
+        """
+        if self.is_published:
+            self.last_published_change = timezone.now()
+
+    def places_citing(self, key):
+        """Where the text cites ``key``, as an editor would say it: "the vision", "goal 2 …"."""
+        places = ["the vision"] if key in find_markers(self.vision) else []
+        places += [
+            f"goal {goal.position} “{goal.title}”"
+            for goal in self.goals.order_by("position")
+            if key in find_markers(goal.description)
+        ]
+        if key in find_markers(self.conclusion):
+            places.append("the conclusion")
+        return places
+
+
+class CountryCitation(models.Model):
+    """
+    That a country's text cites a source: the rows of ``Country.citations``.
+    A source that is still cited cannot be deleted (``PROTECT``).
+    """
+
+    country = models.ForeignKey(Country, on_delete=models.CASCADE, verbose_name="country")
+    citation = models.ForeignKey(Citation, on_delete=models.PROTECT, verbose_name="citation")
+
+    class Meta:
+        # The table Django made for the plain many-to-many field, kept as it was.
+        db_table = "strategy_country_citations"
+        unique_together = [("country", "citation")]
+        verbose_name = "citing country"
+        verbose_name_plural = "citing countries"
+
+    def __str__(self):
+        key = self.citation.key
+        places = self.country.places_citing(key)
+        where = f" in {_join(places)}" if places else ""
+        draft = "" if self.country.is_published else " (draft)"
+        return f"{self.country}{draft} cites [^{key}]{where}"
+
+
+def _join(items):
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+class CountrySlugRedirectQuerySet(models.QuerySet):
+    def record_slug_change(self, country, previous_slug):
+        """
+        Keep ``previous_slug`` leading to ``country`` after its slug changed,
+        and drop any old address equal to its current slug: a live country's
+        address is never shadowed by an old one.
+        """
+        self.filter(old_slug=country.slug).delete()
+        if previous_slug and previous_slug != country.slug:
+            self.update_or_create(old_slug=previous_slug, defaults={"country": country})
+
+
+class CountrySlugRedirect(models.Model):
+    """
+    A country's former slug. ``/countries/<old_slug>/`` answers with a
+    permanent redirect to the country's current address, however many times
+    it has been renamed since (the redirect points at the country, not at a
+    slug).
+    """
+
+    old_slug = models.SlugField("old slug", max_length=100, unique=True)
+    country = models.ForeignKey(
+        Country, on_delete=models.CASCADE, related_name="slug_redirects", verbose_name="country"
+    )
+    created_at = models.DateTimeField("created", auto_now_add=True)
+
+    objects = CountrySlugRedirectQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["old_slug"]
+        verbose_name = "old address"
+        verbose_name_plural = "old addresses"
+
+    def __str__(self):
+        return f"/countries/{self.old_slug}/ → {self.country}"
+
 
 def _known_keys(*texts):
     keys = find_markers("\n".join(text or "" for text in texts))
     return set(Citation.objects.filter(key__in=keys).values_list("key", flat=True))
 
 
+@reversion.register(follow=["tagged_items"], exclude=["tags"])
 class Goal(models.Model):
     """One strategic goal of a country's strategy."""
 
@@ -194,6 +331,8 @@ class Goal(models.Model):
         blank=True,
         help_text="Themes this goal is about, separated by commas, e.g. “health, education”.",
     )
+    # The rows behind ``tags``, so that revisions hold (and restore) them.
+    tagged_items = GenericRelation(TaggedItem)
 
     class Meta:
         ordering = ["country", "position"]

@@ -1,5 +1,7 @@
 from django.db.models import Count, Prefetch
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import patch_cache_control
 from django.utils.decorators import method_decorator
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
@@ -8,8 +10,9 @@ from taggit.models import Tag
 
 from citations.footnotes import FootnoteRenderer, find_markers
 from citations.models import Citation
+from citations.views import bibliography_response
 
-from .models import Country, Goal
+from .models import Country, CountrySlugRedirect, Goal
 
 GOALS_WITH_TAGS = Prefetch(
     "goals", queryset=Goal.objects.order_by("position").prefetch_related("tags")
@@ -43,7 +46,7 @@ def home(request):
         "strategy/home.html",
         {
             "countries": countries,
-            "recent": countries.order_by("-updated_at")[:5],
+            "recent": countries.order_by("-last_published_change")[:5],
             "themes": published_themes(),
         },
     )
@@ -81,9 +84,14 @@ class CountryListView(ListView):
 @csrf_exempt  # read-only page: other methods get 405, not a CSRF failure
 @require_safe
 def country_detail(request, slug):
-    country = get_object_or_404(
-        Country.objects.published().prefetch_related(GOALS_WITH_TAGS), slug=slug
-    )
+    try:
+        country = (
+            Country.objects.visible_to(request.user)
+            .prefetch_related(GOALS_WITH_TAGS)
+            .get(slug=slug)
+        )
+    except Country.DoesNotExist:
+        return redirect_old_slug(slug)
     goals = list(country.goals.all())
     footnotes = FootnoteRenderer(
         cited_citations(country.vision, *(goal.description for goal in goals), country.conclusion)
@@ -91,7 +99,7 @@ def country_detail(request, slug):
     vision = footnotes.render(country.vision)
     rendered_goals = [(goal, footnotes.render(goal.description)) for goal in goals]
     conclusion = footnotes.render(country.conclusion)
-    return render(
+    response = render(
         request,
         "strategy/country_detail.html",
         {
@@ -102,6 +110,31 @@ def country_detail(request, slug):
             "notes": footnotes.notes,
         },
     )
+    if not country.is_published:
+        # A draft preview is for the signed-in editor only: no shared cache keeps it.
+        patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+def redirect_old_slug(slug):
+    """A published country's former address leads, permanently, to its current one."""
+    new_slug = (
+        CountrySlugRedirect.objects.filter(old_slug=slug, country__in=Country.objects.published())
+        .values_list("country__slug", flat=True)
+        .first()
+    )
+    if new_slug is None:
+        raise Http404("No country has this address.")
+    return redirect("strategy:country_detail", slug=new_slug, permanent=True)
+
+
+@csrf_exempt  # read-only page: other methods get 405, not a CSRF failure
+@require_safe
+def country_citations(request, slug, extension):
+    """The sources a published country cites, as BibTeX, RIS or CSL-JSON."""
+    country = get_object_or_404(Country.objects.published(), slug=slug)
+    citations = country.citations.order_by("key")
+    return bibliography_response(citations, f"{country.slug}-citations", extension)
 
 
 @csrf_exempt  # read-only page: other methods get 405, not a CSRF failure

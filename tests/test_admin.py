@@ -44,6 +44,8 @@ def country_form(country=None, goals=(), **fields):
             status=country.status,
             vision=country.vision,
             conclusion=country.conclusion,
+            # The version the change form was loaded from (see test_edit_conflicts).
+            loaded_version=str(country.version),
         )
     data.update(fields)
     for index, goal in enumerate(goals):

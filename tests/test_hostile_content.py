@@ -19,15 +19,18 @@ from xml.etree import ElementTree
 
 import html5lib
 import pytest
+import reversion
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.models import ADDITION, LogEntry
 from django.test import RequestFactory
 from django.urls import reverse
+from reversion.models import Version
 from taggit.models import Tag
 
 from citations.models import Citation, validate_web_url
 from strategy.models import Country, Goal
+from strategy.revisions import save_revision
 
 from .helpers import parse
 
@@ -241,8 +244,27 @@ def hostile_content(admin_user):
     for country in countries:
         country.sync_citations()
 
+    # History: the admin's log, and a revision of each country and each named
+    # citation whose comment holds payloads, by an editor whose name does too.
+    admin_user.first_name, admin_user.last_name = pack(PAYLOADS, 150)[:2]
+    admin_user.save()
     for model in [Country, Goal, Citation, Tag]:
         LogEntry.objects.log_actions(admin_user.pk, model.objects.all(), ADDITION)
+    for country, comment in zip(countries, spread(PAYLOADS, len(countries)), strict=True):
+        save_revision(country, user=admin_user, comment=comment)
+    for citation in Citation.objects.exclude(title__startswith="Report "):
+        with reversion.create_revision():
+            reversion.set_user(admin_user)
+            reversion.set_comment(citation.title)
+            reversion.add_to_revision(citation)
+    # A deleted country, to be recovered from its history.
+    deleted = Country.objects.create(
+        name=f"Deleted {names[0]}"[: max_length(Country, "name")],
+        slug="deleted",
+        vision="\n\n".join(PAYLOADS),
+    )
+    save_revision(deleted, user=admin_user, comment="Before deleting.")
+    deleted.delete()
     return {"countries": countries, "goals": goals, "citations": citations}
 
 
@@ -287,9 +309,10 @@ def admin_url(model, action, *args):
 
 def admin_pages():
     """
-    The admin's changelists and, for every object, its change page and its
-    history page (history pages show an object's name: citations named
-    "Report n" are left out of those).
+    The admin's changelists and, for every object, its change page, its history
+    page and the page of each of its revisions (citations named "Report n" have
+    no history), and the lists of deleted countries and citations with the
+    recover page of each.
     """
     pages = ["/admin/"]
     for model in [Country, Goal, Citation, Tag]:
@@ -301,6 +324,12 @@ def admin_pages():
         if model is Citation:
             named = named.exclude(title__startswith="Report ")
         pages += [admin_url(model, "history", pk) for pk in named.values_list("pk", flat=True)]
+    for model in [Country, Citation]:
+        for version in Version.objects.get_for_model(model):
+            if model.objects.filter(pk=version.object_id).exists():
+                pages.append(admin_url(model, "revision", version.object_id, version.pk))
+        pages.append(admin_url(model, "recoverlist"))
+        pages += [admin_url(model, "recover", v.pk) for v in Version.objects.get_deleted(model)]
     return pages
 
 
@@ -337,6 +366,30 @@ def test_admin_pages_show_payloads_as_text(admin_client, hostile_content):
     page = parse(admin_client.get(admin_url(Country, "change", country.pk)))
     assert page.find("input", attrs={"name": "name"})["value"] == country.name
     assert page.find("textarea", attrs={"name": "vision"}).get_text() == country.vision
+
+
+def test_a_draft_preview_shows_payloads_as_text(admin_client, hostile_content):
+    country = hostile_content["countries"][0]
+    Country.objects.filter(pk=country.pk).update(status=Country.Status.DRAFT)
+    response = admin_client.get(country.get_absolute_url())
+    assert "Draft — not public" in parse(response).get_text()
+    assert active_content(response.text, (settings.STATIC_URL,)) == []
+
+
+def test_downloads_and_the_api_are_never_html(client, hostile_content):
+    """Payloads in data files are data: never served as HTML, never sniffed as it."""
+    country = hostile_content["countries"][0]
+    urls = ["/api/countries/", "/api/countries/?page=2", "/api/citations/", "/api/themes/"]
+    urls += [f"/api/countries/{country.slug}/", "/api/goals.csv"]
+    urls += [f"/citations/export.{extension}" for extension in ["bib", "ris", "json"]]
+    urls += [f"/countries/{country.slug}/citations.{extension}" for extension in ["bib", "ris"]]
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == HTTPStatus.OK, url
+        assert not response["Content-Type"].startswith(("text/html", "application/xhtml")), url
+        assert response["X-Content-Type-Options"] == "nosniff"
+    data = client.get(f"/api/countries/{country.slug}/").json()
+    assert data["name"] == country.name
 
 
 def test_stored_unsafe_urls_are_shown_but_never_linked(client, hostile_content):

@@ -33,10 +33,17 @@ PUBLIC_URLS = {
     "strategy:home": ({}, []),
     "strategy:country_list": ({}, ["region", "theme", "page"]),
     "strategy:country_detail": ({"slug": "mexico"}, []),
+    "strategy:country_citations": ({"slug": "mexico", "extension": "bib"}, []),
     "strategy:theme_list": ({}, []),
     "strategy:theme_detail": ({"slug": "health"}, []),
     "citations:list": ({}, ["page"]),
+    "citations:export": ({"extension": "ris"}, []),
     "citations:detail": ({"key": "british-embassy-mexico-city-2018"}, []),
+    "api:country_list": ({}, ["page"]),
+    "api:country_detail": ({"slug": "mexico"}, []),
+    "api:citation_list": ({}, ["page"]),
+    "api:theme_list": ({}, ["page"]),
+    "api:goals_csv": ({}, []),
 }
 
 # What a hostile request may get: the page (the string happened to be valid),
@@ -50,8 +57,17 @@ ACCEPTABLE = {
 
 
 def public_routes():
-    """{url name: route} for every URL outside the admin."""
+    """
+    {url name: route} for every URL outside the admin, each path argument
+    written as <name> (for regular-expression patterns too).
+    """
     routes = {}
+
+    def route(pattern):
+        if isinstance(pattern, RoutePattern):
+            return str(pattern)
+        regex = str(pattern).removeprefix("^").removesuffix("$").removesuffix("\\Z")
+        return re.sub(r"\(\?P<(\w+)>[^)]*\)", r"<\1>", regex).replace("\\.", ".")
 
     def walk(patterns, prefix, namespace):
         for pattern in patterns:
@@ -59,12 +75,10 @@ def public_routes():
                 if pattern.namespace == "admin":
                     continue
                 inner = ":".join(filter(None, [namespace, pattern.namespace]))
-                walk(pattern.url_patterns, prefix + str(pattern.pattern), inner)
+                walk(pattern.url_patterns, prefix + route(pattern.pattern), inner)
             else:
-                assert isinstance(pattern.pattern, RoutePattern), pattern
-                routes[":".join(filter(None, [namespace, pattern.name]))] = prefix + str(
-                    pattern.pattern
-                )
+                name = ":".join(filter(None, [namespace, pattern.name]))
+                routes[name] = prefix + route(pattern.pattern)
 
     walk(get_resolver().url_patterns, "", "")
     return routes
@@ -131,17 +145,25 @@ def test_naughty_strings_in_every_path_argument_and_query_parameter(client, mexi
 
 
 @pytest.mark.parametrize("url", ["/countries/", "/citations/"])
-@pytest.mark.parametrize("page", ["0", "-1", "abc", str(10**12), "9" * 5000, "1.5", "NaN"])
-def test_bad_page_numbers_are_not_found(client, mexico, errors_logged, url, page):
-    response = client.get(url, {"page": page})
+@pytest.mark.parametrize("number", ["0", "-1", "abc", str(10**12), "9" * 5000, "1.5", "NaN"])
+def test_bad_page_numbers_are_not_found(client, mexico, errors_logged, url, number):
+    response = client.get(url, {"page": number})
     assert response.status_code == HTTPStatus.NOT_FOUND
     assert parse(response).h1.get_text(strip=True) == "Page not found"
     assert errors_logged() == []
 
 
-@pytest.mark.parametrize("page", ["1", "last", ""])
-def test_valid_page_numbers_answer(client, mexico, page):
-    assert client.get("/countries/", {"page": page}).status_code == HTTPStatus.OK
+@pytest.mark.parametrize("number", ["1", "last", ""])
+def test_valid_page_numbers_answer(client, mexico, number):
+    assert client.get("/countries/", {"page": number}).status_code == HTTPStatus.OK
+
+
+@pytest.mark.parametrize("number", ["0", "-1", "abc", str(10**12)])
+def test_bad_page_numbers_in_the_api_are_not_found(client, mexico, errors_logged, number):
+    response = client.get("/api/countries/", {"page": number})
+    assert response.status_code == HTTPStatus.NOT_FOUND
+    assert response.json()["detail"].startswith("Invalid page")
+    assert errors_logged() == []
 
 
 def test_a_megabyte_of_query_string(client, mexico, errors_logged):
@@ -165,7 +187,7 @@ def test_a_flood_of_query_parameters_is_a_bad_request(client, mexico, caplog):
     sign of an attack; nothing else is logged as an error.
     """
     caplog.set_level(logging.WARNING)
-    response = client.get("/countries/?" + "a=1&" * 250_000)
+    response = client.get("/countries/?" + "a=1&" * 2_000)
     assert response.status_code == HTTPStatus.BAD_REQUEST
     assert parse(response).h1.get_text(strip=True) == "Bad request"
     errors = [record.name for record in caplog.records if record.levelno >= logging.ERROR]

@@ -1,6 +1,8 @@
 from django.core.management import BaseCommand, call_command
+from django.db import transaction
 
 from strategy.models import Country
+from strategy.revisions import save_revision
 
 
 class Command(BaseCommand):
@@ -13,4 +15,8 @@ class Command(BaseCommand):
         if Country.objects.exists():
             self.stdout.write("The atlas already has content; nothing loaded.")
             return
-        call_command("loaddata", "mexico", verbosity=options["verbosity"])
+        with transaction.atomic():
+            call_command("loaddata", "mexico", verbosity=options["verbosity"])
+            # The first entry of each country's history.
+            for country in Country.objects.all():
+                save_revision(country, comment="Loaded from the mexico fixture.")

@@ -1,0 +1,182 @@
+"""
+Bibliography formats: BibTeX, RIS and CSL-JSON, for reference managers
+(Zotero, Mendeley, EndNote, JabRef) and citation processors.
+
+Authors are kept one name each, as the citation lists them:
+
+* a name written "Family, Given" ("Smith, J.") is a person, exported as
+  family and given names (BibTeX ``Smith, J.``, RIS ``AU  - Smith, J.``,
+  CSL-JSON ``{"family": "Smith", "given": "J."}``);
+* any other name is kept whole, as written: organisations ("Oxford
+  Insights") and persons written in natural order ("Jane Smith") alike
+  (BibTeX ``{Oxford Insights}``, RIS ``AU  - Oxford Insights``, CSL-JSON
+  ``{"literal": "Oxford Insights"}``), so that no reference manager splits
+  "British Embassy Mexico City" into a first and a last name.
+
+Online sources are BibTeX ``@misc`` with ``url`` and ``urldate``, RIS
+``ELEC`` and CSL ``webpage``; print sources are ``@misc``, ``GEN`` and
+``document``.
+"""
+
+import json
+from dataclasses import dataclass
+
+from .models import Citation
+
+
+def person_name(name):
+    """(family, given) for a name written "Family, Given"; None for a name kept whole."""
+    family, comma, given = name.partition(",")
+    family, given = family.strip(), given.strip()
+    if comma and family and given:
+        return family, given
+    return None
+
+
+# --- BibTeX ----------------------------------------------------------------
+
+LATEX_SPECIALS = {
+    "\\": r"\textbackslash{}",
+    "{": r"\{",
+    "}": r"\}",
+    "&": r"\&",
+    "%": r"\%",
+    "$": r"\$",
+    "#": r"\#",
+    "_": r"\_",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
+}
+
+
+def latex_escape(text):
+    """Text as a BibTeX field value: TeX's special characters escaped, the rest as is (UTF-8)."""
+    return "".join(LATEX_SPECIALS.get(char, char) for char in " ".join(text.split()))
+
+
+def bibtex_name(name):
+    person = person_name(name)
+    if person is None:
+        return "{" + latex_escape(name) + "}"
+    return ", ".join(_bibtex_name_part(part) for part in person)
+
+
+def _bibtex_name_part(part):
+    escaped = latex_escape(part)
+    # " and " separates names in BibTeX; braces keep a part that contains it whole.
+    return "{" + escaped + "}" if " and " in f" {part.lower()} " else escaped
+
+
+def _bibtex_url(url):
+    return url.replace("{", "%7B").replace("}", "%7D").replace("\\", "%5C")
+
+
+def to_bibtex(citations):
+    entries = []
+    for citation in citations:
+        fields = [("author", " and ".join(bibtex_name(name) for name in citation.author_list))]
+        fields.append(("title", latex_escape(citation.full_title)))
+        if citation.year:
+            fields.append(("year", str(citation.year)))
+        if citation.publisher:
+            fields.append(("publisher", latex_escape(citation.publisher)))
+        if citation.url:
+            fields.append(("url", _bibtex_url(citation.url)))
+        if citation.accessed_on:
+            fields.append(("urldate", citation.accessed_on.isoformat()))
+        if citation.language:
+            fields.append(("language", latex_escape(citation.language)))
+        body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
+        entries.append(f"@misc{{{citation.key},\n{body}\n}}\n")
+    return "\n".join(entries)
+
+
+# --- RIS -------------------------------------------------------------------
+
+RIS_NEWLINE = "\r\n"  # the RIS specification's line ending
+
+
+def _ris_value(text):
+    return " ".join(str(text).split())
+
+
+def to_ris(citations):
+    lines = []
+    for citation in citations:
+        record = [("TY", "GEN" if citation.medium == Citation.Medium.PRINT else "ELEC")]
+        record.append(("ID", citation.key))
+        record += [("AU", name) for name in citation.author_list]
+        record.append(("TI", citation.full_title))
+        if citation.year:
+            record.append(("PY", citation.year))
+        if citation.publisher:
+            record.append(("PB", citation.publisher))
+        if citation.url:
+            record.append(("UR", citation.url))
+        if citation.accessed_on:
+            record.append(("Y2", citation.accessed_on.strftime("%Y/%m/%d")))
+        if citation.language:
+            record.append(("LA", citation.language))
+        lines += [f"{tag}  - {_ris_value(value)}" for tag, value in record]
+        lines += ["ER  - ", ""]
+    return RIS_NEWLINE.join(lines)
+
+
+# --- CSL-JSON --------------------------------------------------------------
+
+
+def csl_name(name):
+    person = person_name(name)
+    if person is None:
+        return {"literal": name}
+    family, given = person
+    return {"family": family, "given": given}
+
+
+def to_csl_items(citations):
+    """The citations as CSL-JSON items (dicts), ready for ``json.dumps``."""
+    items = []
+    for citation in citations:
+        item = {
+            "id": citation.key,
+            "type": "document" if citation.medium == Citation.Medium.PRINT else "webpage",
+            "author": [csl_name(name) for name in citation.author_list],
+            "title": citation.full_title,
+        }
+        if citation.year:
+            item["issued"] = {"date-parts": [[citation.year]]}
+        if citation.publisher:
+            item["publisher"] = citation.publisher
+        if citation.url:
+            item["URL"] = citation.url
+        if citation.accessed_on:
+            accessed = citation.accessed_on
+            item["accessed"] = {"date-parts": [[accessed.year, accessed.month, accessed.day]]}
+        if citation.language:
+            item["language"] = citation.language
+        items.append(item)
+    return items
+
+
+def to_csl_json(citations):
+    return json.dumps(to_csl_items(citations), ensure_ascii=False, indent=2) + "\n"
+
+
+# --- Registry --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Format:
+    name: str
+    extension: str
+    content_type: str
+    render: object
+
+
+FORMATS = {
+    "bib": Format("BibTeX", "bib", "application/x-bibtex; charset=utf-8", to_bibtex),
+    "ris": Format("RIS", "ris", "application/x-research-info-systems; charset=utf-8", to_ris),
+    "json": Format(
+        "CSL-JSON", "json", "application/vnd.citationstyles.csl+json; charset=utf-8", to_csl_json
+    ),
+}

@@ -1,0 +1,336 @@
+"""
+Harvard-style references, as report chapters write them, in and out.
+
+A reference reads::
+
+    Authors (Year). Title: Subtitle. [online] Publisher. Available at: URL [Accessed 5 March 2019]
+
+* **Authors** are separated by commas and a final "and" (or "&"). A person
+  in Harvard's "Family, Initials" form ("Smith, J.") stays one name. A name
+  in braces is kept whole whatever it contains ("{Ministry of Science and
+  Technology}"); the writer adds braces only where a name would otherwise be
+  split. A trailing "et al." is dropped with a warning.
+* **Year** is four digits (a letter after it, "2018a", is ignored) or "n.d.".
+* **Title** runs to the medium marker; the first ": " separates the subtitle.
+  One full stop ends the title (so a title that itself ends with one is
+  written with two).
+* **Medium** is "[online]" (also "[internet]", "[electronic]") or "[print]".
+  Without a marker, the medium is online when there is a URL, print
+  otherwise, and a "Title. Place: Publisher." tail is read as the publisher.
+* **Publisher** is what stands between the medium marker and "Available at".
+* **URL** follows "Available at:" (or "Available from:").
+* **Accessed** is "[Accessed 5 March 2019]" or "(Accessed: 5 March 2019)";
+  ISO dates and day/month/year with slashes are read too.
+
+This module also makes citation keys (``make_key``): see its docstring.
+"""
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from django.utils.text import slugify
+
+
+class ReferenceError(ValueError):
+    """A reference that cannot be read; the message says why."""
+
+
+@dataclass(frozen=True)
+class Reference:
+    """The parts of one reference, as the Citation model stores them."""
+
+    authors: tuple
+    year: int | None
+    title: str
+    subtitle: str = ""
+    medium: str = "online"
+    publisher: str = ""
+    url: str = ""
+    accessed_on: date | None = None
+    warnings: tuple = field(default=(), compare=False)
+
+    @property
+    def full_title(self):
+        return f"{self.title}: {self.subtitle}" if self.subtitle else self.title
+
+
+# --- Authors ---------------------------------------------------------------
+
+# "J.", "J.K.", "J. K.", "A.-M.", "Ch.": initials that belong to the family
+# name before them ("Smith, J.").
+_UPPER, _LOWER = "A-ZÀ-ÖØ-Þ", "a-zß-öø-ÿ"
+_INITIAL = rf"(?:[{_UPPER}][{_LOWER}]?\.|[{_UPPER}](?![{_UPPER}{_LOWER}]))"
+INITIALS_RE = re.compile(rf"^{_INITIAL}(?:\s*-?\s*{_INITIAL})*$")
+SEPARATOR_RE = re.compile(r",\s*|\s+(?:and|&)\s+")
+ET_AL_RE = re.compile(r",?\s+et\.?\s+al\.?$")
+
+
+def split_authors(text):
+    """
+    The names in a Harvard author list, one person or organisation each::
+
+        >>> split_authors("British Embassy Mexico City, Oxford Insights and C Minds")
+        ['British Embassy Mexico City', 'Oxford Insights', 'C Minds']
+        >>> split_authors("Smith, J., Jones, K. L. and {Science and Technology Office}")
+        ['Smith, J.', 'Jones, K. L.', 'Science and Technology Office']
+    """
+    pieces = []  # (text, braced)
+    current = []
+    braced = False
+    depth = 0
+    index = 0
+    while index < len(text):
+        char = text[index]
+        if char == "{":
+            if depth == 0 and not "".join(current).strip():
+                braced = True
+            depth += 1
+        elif char == "}":
+            depth -= 1
+            if depth < 0:
+                raise ReferenceError("a “}” closes no “{” in the authors")
+        elif depth == 0:
+            separator = SEPARATOR_RE.match(text, index)
+            if separator:
+                pieces.append(("".join(current), braced))
+                current, braced = [], False
+                index = separator.end()
+                continue
+        current.append(char)
+        index += 1
+    if depth:
+        raise ReferenceError("a “{” in the authors is never closed")
+    pieces.append(("".join(current), braced))
+
+    names = []
+    for piece, was_braced in pieces:
+        piece = piece.strip()
+        if was_braced and piece.startswith("{") and piece.endswith("}"):
+            names.append((piece[1:-1].strip(), True))
+        elif piece:
+            if (
+                not was_braced
+                and names
+                and not names[-1][1]
+                and "," not in names[-1][0]
+                and INITIALS_RE.match(piece)
+            ):
+                names[-1] = (f"{names[-1][0]}, {piece}", False)
+            else:
+                names.append((piece, False))
+    return [name for name, _ in names if name]
+
+
+def format_authors(names):
+    """
+    The names as a Harvard author list that ``split_authors`` reads back as
+    the same names: "A, B and C", with braces only where needed.
+    """
+    names = [name for name in names if name]
+
+    def join(parts):
+        if len(parts) <= 1:
+            return "".join(parts)
+        return ", ".join(parts[:-1]) + " and " + parts[-1]
+
+    parts = [name if _reads_back(name) else "{" + name + "}" for name in names]
+    text = join(parts)
+    if _safe_split(text) == names:
+        return text
+    return join(["{" + name + "}" for name in names])
+
+
+def _reads_back(name):
+    return "{" not in name and "}" not in name and _safe_split(name) == [name]
+
+
+def _safe_split(text):
+    try:
+        return split_authors(text)
+    except ReferenceError:
+        return None
+
+
+# --- Parsing ---------------------------------------------------------------
+
+HEAD_RE = re.compile(
+    r"^(?P<authors>.*?)\s*\(\s*(?:(?P<year>\d{4})[a-z]?|(?P<nodate>n\.\s?d\.?|no date))\s*\)"
+    r"\s*[.,]?\s*(?P<rest>.*)$",
+    re.IGNORECASE,
+)
+ACCESSED_RE = re.compile(
+    r"\s*[\[(]\s*Accessed:?\s*(?P<date>[^\])]*?)\s*[\])]\s*\.?\s*$", re.IGNORECASE
+)
+URL_RE = re.compile(r"\s*Available\s+(?:at|from):?\s*<?(?P<url>\S*?)>?\.?\s*$", re.IGNORECASE)
+MEDIUM_RE = re.compile(r"\[\s*(?P<medium>online|internet|electronic|print)\s*\]", re.IGNORECASE)
+PLACE_PUBLISHER_RE = re.compile(r"^(?P<title>.+?)\.\s+(?P<publisher>[^.:]+:\s*[^.]+)\.?$")
+DATE_FORMATS = ["%d %B %Y", "%d %b %Y", "%d %b. %Y", "%B %d, %Y", "%Y-%m-%d", "%d/%m/%Y"]
+
+
+def parse_reference(text):
+    """
+    Read one Harvard reference into a ``Reference``; raise ReferenceError
+    saying what is wrong when it cannot be read.
+    """
+    text = " ".join(text.split())
+    if not text:
+        raise ReferenceError("the reference is empty")
+    head = HEAD_RE.match(text)
+    if not head:
+        raise ReferenceError("expected “Authors (Year). Title”: no (year) after the authors")
+    warnings = []
+    authors_text = head["authors"].strip().rstrip(",")
+    if ET_AL_RE.search(authors_text):
+        authors_text = ET_AL_RE.sub("", authors_text)
+        warnings.append("“et al.”: only the authors named are kept")
+    authors = split_authors(authors_text)
+    if not authors:
+        raise ReferenceError("no authors before the (year)")
+    year = int(head["year"]) if head["year"] else None
+    rest = head["rest"]
+
+    accessed_on = None
+    accessed = ACCESSED_RE.search(rest)
+    if accessed:
+        accessed_on = _parse_date(accessed["date"])
+        rest = rest[: accessed.start()]
+    url = ""
+    available = URL_RE.search(rest)
+    if available:
+        url = available["url"]
+        if not url:
+            raise ReferenceError("“Available at:” is followed by no URL")
+        rest = rest[: available.start()]
+
+    publisher = ""
+    marker = MEDIUM_RE.search(rest)
+    if marker:
+        medium = "print" if marker["medium"].lower() == "print" else "online"
+        title_text = rest[: marker.start()]
+        publisher = _strip_one_stop(rest[marker.end() :].strip().lstrip(".").strip())
+    else:
+        medium = "online" if url else "print"
+        title_text = rest
+        place = PLACE_PUBLISHER_RE.match(title_text.strip())
+        if place:
+            title_text, publisher = place["title"] + ".", place["publisher"].strip()
+    title_text = _strip_one_stop(title_text.strip())
+    if not title_text:
+        raise ReferenceError("no title after the (year)")
+    title, _, subtitle = title_text.partition(": ")
+    return Reference(
+        authors=tuple(authors),
+        year=year,
+        title=title.strip(),
+        subtitle=subtitle.strip(),
+        medium=medium,
+        publisher=publisher,
+        url=url,
+        accessed_on=accessed_on,
+        warnings=tuple(warnings),
+    )
+
+
+def _strip_one_stop(text):
+    return text[:-1].rstrip() if text.endswith(".") else text
+
+
+def _parse_date(text):
+    text = " ".join(text.replace(",", ", ").split()).replace(" ,", ",")
+    for date_format in DATE_FORMATS:
+        try:
+            return datetime.strptime(text, date_format).date()
+        except ValueError:
+            continue
+    raise ReferenceError(f"cannot read the date accessed “{text}”; write e.g. 5 March 2019")
+
+
+# --- Writing ---------------------------------------------------------------
+
+
+def format_reference(reference):
+    """The reference in Harvard style; ``parse_reference`` reads it back whole."""
+    year = reference.year if reference.year else "n.d."
+    parts = [f"{format_authors(reference.authors)} ({year}). {reference.full_title}."]
+    parts.append("[print]" if reference.medium == "print" else "[online]")
+    if reference.publisher:
+        parts.append(f"{reference.publisher}.")
+    if reference.url:
+        parts.append(f"Available at: {reference.url}")
+    if reference.accessed_on:
+        accessed = reference.accessed_on
+        parts.append(f"[Accessed {accessed.day} {accessed:%B} {accessed.year}]")
+    return " ".join(parts)
+
+
+def reference_from_citation(citation):
+    return Reference(
+        authors=tuple(citation.author_list),
+        year=citation.year,
+        title=citation.title,
+        subtitle=citation.subtitle,
+        medium=citation.medium,
+        publisher=citation.publisher,
+        url=citation.url,
+        accessed_on=citation.accessed_on,
+    )
+
+
+# --- Keys ------------------------------------------------------------------
+
+KEY_STEM_LENGTH = 30
+STOP_WORDS = frozenset(
+    ["de", "del", "la", "el", "y", "of", "the", "and", "for", "und", "et", "le", "les", "des"]
+)
+
+
+def make_key(first_author, year, title="", is_taken=lambda key: False):
+    """
+    The citation key for a new source::
+
+        slugify(first author), cut to at most 30 characters at a hyphen,
+        trailing stop words (de, del, la, el, y, of, the, and, for, und, et,
+        le, les, des) dropped, then "-" and the year ("nd" without one).
+
+    "Secretaría de Hacienda y de Crédito Público" (2017) gives
+    ``secretaria-de-hacienda-2017``. When that key belongs to another
+    source, "-b", "-c", ... is added. A first author with no Latin letters
+    or digits falls back on the title, then on "source".
+    """
+    stem = _stem(first_author) or _stem(title) or "source"
+    return unique_key(f"{stem}-{year or 'nd'}", is_taken)
+
+
+def unique_key(base, is_taken):
+    """``base``, or the first of ``base-b``, ``base-c``, ... that is not taken."""
+    key = base
+    for suffix in _suffixes():
+        if not is_taken(key):
+            return key
+        key = f"{base}-{suffix}"
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _stem(text):
+    words = [word for word in slugify(text or "").split("-") if word]
+    if not words:
+        return ""
+    kept = []
+    for word in words:
+        if len("-".join([*kept, word])) > KEY_STEM_LENGTH:
+            break
+        kept.append(word)
+    if not kept:
+        kept = [words[0][:KEY_STEM_LENGTH]]
+    while len(kept) > 1 and kept[-1] in STOP_WORDS:
+        kept.pop()
+    return "-".join(kept)
+
+
+def _suffixes():
+    yield from "bcdefghijklmnopqrstuvwxyz"
+    number = 27
+    while True:
+        yield str(number)
+        number += 1

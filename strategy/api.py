@@ -1,0 +1,250 @@
+"""
+Read-only JSON API of published content, and a CSV of published goals.
+
+Plain Django views: four read-only endpoints need no more than a paginator
+and ``JsonResponse``. Lists share one envelope (the one Django REST
+framework uses, so clients written for it work)::
+
+    {"count": 12, "next": "https://.../api/countries/?page=2", "previous": null,
+     "results": [...]}
+
+Field names are stable; new fields may be added, none renamed or removed.
+Texts (``vision``, ``description``, ``conclusion``) are Markdown with
+footnote markers ``[^key]`` that name citations by key. Drafts never appear.
+Every endpoint runs a fixed number of queries, whatever the content.
+"""
+
+import csv
+from functools import wraps
+from http import HTTPStatus
+
+from django.core.paginator import InvalidPage, Paginator
+from django.db.models import Count, Prefetch
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.views.decorators.csrf import csrf_exempt
+
+from citations.footnotes import find_markers
+from citations.models import Citation
+
+from .models import Country, Goal
+from .views import published_goals, published_themes
+
+PAGE_SIZE = 50
+
+
+def api_view(view):
+    """GET and HEAD only; errors as JSON ``{"detail": ...}`` rather than HTML pages."""
+
+    # Read-only: other methods get the 405 below, not a CSRF failure first.
+    @csrf_exempt
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.method not in ("GET", "HEAD"):
+            response = JsonResponse(
+                {"detail": f"Method {request.method} not allowed: this API is read-only."},
+                status=HTTPStatus.METHOD_NOT_ALLOWED,
+            )
+            response["Allow"] = "GET, HEAD"
+            return response
+        try:
+            return view(request, *args, **kwargs)
+        except Http404 as error:
+            detail = str(error) if str(error) else "Not found."
+            return JsonResponse({"detail": detail}, status=HTTPStatus.NOT_FOUND)
+
+    return wrapper
+
+
+def paginated(request, queryset, serialize):
+    """One page of ``queryset`` in the list envelope; a bad ``?page=`` is a 404."""
+    paginator = Paginator(queryset, PAGE_SIZE)
+    number = request.GET.get("page", "1")
+    try:
+        page = paginator.page(number)
+    except InvalidPage:
+        raise Http404(
+            f"Invalid page “{number}”: pages run from 1 to {paginator.num_pages}."
+        ) from None
+
+    def page_url(page_number):
+        query = request.GET.copy()
+        query["page"] = page_number
+        return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
+
+    return JsonResponse(
+        {
+            "count": paginator.count,
+            "next": page_url(page.next_page_number()) if page.has_next() else None,
+            "previous": page_url(page.previous_page_number()) if page.has_previous() else None,
+            "results": [serialize(request, item) for item in page.object_list],
+        },
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
+# --- Serializers -------------------------------------------------------------
+
+
+def _absolute(request, path):
+    return request.build_absolute_uri(path)
+
+
+def citation_data(request, citation):
+    return {
+        "key": citation.key,
+        "authors": citation.author_list,
+        "year": citation.year,
+        "title": citation.title,
+        "subtitle": citation.subtitle,
+        "publisher": citation.publisher,
+        "medium": citation.medium,
+        "url": citation.url,
+        "accessed_on": citation.accessed_on.isoformat() if citation.accessed_on else None,
+        "language": citation.language,
+        "source_label": citation.source_label,
+        "html_url": _absolute(request, citation.get_absolute_url()),
+    }
+
+
+def country_summary(request, country):
+    return {
+        "name": country.name,
+        "slug": country.slug,
+        "iso_code": country.iso_code,
+        "region": country.region,
+        "region_name": country.get_region_display() if country.region else "",
+        "goal_count": country.goal_count,
+        "published_at": country.published_at.isoformat() if country.published_at else None,
+        "updated_at": country.updated_at.isoformat(),
+        "url": _absolute(request, reverse("api:country_detail", kwargs={"slug": country.slug})),
+        "html_url": _absolute(request, country.get_absolute_url()),
+    }
+
+
+def goal_data(goal):
+    return {
+        "position": goal.position,
+        "title": goal.title,
+        "description": goal.description,
+        "themes": sorted(tag.name for tag in goal.tags.all()),
+        "citations": find_markers(goal.description),
+    }
+
+
+def theme_data(request, theme):
+    return {
+        "name": theme.name,
+        "slug": theme.slug,
+        "goal_count": theme.goal_count,
+        "html_url": _absolute(request, reverse("strategy:theme_detail", args=[theme.slug])),
+    }
+
+
+# --- Views -------------------------------------------------------------------
+
+
+@api_view
+def country_list(request):
+    countries = Country.objects.published().annotate(goal_count=Count("goals")).order_by("name")
+    return paginated(request, countries, country_summary)
+
+
+@api_view
+def country_detail(request, slug):
+    country = get_object_or_404(
+        Country.objects.published()
+        .annotate(goal_count=Count("goals"))
+        .prefetch_related(
+            Prefetch("goals", queryset=Goal.objects.order_by("position").prefetch_related("tags")),
+            Prefetch("citations", queryset=Citation.objects.order_by("key")),
+        ),
+        slug=slug,
+    )
+    goals = list(country.goals.all())
+    themes = {tag.slug: tag for goal in goals for tag in goal.tags.all()}
+    data = country_summary(request, country)
+    data.update(
+        {
+            "vision": country.vision,
+            "conclusion": country.conclusion,
+            "themes": [
+                {"name": tag.name, "slug": tag.slug}
+                for tag in sorted(themes.values(), key=lambda tag: tag.name)
+            ],
+            "goals": [goal_data(goal) for goal in goals],
+            "citations": [citation_data(request, citation) for citation in country.citations.all()],
+        }
+    )
+    return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
+
+
+@api_view
+def citation_list(request):
+    citations = (
+        Citation.objects.cited()
+        .order_by("key")
+        .prefetch_related(
+            Prefetch(
+                "countries",
+                queryset=Country.objects.published().order_by("name").only("slug"),
+                to_attr="published_countries",
+            )
+        )
+    )
+
+    def serialize(request, citation):
+        data = citation_data(request, citation)
+        data["countries"] = [country.slug for country in citation.published_countries]
+        return data
+
+    return paginated(request, citations, serialize)
+
+
+@api_view
+def theme_list(request):
+    return paginated(request, published_themes(), theme_data)
+
+
+# --- CSV ---------------------------------------------------------------------
+
+CSV_COLUMNS = ["country", "position", "goal", "description", "themes", "citations"]
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value):
+    """
+    A cell a spreadsheet will not run as a formula: text starting with = + - @
+    (or a tab or carriage return) gets a leading apostrophe (OWASP's advice
+    against CSV injection).
+    """
+    text = str(value)
+    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+
+
+@api_view
+def goals_csv(request):
+    """Every goal of every published country, one row each, for spreadsheets."""
+    goals = (
+        published_goals()
+        .select_related("country")
+        .prefetch_related("tags")
+        .order_by("country__name", "position")
+    )
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="ai-strategy-atlas-goals.csv"'
+    response.write("\ufeff")  # a byte order mark, so Excel reads the file as UTF-8
+    writer = csv.writer(response)
+    writer.writerow(CSV_COLUMNS)
+    for goal in goals:
+        row = [
+            goal.country.name,
+            goal.position,
+            goal.title,
+            goal.description,
+            "; ".join(sorted(tag.name for tag in goal.tags.all())),
+            "; ".join(find_markers(goal.description)),
+        ]
+        writer.writerow([spreadsheet_safe(cell) for cell in row])
+    return response

@@ -1,0 +1,90 @@
+"""Submitting admin forms as a browser does, and the editorial roles."""
+
+from bs4 import BeautifulSoup
+from django.contrib.auth.models import Group, User
+from django.test import Client
+
+
+def parse(response):
+    """
+    The response's HTML as a browser reads it, decoded with the charset the
+    response declares (admin pages carry no <meta charset> to guess from).
+    """
+    return BeautifulSoup(response.content.decode(response.charset), "html5lib")
+
+
+def form_data(response, form_id):
+    """
+    What a browser would submit from the form ``form_id`` on ``response``:
+    every named input, textarea and select with its current value, the
+    inline management forms included; unchecked boxes and buttons left out.
+    """
+    form = parse(response).find("form", id=form_id)
+    assert form is not None, f"no form #{form_id} on the page"
+    data = {}
+    for element in form.find_all(["input", "textarea", "select"]):
+        name = element.get("name")
+        if not name or element.has_attr("disabled"):
+            continue
+        if element.name == "textarea":
+            data.setdefault(name, []).append(element.get_text())
+        elif element.name == "select":
+            options = element.find_all("option")
+            chosen = [o for o in options if o.has_attr("selected")]
+            if not chosen and options and not element.has_attr("multiple"):
+                chosen = options[:1]
+            data.setdefault(name, []).extend(o.get("value", o.get_text()) for o in chosen)
+        else:
+            kind = element.get("type", "text").lower()
+            if kind in {"submit", "button", "image", "reset", "file"}:
+                continue
+            if kind in {"checkbox", "radio"} and not element.has_attr("checked"):
+                continue
+            data.setdefault(name, []).append(
+                element.get("value", "on" if kind == "checkbox" else "")
+            )
+    return {name: values[0] if len(values) == 1 else values for name, values in data.items()}
+
+
+def inline_index(data, prefix, field, value):
+    """The index of the inline form whose ``field`` is ``value``, e.g. a goal by title."""
+    total = int(data[f"{prefix}-TOTAL_FORMS"])
+    for index in range(total):
+        if data.get(f"{prefix}-{index}-{field}") == str(value):
+            return index
+    raise AssertionError(f"no {prefix} form with {field}={value!r}")
+
+
+def error_text(response):
+    """The text of every error the admin shows on a form page."""
+    page = parse(response)
+    return " ".join(e.get_text(" ", strip=True) for e in page.select(".errornote, .errorlist"))
+
+
+def message_text(response):
+    """The text of the admin's messages (success, warning, error) on a page."""
+    return " ".join(
+        li.get_text(" ", strip=True) for li in parse(response).select("ul.messagelist li")
+    )
+
+
+def make_user(username, *, group=None, superuser=False, staff=True, full_name=""):
+    first, _, last = full_name.partition(" ")
+    user = User.objects.create_user(
+        username,
+        password=None,  # signed in with force_login; no slow hashing
+        is_staff=staff,
+        is_superuser=superuser,
+        first_name=first,
+        last_name=last,
+    )
+    if group:
+        user.groups.add(Group.objects.get(name=group))
+    return user
+
+
+def logged_in(user):
+    """A fresh browser (its own cookies) signed in as ``user``."""
+    client = Client()
+    client.force_login(user)
+    return client

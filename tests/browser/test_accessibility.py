@@ -1,0 +1,70 @@
+"""axe-core finds no WCAG 2.1 A or AA violation; footnotes are announced by number."""
+
+import pytest
+from playwright.sync_api import expect
+
+from strategy.models import Country
+
+from .helpers import PUBLIC_PAGES, check_accessibility, log_in, member_of
+
+pytestmark = pytest.mark.browser
+
+
+def assert_accessible(page, label):
+    results = check_accessibility(page)
+    # axe-core is injected from the copy shipped in axe-playwright-python: no network needed.
+    assert page.evaluate("window.axe.version").startswith("4.")
+    assert results.response["passes"], f"axe-core checked nothing on {label}"
+    assert results.violations_count == 0, f"{label}: {results.generate_report()}"
+
+
+def test_every_public_page_type_has_no_violations(site, page):
+    reports = {}
+    for name, path in PUBLIC_PAGES.items():
+        page.goto(site + path)
+        results = check_accessibility(page)
+        assert results.response["passes"], f"axe-core checked nothing on {path}"
+        reports[name] = results.generate_report() if results.violations_count else ""
+    assert reports == dict.fromkeys(PUBLIC_PAGES, "")
+
+
+def test_admin_country_form_has_no_violations(site, page):
+    member_of("Country managers", "marta")
+    log_in(page, site, "marta")
+    mexico = Country.objects.get(slug="mexico")
+    page.goto(f"{site}/admin/strategy/country/{mexico.pk}/change/")
+    expect(page.locator(".inline-related:not(.empty-form)")).to_have_count(3)
+    expect(page.locator("#goals-0").get_by_label("Themes:")).not_to_have_value("")
+    assert_accessible(page, "the country change form")
+
+    page.get_by_role("button", name="Add another Goal").click()
+    expect(page.locator("#goals-3")).to_be_visible()
+    assert_accessible(page, "the country change form with a goal added")
+
+    page.get_by_label("Vision:").fill("A vision citing a source that does not exist.[^nowhere]")
+    page.get_by_role("button", name="Save and continue editing").click()
+    expect(page.locator(".errornote")).to_be_visible()
+    assert_accessible(page, "the country change form showing errors")
+
+    page.emulate_media(color_scheme="dark")
+    page.reload()
+    assert_accessible(page, "the country change form in the dark theme")
+
+
+def test_footnote_markers_are_announced_by_number(site, page):
+    page.goto(f"{site}/countries/mexico/")
+    # Chromium's accessibility tree: what a screen reader is given.
+    cdp = page.context.new_cdp_session(page)
+    nodes = cdp.send("Accessibility.getFullAXTree")["nodes"]
+    announced = sorted(
+        (node["role"]["value"], node["name"]["value"])
+        for node in nodes
+        if node.get("role", {}).get("value") in {"doc-noteref", "doc-backlink"}
+    )
+    assert announced == [
+        ("doc-backlink", "Back to where footnote 1 is cited"),
+        ("doc-backlink", "Back to where footnote 2 is cited"),
+        ("doc-noteref", "Footnote 1"),
+        ("doc-noteref", "Footnote 2"),
+    ]
+    expect(page.get_by_role("link", name="Footnote 1", exact=True)).to_have_text("[1]")

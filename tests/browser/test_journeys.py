@@ -1,0 +1,217 @@
+"""The site as its people use it, one journey per test, in a real browser."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from citations.models import Citation
+
+from .helpers import log_in, member_of
+
+pytestmark = pytest.mark.browser
+
+OXFORD_REPORT = "british-embassy-mexico-city-2018"
+
+
+def test_visitor_follows_a_footnote_to_its_source_and_back(site, page):
+    """Home, Mexico, footnote 1, its entry under Sources, back, and out to the source."""
+    source_url = Citation.objects.get(key=OXFORD_REPORT).url
+    page.goto(site)
+    page.get_by_role("link", name="Mexico", exact=True).first.click()
+    expect(page).to_have_url(f"{site}/countries/mexico/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Mexico")
+
+    marker = page.get_by_role("link", name="Footnote 1", exact=True)
+    marker.click()
+    expect(page).to_have_url(re.compile(r"#note-1$"))
+    note = page.locator("li#note-1")
+    expect(note).to_be_in_viewport()
+    assert page.evaluate("document.querySelector(':target').id") == "note-1"
+    expect(note).to_contain_text("TOWARDS AN AI STRATEGY IN MEXICO")
+
+    note.get_by_role("link", name="Back to where footnote 1 is cited").click()
+    expect(page).to_have_url(re.compile(r"#ref-1-1$"))
+    expect(marker).to_be_in_viewport()
+    assert page.evaluate("document.querySelector(':target').id") == "ref-1-1"
+
+    source = note.locator("a.source-link")
+    expect(source).to_have_attribute("href", source_url)
+    expect(source).to_have_attribute("rel", "noopener noreferrer")
+    # The source lives on another site; the browser is offline, so stand in for it.
+    page.route(source_url, lambda route: route.fulfill(body="%PDF-1.4", content_type="text/plain"))
+    source.click()
+    expect(page).to_have_url(source_url)
+
+
+def test_editor_changes_a_goal_and_sees_it_published(site, page):
+    """An editor rewords a goal and swaps one of its themes in the country's form."""
+    member_of("Editors", "elena")
+    log_in(page, site, "elena")
+
+    page.get_by_role("link", name="Countries").click()
+    page.get_by_role("link", name="Mexico").click()
+    expect(page.get_by_role("heading", name="Change country")).to_be_visible()
+    goal = page.locator("#goals-0")
+    expect(goal.get_by_label("Title:")).to_have_value(
+        "Digitise small businesses with Big Data, analytics and AI"
+    )
+    description = goal.get_by_label("Description:")
+    description.fill(
+        description.input_value().replace(
+            "One of the main goals", "Above all, one of the main goals"
+        )
+    )
+    themes = goal.get_by_label("Themes:")
+    themes.fill(themes.input_value().replace("economy", "entrepreneurship"))
+    page.get_by_role("button", name="Save", exact=True).click()
+
+    expect(page.locator(".messagelist .success")).to_contain_text("was changed successfully")
+    page.goto(f"{site}/countries/mexico/")
+    first_goal = page.locator("li.goal").first
+    expect(first_goal).to_contain_text("Above all, one of the main goals is to digitize those")
+    tags = first_goal.get_by_role("list", name="Themes").get_by_role("link")
+    expect(tags.filter(has_text="entrepreneurship")).to_have_count(1)
+    assert sorted(tags.all_inner_texts()) == [
+        "big data",
+        "digitalisation",
+        "entrepreneurship",
+        "small business",
+    ]
+    first_goal.get_by_role("link", name="entrepreneurship").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("entrepreneurship")
+    expect(page.locator("li.goal h2")).to_have_text(
+        ["Digitise small businesses with Big Data, analytics and AI"]
+    )
+
+
+def add_citation(page, site):
+    page.goto(f"{site}/admin/citations/citation/add/")
+    page.get_by_label("Key:").fill("chile-2021")
+    page.get_by_label("Authors:").fill("Ministerio de Ciencia de Chile")
+    page.get_by_label("Year:").fill("2021")
+    page.get_by_label("Title:", exact=True).fill("Política Nacional de Inteligencia Artificial")
+    page.get_by_label("URL:").fill("https://minciencia.gob.cl/areas/inteligencia-artificial/")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator(".messagelist .success")).to_contain_text("was added successfully")
+
+
+def add_draft_country(page, site):
+    """Chile, with two goals, its vision citing ``chile-2021``; saved as a draft."""
+    page.goto(f"{site}/admin/strategy/country/add/")
+    page.get_by_label("Name:").press_sequentially("Chile")
+    expect(page.get_by_label("Slug:")).to_have_value("chile")  # filled in as the name is typed
+    page.get_by_label("ISO code:").fill("CL")
+    page.get_by_label("Region:").select_option(label="Latin America and the Caribbean")
+    expect(page.get_by_label("Status:")).to_have_value("draft")
+    page.get_by_label("Vision:").fill(
+        "Chile wants to take part in the global conversation on AI.[^chile-2021]"
+    )
+    page.get_by_label("Conclusion:").fill("A policy for the next ten years.")
+    goals = [
+        ("Ethical and responsible AI", "Put people's rights at the centre.", "ethics, regulation"),
+        ("Talent for AI", "Train people for an economy with AI.", "education, ethics"),
+    ]
+    for index, (title, description, themes) in enumerate(goals):
+        page.get_by_role("button", name="Add another Goal").click()
+        goal = page.locator(f"#goals-{index}")
+        goal.get_by_label("Position:").fill(str(index + 1))
+        goal.get_by_label("Title:").fill(title)
+        goal.get_by_label("Description:").fill(description)
+        goal.get_by_label("Themes:").fill(themes)
+    page.get_by_role("button", name="Save and continue editing").click()
+    expect(page.locator(".messagelist .success")).to_contain_text("was added successfully")
+
+
+def preview_draft(page, site, slug):
+    """From the change form, "View on site" shows the draft with its banner."""
+    page.locator("a.viewsitelink").click()
+    expect(page).to_have_url(f"{site}/countries/{slug}/")
+    expect(page.get_by_role("complementary", name="Draft notice")).to_contain_text(
+        "Draft — not public"
+    )
+    expect(page.locator(".vision")).to_contain_text("global conversation on AI")
+    page.go_back()
+
+
+def publish(page):
+    """Publish the country open in the admin change form."""
+    page.get_by_label("Status:").select_option(label="Published")
+    page.get_by_role("button", name="Save and continue editing").click()
+    expect(page.locator(".messagelist .success")).to_contain_text("was changed successfully")
+
+
+def expect_not_public(visitor, site, slug):
+    visitor.goto(f"{site}/countries/{slug}/")
+    expect(visitor.get_by_role("heading", level=1)).to_have_text("Page not found")
+    visitor.goto(f"{site}/countries/")
+    expect(visitor.locator(".country-list h2")).to_have_text(["Mexico"])
+
+
+def test_country_manager_adds_and_publishes_a_country(site, page, visitor):
+    """A new source, a new country citing it as a draft, then published for all to read."""
+    member_of("Country managers", "marta")
+    log_in(page, site, "marta")
+    add_citation(page, site)
+    add_draft_country(page, site)
+    expect_not_public(visitor, site, "chile")
+    preview_draft(page, site, "chile")
+
+    publish(page)
+
+    visitor.goto(f"{site}/countries/")
+    expect(visitor.locator(".country-list h2")).to_have_text(["Chile", "Mexico"])
+    visitor.get_by_role("link", name="Chile").click()
+    expect(visitor.locator(".vision")).to_contain_text("global conversation on AI")
+    visitor.get_by_role("link", name="Footnote 1", exact=True).click()
+    expect(visitor.locator("li#note-1 a.source-link")).to_have_attribute(
+        "href", "https://minciencia.gob.cl/areas/inteligencia-artificial/"
+    )
+    for theme, titles in [
+        ("ethics", ["Ethical and responsible AI", "Talent for AI"]),
+        ("regulation", ["Ethical and responsible AI"]),
+        ("education", ["Talent for AI", "Cheaper, more tailored public services"]),
+    ]:
+        visitor.goto(f"{site}/countries/chile/")
+        visitor.locator("li.goal").get_by_role("link", name=theme, exact=True).first.click()
+        expect(visitor.get_by_role("heading", level=1)).to_have_text(theme)
+        expect(visitor.locator("li.goal h2")).to_have_text(titles)
+
+
+def test_two_editors_save_the_same_country(site, browser):
+    """The second save is refused with who saved and when, and keeps what was typed."""
+    elena = member_of("Editors", "elena")
+    elena.first_name, elena.last_name = "Elena", "Ruiz"
+    elena.save()
+    member_of("Editors", "tomas")
+    windows = []
+    for username in ("elena", "tomas"):
+        context = browser.new_context()
+        window = context.new_page()
+        log_in(window, site, username)
+        window.goto(f"{site}/admin/strategy/country/")
+        window.get_by_role("link", name="Mexico").click()
+        windows.append(window)
+    elena, tomas = windows
+
+    elena.get_by_label("Vision:").fill("Elena's new vision for Mexico.")
+    elena.get_by_role("button", name="Save", exact=True).click()
+    expect(elena.locator(".messagelist .success")).to_contain_text("was changed successfully")
+
+    typed = "Tomás rewrote the conclusion while Elena was saving."
+    tomas.get_by_label("Conclusion:").fill(typed)
+    tomas.locator("#goals-1").get_by_label("Title:").fill("Automate routine work")
+    tomas.get_by_role("button", name="Save", exact=True).click()
+
+    expect(tomas.locator(".errornote, .errorlist").first).to_be_visible()
+    expect(tomas.locator("form#country_form")).to_contain_text(
+        "Not saved: this country was saved by Elena Ruiz (elena)"
+    )
+    expect(tomas.get_by_label("Conclusion:")).to_have_value(typed)
+    expect(tomas.locator("#goals-1").get_by_label("Title:")).to_have_value("Automate routine work")
+
+    tomas.goto(f"{site}/countries/mexico/")
+    expect(tomas.locator(".vision")).to_contain_text("Elena's new vision for Mexico.")
+    expect(tomas.locator(".conclusion")).not_to_contain_text(typed)
+    for window in windows:
+        window.context.close()

@@ -1,0 +1,168 @@
+"""Importing a chapter in the admin: upload, see the dry run, confirm."""
+
+from http import HTTPStatus
+
+import pytest
+from bs4 import BeautifulSoup
+from django.contrib.auth.models import Permission, User
+from django.core import signing
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from citations.models import Citation
+from strategy.admin_import import SIGNING_SALT, sign_preview
+from strategy.models import Country
+
+from .helpers import SOURCE_DIR
+
+pytestmark = pytest.mark.django_db
+
+URL = "/admin/strategy/country/import/"
+
+
+def parse(response):
+    """The page as a browser reads it: decoded with the charset of its Content-Type."""
+    return BeautifulSoup(response.content.decode(response.charset), "html5lib")
+
+
+def staff(username, *codenames):
+    user = User.objects.create_user(username, is_staff=True)
+    user.user_permissions.set(Permission.objects.filter(codename__in=codenames))
+    return user
+
+
+@pytest.fixture
+def manager(client):
+    """A Country manager: may add and change countries."""
+    user = staff("manager", "add_country", "change_country", "view_country")
+    client.force_login(user)
+    return user
+
+
+def upload(client, content, name="mexico.md", publish=False):
+    data = {"chapter": SimpleUploadedFile(name, content, content_type="text/markdown")}
+    if publish:
+        data["publish"] = "on"
+    response = client.post(URL, data)
+    assert response.status_code == HTTPStatus.OK
+    return parse(response)
+
+
+def summary(page):
+    return [
+        [cell.get_text(" ", strip=True) for cell in row.find_all("td")]
+        for row in page.select("#import-summary tbody tr")
+    ]
+
+
+def confirm(client, page):
+    form = page.select_one("input[name=preview]").find_parent("form")
+    data = {field["name"]: field.get("value", "") for field in form.select("input[name]")}
+    return client.post(URL, data)
+
+
+def test_upload_shows_the_dry_run_and_writes_nothing(client, manager):
+    page = upload(client, (SOURCE_DIR / "mexico.md").read_bytes())
+    assert not Country.objects.exists()
+    assert not Citation.objects.exists()
+    assert page.select_one("#preview-heading").get_text() == "What importing mexico.md will do"
+    rows = summary(page)
+    assert rows[0] == ["country", "created", "Mexico (mexico), draft", ""]
+    assert rows[1][:3] == [
+        "goal",
+        "created",
+        "1. In Mexico, micro, small and medium enterprises (MSMEs)…",
+    ]
+    assert rows[1][3] == "title made from its text: refine it"
+    assert rows[-1] == ["citation", "created", "secretaria-de-hacienda-2017 [^31]", ""]
+
+
+def test_confirming_imports_and_goes_to_the_country(client, manager):
+    page = upload(client, (SOURCE_DIR / "mexico.md").read_bytes(), publish=True)
+    response = confirm(client, page)
+    mexico = Country.objects.get()
+    assert response.status_code == HTTPStatus.FOUND
+    assert response["Location"] == f"/admin/strategy/country/{mexico.pk}/change/"
+    assert mexico.status == Country.Status.PUBLISHED
+    assert mexico.goals.count() == 3
+    messages = [
+        m.get_text(strip=True)
+        for m in parse(client.get(response["Location"])).select(".messagelist li")
+    ]
+    assert messages == [
+        "Imported mexico.md: 1 country created, 3 goals created, 2 citations created."
+    ]
+
+
+def test_problems_are_shown_and_nothing_is_written(client, manager):
+    page = upload(client, b"# Mexico\n\nVision.[^7]\n", name="broken.md")
+    assert [li.get_text() for li in page.select("#import-problems li")] == [
+        "broken.md:3: footnote [^7] has no reference"
+    ]
+    assert page.select_one("input[name=preview]") is None  # nothing to confirm
+    assert page.select_one("input[type=file]") is not None  # upload again
+    assert not Country.objects.exists()
+
+
+def test_a_file_that_is_not_utf8_is_a_problem_on_the_page(client, manager):
+    page = upload(client, "# México\n".encode("latin-1"))
+    assert [li.get_text() for li in page.select("#import-problems li")] == [
+        "mexico.md:1: not UTF-8 text (byte 0xE9); save the file as UTF-8"
+    ]
+
+
+def test_warnings_are_shown_with_the_preview(client, manager):
+    page = upload(client, b"# Mexico\n\nVision.\n\n[^9]: A (2019). T.\n")
+    assert [li.get_text() for li in page.select("#import-warnings li")] == [
+        "mexico.md:5: footnote [^9] is never cited; its reference is not imported"
+    ]
+
+
+def test_only_markdown_files_are_taken(client, manager):
+    page = upload(client, b"%PDF-1.4", name="report.pdf")
+    assert "Choose a Markdown file (.md)." in page.select_one(".errorlist").get_text()
+
+
+def test_a_tampered_preview_is_refused(client, manager):
+    page = upload(client, (SOURCE_DIR / "mexico.md").read_bytes())
+    field = page.select_one("input[name=preview]")
+    field["value"] = field["value"][:-2] + "xx"
+    response = confirm(client, page)
+    assert response.status_code == HTTPStatus.OK
+    assert "it was altered" in parse(response).select_one("#import-problems").get_text()
+    assert not Country.objects.exists()
+
+
+def test_a_preview_made_for_someone_else_is_refused(client, manager):
+    other = staff("other", "add_country")
+    preview = sign_preview(other, "evil.md", "# Evil\n\nVision.\n", False)
+    response = client.post(URL, {"preview": preview})
+    assert "made by someone else" in parse(response).select_one("#import-problems").get_text()
+    assert not Country.objects.exists()
+    assert signing.loads(preview, salt=SIGNING_SALT)["user"] == other.pk
+
+
+def test_someone_who_may_add_but_not_change_cannot_overwrite_a_country(client, mexico):
+    client.force_login(staff("adder", "add_country"))
+    page = upload(client, (SOURCE_DIR / "mexico.md").read_bytes())
+    assert [li.get_text() for li in page.select("#import-problems li")] == [
+        "mexico.md: Mexico is already in the atlas and you may not change countries"
+    ]
+
+
+def test_editors_who_may_not_add_countries_are_refused(client):
+    client.force_login(staff("editor", "change_country", "view_country"))
+    assert client.get(URL).status_code == HTTPStatus.FORBIDDEN
+    changelist = parse(client.get("/admin/strategy/country/"))
+    assert not changelist.find("a", href=URL)
+
+
+def test_the_country_list_links_to_the_import_for_managers(client, manager):
+    changelist = parse(client.get("/admin/strategy/country/"))
+    link = changelist.find("a", href=URL)
+    assert link.get_text(strip=True) == "Import a chapter"
+
+
+def test_anonymous_visitors_are_sent_to_log_in(client):
+    response = client.get(URL)
+    assert response.status_code == HTTPStatus.FOUND
+    assert response["Location"].startswith("/admin/login/")

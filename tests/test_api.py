@@ -1,0 +1,218 @@
+"""The read-only JSON API and the CSV of goals: published content only, stable shapes."""
+
+import csv
+import io
+from http import HTTPStatus
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from strategy import api
+
+from .factories import CitationFactory, CountryFactory, GoalFactory
+from .test_query_counts import grow
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def draft(mexico):
+    """A draft country with a goal, a theme and a source of its own."""
+    CitationFactory(key="secret-2022")
+    country = CountryFactory(
+        name="Drafted", slug="drafted", status="draft", vision="V.[^secret-2022]"
+    )
+    GoalFactory(country=country, title="Hidden goal", tags=["secret theme"])
+    country.sync_citations()
+    return country
+
+
+def get_json(client, url, status=HTTPStatus.OK):
+    response = client.get(url)
+    assert response.status_code == status
+    assert response["Content-Type"] == "application/json"
+    return response.json()
+
+
+def test_country_list(client, draft):
+    data = get_json(client, "/api/countries/")
+    assert data == {
+        "count": 1,
+        "next": None,
+        "previous": None,
+        "results": [
+            {
+                "name": "Mexico",
+                "slug": "mexico",
+                "iso_code": "MX",
+                "region": "latin-america-caribbean",
+                "region_name": "Latin America and the Caribbean",
+                "goal_count": 3,
+                "published_at": "2018-11-01T00:00:00+00:00",
+                "updated_at": "2018-11-01T00:00:00+00:00",
+                "url": "http://testserver/api/countries/mexico/",
+                "html_url": "http://testserver/countries/mexico/",
+            }
+        ],
+    }
+
+
+def test_country_detail_has_goals_themes_and_citations(client, draft):
+    data = get_json(client, "/api/countries/mexico/")
+    assert data["vision"].endswith("citizens.[^british-embassy-mexico-city-2018]")
+    assert data["goals"][0] == {
+        "position": 1,
+        "title": "Digitise small businesses with Big Data, analytics and AI",
+        "description": data["goals"][0]["description"],
+        "themes": ["big data", "digitalisation", "economy", "small business"],
+        "citations": ["secretaria-de-hacienda-2017"],
+    }
+    assert [goal["position"] for goal in data["goals"]] == [1, 2, 3]
+    assert {"name": "health", "slug": "health"} in data["themes"]
+    assert len(data["themes"]) == 10
+    assert data["citations"][0] == {
+        "key": "british-embassy-mexico-city-2018",
+        "authors": ["British Embassy Mexico City", "Oxford Insights", "C Minds"],
+        "year": 2018,
+        "title": "TOWARDS AN AI STRATEGY IN MEXICO",
+        "subtitle": "Harnessing the AI Revolution",
+        "publisher": "",
+        "medium": "online",
+        "url": "https://docs.wixstatic.com/ugd/7be025_e726c582191c49d2b8b6517a590151f6.pdf",
+        "accessed_on": None,
+        "language": "en",
+        "source_label": "30",
+        "html_url": "http://testserver/citations/british-embassy-mexico-city-2018/",
+    }
+
+
+def test_drafts_never_appear(client, draft):
+    get_json(client, "/api/countries/drafted/", HTTPStatus.NOT_FOUND)
+    everything = "".join(
+        str(get_json(client, url)) for url in ("/api/countries/", "/api/citations/", "/api/themes/")
+    )
+    csv_text = client.get("/api/goals.csv").content.decode("utf-8-sig")
+    for secret in ("Drafted", "secret-2022", "secret theme", "Hidden goal"):
+        assert secret not in everything
+        assert secret not in csv_text
+
+
+def test_citations_list_their_published_countries(client, draft):
+    data = get_json(client, "/api/citations/")
+    assert [item["key"] for item in data["results"]] == [
+        "british-embassy-mexico-city-2018",
+        "secretaria-de-hacienda-2017",
+    ]
+    assert data["results"][1]["countries"] == ["mexico"]
+
+
+def test_themes(client, draft):
+    data = get_json(client, "/api/themes/")
+    assert data["count"] == 10
+    assert data["results"][0] == {
+        "name": "automation",
+        "slug": "automation",
+        "goal_count": 1,
+        "html_url": "http://testserver/themes/automation/",
+    }
+
+
+def test_pages(client, mexico, settings):
+    for number in range(api.PAGE_SIZE + 5):
+        CountryFactory(name=f"Land {number:03}", slug=f"land-{number:03}")
+    first = get_json(client, "/api/countries/?page=1")
+    assert first["count"] == api.PAGE_SIZE + 6
+    assert len(first["results"]) == api.PAGE_SIZE
+    assert first["previous"] is None
+    assert first["next"] == "http://testserver/api/countries/?page=2"
+    second = get_json(client, first["next"])
+    assert len(second["results"]) == 6
+    assert second["next"] is None
+    assert second["previous"] == "http://testserver/api/countries/?page=1"
+    slugs = [c["slug"] for c in first["results"] + second["results"]]
+    assert len(set(slugs)) == len(slugs)
+
+
+@pytest.mark.parametrize("page", ["0", "3", "abc", "-1", "1.5"])
+def test_a_bad_page_is_a_json_404(client, mexico, page):
+    data = get_json(client, f"/api/countries/?page={page}", HTTPStatus.NOT_FOUND)
+    assert data["detail"].startswith(f"Invalid page “{page}”")
+
+
+def test_unknown_country_is_a_json_404(client, mexico):
+    assert get_json(client, "/api/countries/atlantis/", HTTPStatus.NOT_FOUND) == {
+        "detail": "No Country matches the given query."
+    }
+
+
+def test_the_api_is_read_only(client, mexico):
+    response = client.post("/api/countries/", {"name": "X"})
+    assert response.status_code == HTTPStatus.METHOD_NOT_ALLOWED
+    assert response["Allow"] == "GET, HEAD"
+    assert "read-only" in response.json()["detail"]
+
+
+# --- CSV -----------------------------------------------------------------------------
+
+
+def read_csv(response):
+    assert response.status_code == HTTPStatus.OK
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"] == 'attachment; filename="ai-strategy-atlas-goals.csv"'
+    assert response.content.startswith(b"\xef\xbb\xbf")  # so Excel reads UTF-8
+    return list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+
+
+def test_goals_csv(client, draft):
+    rows = read_csv(client.get("/api/goals.csv"))
+    assert list(rows[0]) == ["country", "position", "goal", "description", "themes", "citations"]
+    assert [(row["country"], row["position"], row["goal"]) for row in rows] == [
+        ("Mexico", "1", "Digitise small businesses with Big Data, analytics and AI"),
+        ("Mexico", "2", "Automate routine tasks"),
+        ("Mexico", "3", "Cheaper, more tailored public services"),
+    ]
+    assert rows[0]["themes"] == "big data; digitalisation; economy; small business"
+    assert rows[0]["citations"] == "secretaria-de-hacienda-2017"
+    assert rows[0]["description"].startswith("In Mexico, micro, small and medium")
+
+
+def test_csv_cells_cannot_run_as_formulas(client, mexico):
+    country = CountryFactory(name='=HYPERLINK("http://evil")', slug="evil")
+    GoalFactory(country=country, title="+1+1", description="@SUM(A1)", tags=["-2"])
+    GoalFactory(country=country, title="\tTab", description="A normal - text")
+    rows = [row for row in read_csv(client.get("/api/goals.csv")) if row["position"] != ""]
+    evil = [row for row in rows if "evil" in row["country"]]
+    assert evil[0]["country"] == '\'=HYPERLINK("http://evil")'
+    assert (evil[0]["goal"], evil[0]["description"], evil[0]["themes"]) == (
+        "'+1+1",
+        "'@SUM(A1)",
+        "'-2",
+    )
+    assert (evil[1]["goal"], evil[1]["description"]) == ("'\tTab", "A normal - text")
+
+
+# --- Query counts --------------------------------------------------------------------
+
+EXPECTED = {
+    "/api/countries/": 2,  # count, page
+    "/api/countries/mexico/": 4,  # country, goals, their tags, citations
+    "/api/citations/": 3,  # count, page, published citing countries
+    "/api/themes/": 2,  # count, page
+    "/api/goals.csv": 2,  # goals with countries, their tags
+}
+
+
+def queries(client, url):
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == HTTPStatus.OK
+    return len(captured)
+
+
+@pytest.mark.parametrize("url", EXPECTED)
+def test_query_count_does_not_grow_with_content(client, mexico, url):
+    small = queries(client, url)
+    grow(mexico, goals=60, citations=60)
+    large = queries(client, url)
+    assert (small, large) == (EXPECTED[url], EXPECTED[url])

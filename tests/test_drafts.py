@@ -1,0 +1,212 @@
+"""Drafts: invisible on every public page and list, previewable by editors, published on purpose."""
+
+import datetime
+from http import HTTPStatus
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from strategy.models import Country
+
+from .admin_forms import error_text, form_data, logged_in, make_user, message_text, parse
+from .factories import CitationFactory, CountryFactory, GoalFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def draft(mexico):
+    """A draft that shares a theme and a source with Mexico, and has its own of each."""
+    CitationFactory(key="secret-source", title="Secret report")
+    country = CountryFactory(
+        name="Atlantis",
+        slug="atlantis",
+        status=Country.Status.DRAFT,
+        region=Country.Region.LATIN_AMERICA_CARIBBEAN,
+        vision="Hidden plans.[^secret-source][^british-embassy-mexico-city-2018]",
+    )
+    GoalFactory(country=country, title="Hidden goal", tags=["secret-theme", "health"])
+    country.sync_citations()
+    return country
+
+
+@pytest.fixture
+def editor(db):
+    return logged_in(make_user("ed", group="Editors"))
+
+
+LISTS = [
+    "/",
+    "/countries/",
+    "/countries/?region=latin-america-caribbean",
+    "/countries/?theme=health",
+    "/themes/",
+    "/themes/health/",
+    "/citations/",
+    "/citations/british-embassy-mexico-city-2018/",
+]
+DRAFT_ONLY = ["/countries/atlantis/", "/themes/secret-theme/", "/citations/secret-source/"]
+
+
+def visitors():
+    yield "anonymous", Client()
+    yield "signed-in reader", logged_in(make_user("reader", staff=False))
+    yield "staff without rights", logged_in(make_user("staff"))
+
+
+@pytest.mark.parametrize("url", LISTS)
+def test_drafts_are_absent_from_every_list_even_for_editors(draft, editor, url):
+    for _, client in [*visitors(), ("editor", editor)]:
+        response = client.get(url)
+        assert response.status_code == HTTPStatus.OK
+        page = parse(response)
+        text = page.get_text()
+        assert "Atlantis" not in text and "Hidden goal" not in text
+        assert "Secret report" not in text and "secret-theme" not in text
+        assert not page.select('a[href^="/countries/atlantis"]')
+        client.logout()
+
+
+@pytest.mark.parametrize("url", DRAFT_ONLY)
+def test_draft_pages_are_not_found_for_the_public(draft, url):
+    for who, client in visitors():
+        assert client.get(url).status_code == HTTPStatus.NOT_FOUND, who
+
+
+def test_editors_preview_a_draft_at_its_address_with_a_banner(draft, editor):
+    response = editor.get("/countries/atlantis/")
+    assert response.status_code == HTTPStatus.OK
+    page = parse(response)
+    banner = page.select_one("aside.draft-banner")
+    assert banner.get_text(strip=True).startswith("Draft — not public.")
+    assert page.h1.get_text() == "Atlantis"
+    assert page.find("meta", attrs={"name": "robots"})["content"] == "noindex"
+    assert set(response["Cache-Control"].replace(" ", "").split(",")) == {"private", "no-store"}
+    assert "Cookie" in response["Vary"]
+
+
+def test_a_published_page_has_no_banner_and_no_private_cache_header(draft, editor):
+    for client in (Client(), editor):
+        response = client.get("/countries/mexico/")
+        assert parse(response).select_one(".draft-banner") is None
+        assert "no-store" not in response.get("Cache-Control", "")
+
+
+def test_the_admin_view_on_site_link_leads_to_the_preview(draft, editor):
+    page = parse(editor.get(reverse("admin:strategy_country_change", args=[draft.pk])))
+    link = page.find("a", string="View on site")
+    response = editor.get(link["href"], follow=True)
+    assert response.redirect_chain[-1][0].endswith("/countries/atlantis/")
+    assert parse(response).select_one(".draft-banner") is not None
+
+
+# Publishing
+
+
+@pytest.fixture
+def manager(db):
+    return logged_in(make_user("max", group="Country managers"))
+
+
+def run_action(client, action, *countries):
+    return client.post(
+        reverse("admin:strategy_country_changelist"),
+        {"action": action, "_selected_action": [country.pk for country in countries]},
+        follow=True,
+    )
+
+
+def test_publish_action_makes_drafts_public(draft, manager, mexico):
+    response = run_action(manager, "publish_selected", draft, mexico)
+    assert "Published: Atlantis." in message_text(response)
+    assert "Already published, left as they were: Mexico." in message_text(response)
+    draft.refresh_from_db()
+    assert draft.is_published
+    assert draft.published_at is not None
+    assert draft.last_published_change == draft.published_at
+    assert Client().get("/countries/atlantis/").status_code == HTTPStatus.OK
+    assert "Atlantis" in parse(Client().get("/countries/")).get_text()
+
+
+def test_unpublish_action_hides_a_country_again(draft, manager, mexico):
+    first_published = mexico.published_at
+    response = run_action(manager, "unpublish_selected", mexico, draft)
+    assert "Unpublished: Mexico." in message_text(response)
+    assert "Already unpublished, left as they were: Atlantis." in message_text(response)
+    mexico.refresh_from_db()
+    assert mexico.status == Country.Status.DRAFT
+    assert mexico.published_at == first_published  # "first published" is history
+    assert Client().get("/countries/mexico/").status_code == HTTPStatus.NOT_FOUND
+    assert "Mexico" not in parse(Client().get("/")).select_one("#countries-heading").parent.text
+
+
+def test_new_countries_start_as_drafts(manager):
+    data = form_data(manager.get(reverse("admin:strategy_country_add")), "country_form")
+    assert data["status"] == Country.Status.DRAFT
+    data.update(name="Newland", slug="newland", vision="New.")
+    response = manager.post(reverse("admin:strategy_country_add"), data)
+    assert response.status_code == HTTPStatus.FOUND, error_text(response)
+    country = Country.objects.get(slug="newland")
+    assert country.status == Country.Status.DRAFT
+    assert country.published_at is None and country.last_published_change is None
+
+
+# "Last updated": the date of the last change the public could see
+
+LONG_AGO = datetime.datetime(2020, 1, 2, tzinfo=datetime.UTC)
+
+
+def last_updated(client, slug):
+    time = parse(client.get(f"/countries/{slug}/")).select_one(".profile-header .meta time")
+    return None if time is None else time["datetime"][:10]
+
+
+def edit(client, country, **changes):
+    url = reverse("admin:strategy_country_change", args=[country.pk])
+    data = form_data(client.get(url), "country_form")
+    data.update(changes)
+    response = client.post(url, data)
+    assert response.status_code == HTTPStatus.FOUND, error_text(response)
+
+
+def test_last_updated_is_the_date_of_the_last_published_change(mexico, manager):
+    Country.objects.filter(pk=mexico.pk).update(last_published_change=LONG_AGO)
+    today = timezone.now().date().isoformat()
+    assert last_updated(Client(), "mexico") == "2020-01-02"
+
+    edit(manager, mexico)  # saved without changing anything
+    assert last_updated(Client(), "mexico") == "2020-01-02"
+
+    run_action(manager, "unpublish_selected", mexico)
+    edit(manager, mexico, vision="Work in progress.")  # a draft edit: not public
+    mexico.refresh_from_db()
+    assert mexico.last_published_change == LONG_AGO
+    assert last_updated(manager, "mexico") == "2020-01-02"  # the preview says so too
+
+    run_action(manager, "publish_selected", mexico)  # now the public sees the change
+    assert last_updated(Client(), "mexico") == today
+
+    Country.objects.filter(pk=mexico.pk).update(last_published_change=LONG_AGO)
+    edit(manager, mexico, conclusion="A corrected conclusion.")  # published: live at once
+    assert last_updated(Client(), "mexico") == today
+
+
+def test_a_goal_change_counts_as_a_change_to_the_country(mexico, manager):
+    Country.objects.filter(pk=mexico.pk).update(last_published_change=LONG_AGO)
+    url = reverse("admin:strategy_country_change", args=[mexico.pk])
+    data = form_data(manager.get(url), "country_form")
+    data["goals-0-title"] = "A sharper goal title"
+    assert manager.post(url, data).status_code == HTTPStatus.FOUND
+    assert last_updated(Client(), "mexico") == timezone.now().date().isoformat()
+
+
+def test_home_page_recent_updates_follow_published_changes(mexico, draft):
+    CountryFactory(name="Freedonia", slug="freedonia")  # saved after Mexico ...
+    Country.objects.filter(slug="freedonia").update(  # ... but last changed in public before
+        last_published_change=datetime.datetime(2017, 1, 1, tzinfo=datetime.UTC)
+    )
+    page = parse(Client().get("/"))
+    recent = [a.get_text() for a in page.select_one("#recent-heading").parent.select("a")]
+    assert recent == ["Mexico", "Freedonia"]

@@ -1,0 +1,162 @@
+"""Integrity: cited sources stay, markers name sources, old addresses keep working."""
+
+from http import HTTPStatus
+
+import pytest
+from django.db.models import ProtectedError
+from django.test import Client
+from django.urls import reverse
+
+from citations.models import Citation
+from strategy.models import Country
+
+from .admin_forms import error_text, form_data, logged_in, make_user, parse
+from .factories import CitationFactory, CountryFactory
+
+pytestmark = pytest.mark.django_db
+
+HACIENDA = "secretaria-de-hacienda-2017"
+
+
+@pytest.fixture
+def superuser_client(db):
+    return logged_in(make_user("root", superuser=True))
+
+
+def test_deleting_a_cited_citation_is_refused_saying_where_it_is_cited(mexico, superuser_client):
+    citation = Citation.objects.get(key=HACIENDA)
+    url = reverse("admin:citations_citation_delete", args=[citation.pk])
+    page = parse(superuser_client.get(url))
+    text = " ".join(page.select_one("#content").get_text(" ").split())
+    assert f"The citation “{HACIENDA}” cannot be deleted: it is still cited." in text
+    items = [li.get_text(" ", strip=True) for li in page.select("#deleted-objects li")]
+    assert items == [
+        f"Citing country: Mexico cites [^{HACIENDA}] in goal 1 "
+        "“Digitise small businesses with Big Data, analytics and AI”"
+    ]
+    assert page.find("input", attrs={"type": "submit"}) is None  # no "Yes, I'm sure"
+
+    response = superuser_client.post(url, {"post": "yes"})  # as if the button were there
+    assert response.status_code == HTTPStatus.OK
+    assert Citation.objects.filter(key=HACIENDA).exists()
+
+
+def test_bulk_deleting_cited_citations_is_refused_and_deletes_nothing(mexico, superuser_client):
+    unused = CitationFactory(key="unused")
+    cited = Citation.objects.get(key=HACIENDA)
+    draft = CountryFactory(name="Atlantis", status="draft", vision=f"Also.[^{HACIENDA}]")
+    draft.sync_citations()
+    response = superuser_client.post(
+        reverse("admin:citations_citation_changelist"),
+        {"action": "delete_selected", "_selected_action": [unused.pk, cited.pk], "post": "yes"},
+    )
+    assert response.status_code == HTTPStatus.OK
+    page = parse(response)
+    assert "None of the selected citations was deleted" in page.select_one("#content").get_text()
+    items = sorted(li.get_text(" ", strip=True) for li in page.select("#deleted-objects li"))
+    assert items == [
+        f"Citing country: Atlantis (draft) cites [^{HACIENDA}] in the vision",
+        f"Citing country: Mexico cites [^{HACIENDA}] in goal 1 "
+        "“Digitise small businesses with Big Data, analytics and AI”",
+    ]
+    assert Citation.objects.filter(pk__in=[unused.pk, cited.pk]).count() == 2
+
+
+def test_an_uncited_citation_can_be_deleted(mexico, superuser_client):
+    unused = CitationFactory(key="unused")
+    url = reverse("admin:citations_citation_delete", args=[unused.pk])
+    assert superuser_client.post(url, {"post": "yes"}).status_code == HTTPStatus.FOUND
+    assert not Citation.objects.filter(key="unused").exists()
+
+
+def test_a_cited_citation_cannot_be_deleted_in_code_either(mexico):
+    with pytest.raises(ProtectedError):
+        Citation.objects.get(key=HACIENDA).delete()
+
+
+def test_once_the_marker_is_gone_the_citation_can_be_deleted(mexico, superuser_client):
+    url = reverse("admin:strategy_country_change", args=[mexico.pk])
+    data = form_data(superuser_client.get(url), "country_form")
+    for name, value in list(data.items()):
+        if name.endswith("-description"):
+            data[name] = value.replace(f"[^{HACIENDA}]", "")
+    assert superuser_client.post(url, data).status_code == HTTPStatus.FOUND
+    citation = Citation.objects.get(key=HACIENDA)
+    delete_url = reverse("admin:citations_citation_delete", args=[citation.pk])
+    assert superuser_client.post(delete_url, {"post": "yes"}).status_code == HTTPStatus.FOUND
+
+
+def test_a_marker_naming_no_citation_is_refused_in_the_country_text(mexico, superuser_client):
+    url = reverse("admin:strategy_country_change", args=[mexico.pk])
+    data = form_data(superuser_client.get(url), "country_form")
+    data["conclusion"] = "An unsourced claim.[^made-up-2024]"
+    response = superuser_client.post(url, data)
+    assert response.status_code == HTTPStatus.OK
+    assert "Footnote marker [^made-up-2024] names no citation" in error_text(response)
+    mexico.refresh_from_db()
+    assert "made-up-2024" not in mexico.conclusion
+
+
+def test_changing_the_key_of_a_cited_citation_is_refused(mexico, superuser_client):
+    citation = Citation.objects.get(key=HACIENDA)
+    url = reverse("admin:citations_citation_change", args=[citation.pk])
+    data = form_data(superuser_client.get(url), "citation_form")
+    data["key"] = "hacienda-2017"
+    response = superuser_client.post(url, data)
+    assert response.status_code == HTTPStatus.OK
+    assert "Mexico cites this source by its key" in error_text(response)
+    assert Citation.objects.filter(key=HACIENDA).exists()
+    # Other fields of a cited citation can be changed as before.
+    data = form_data(superuser_client.get(url), "citation_form")
+    data["publisher"] = "SHCP"
+    assert superuser_client.post(url, data).status_code == HTTPStatus.FOUND
+
+
+# Slug changes
+
+
+def rename(client, country, slug):
+    url = reverse("admin:strategy_country_change", args=[country.pk])
+    data = form_data(client.get(url), "country_form")
+    data["slug"] = slug
+    response = client.post(url, data)
+    assert response.status_code == HTTPStatus.FOUND, error_text(response)
+
+
+def test_old_slugs_redirect_permanently_to_the_current_one(mexico, superuser_client):
+    rename(superuser_client, mexico, "estados-unidos-mexicanos")
+    rename(superuser_client, mexico, "mexico-federal")  # a chain: mexico → … → mexico-federal
+    public = Client()
+    for old in ("mexico", "estados-unidos-mexicanos"):
+        response = public.get(f"/countries/{old}/")
+        assert response.status_code == HTTPStatus.MOVED_PERMANENTLY
+        assert response["Location"] == "/countries/mexico-federal/"
+    assert public.get("/countries/mexico-federal/").status_code == HTTPStatus.OK
+    page = parse(superuser_client.get(reverse("admin:strategy_country_change", args=[mexico.pk])))
+    old_addresses = page.select_one(".field-old_addresses .readonly").get_text()
+    assert old_addresses == "/countries/estados-unidos-mexicanos/, /countries/mexico/"
+
+
+def test_going_back_to_an_old_slug_serves_it_again(mexico, superuser_client):
+    rename(superuser_client, mexico, "mexico-federal")
+    rename(superuser_client, mexico, "mexico")
+    public = Client()
+    assert public.get("/countries/mexico/").status_code == HTTPStatus.OK
+    response = public.get("/countries/mexico-federal/")
+    assert response["Location"] == "/countries/mexico/"
+
+
+def test_an_old_slug_never_shadows_a_live_country(mexico, superuser_client):
+    rename(superuser_client, mexico, "mexico-federal")
+    data = form_data(superuser_client.get(reverse("admin:strategy_country_add")), "country_form")
+    data.update(name="New Mexico", slug="mexico", vision="Another place.", status="published")
+    response = superuser_client.post(reverse("admin:strategy_country_add"), data)
+    assert response.status_code == HTTPStatus.FOUND, error_text(response)
+    page = parse(Client().get("/countries/mexico/"))
+    assert page.h1.get_text() == "New Mexico"
+
+
+def test_old_slug_of_a_draft_is_not_found(mexico, superuser_client):
+    rename(superuser_client, mexico, "mexico-federal")
+    Country.objects.filter(pk=mexico.pk).update(status="draft")
+    assert Client().get("/countries/mexico/").status_code == HTTPStatus.NOT_FOUND
