@@ -25,9 +25,19 @@ PUBLIC_PAGES = [
     "/themes/health/",
     "/citations/",
     "/citations/british-embassy-mexico-city-2018/",
+    "/citations/export.bib",
+    "/countries/mexico/citations.ris",
+    "/api/countries/",
+    "/api/countries/mexico/",
+    "/api/goals.csv",
     "/healthz",
 ]
-NOT_FOUND_PAGES = ["/countries/atlantis/", "/no/such/page/", "/static/no-such-file.css"]
+NOT_FOUND_PAGES = [
+    "/countries/atlantis/",
+    "/no/such/page/",
+    "/static/no-such-file.css",
+    "/api/countries/atlantis/",
+]
 
 
 def boom(request):
