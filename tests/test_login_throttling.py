@@ -130,6 +130,9 @@ def test_the_cool_off_is_configurable(client, editor, settings):
     assert "paused for 30 minutes" in " ".join(parse(response).get_text().split())
     move_attempts_back(timedelta(minutes=20))
     assert log_in(client, "editor", PASSWORD).status_code == HTTPStatus.TOO_MANY_REQUESTS
+    settings.AXES_COOLOFF_TIME = timedelta(minutes=1)
+    response = log_in(client, "editor", "wrong password")
+    assert "paused for 1 minute." in " ".join(parse(response).get_text().split())
 
 
 OFF_SITE = [
