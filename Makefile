@@ -7,7 +7,7 @@ DEV_STAMP := $(VENV)/.dev-installed
 # A throwaway key for local commands; production sets its own (see README).
 export DJANGO_SECRET_KEY ?= insecure-local-key-never-use-in-production
 
-.PHONY: run test lint format bench
+.PHONY: run test lint format backup restore upgrade-check bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,3 +40,21 @@ lint: $(DEV_STAMP)
 format: $(DEV_STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+# Back up the database named by DATABASE_URL (SQLite by default) into backups/.
+backup: $(RUN_STAMP)
+	$(BIN)/python manage.py backup_db
+
+# Replace the database's content with a backup: make restore FILE=backups/atlas-....dump
+restore: $(RUN_STAMP)
+	@test -n "$(FILE)" || { echo "Usage: make restore FILE=backups/<backup file>"; exit 2; }
+	$(BIN)/python manage.py restore_db "$(FILE)"
+
+# Pinned packages that have a newer release (see README, "Dependencies").
+upgrade-check: $(DEV_STAMP)
+	$(BIN)/pip list --outdated
+
+# The load benchmark (benchmarks/README.md): needs wrk (apt-get install -y wrk).
+bench: $(DEV_STAMP)
+	@command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk"; exit 1; }
+	$(BIN)/python benchmarks/run.py

@@ -1,9 +1,12 @@
 import reversion
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
 from django.db import models
 from django.urls import reverse
 
 from .fields import EditVersionField
+
+validate_web_url = URLValidator(schemes=["http", "https"])
 
 
 class CitationQuerySet(models.QuerySet):
@@ -67,7 +70,7 @@ class Citation(models.Model):
         "URL",
         max_length=1000,
         blank=True,
-        validators=[URLValidator(schemes=["http", "https"])],
+        validators=[validate_web_url],
         help_text="Where a reader can find the source (http or https).",
     )
     accessed_on = models.DateField(
@@ -124,6 +127,19 @@ class Citation(models.Model):
         if len(names) <= 1:
             return "".join(names)
         return ", ".join(names[:-1]) + " and " + names[-1]
+
+    @property
+    def link_url(self):
+        """
+        The URL when it is a valid http(s) address, else "". Pages make only this
+        a link, so a URL that reached the database without validation (say a
+        ``javascript:`` one written by a script) is shown as text, never followed.
+        """
+        try:
+            validate_web_url(self.url)
+        except ValidationError:
+            return ""
+        return self.url
 
     @property
     def full_title(self):

@@ -6,9 +6,11 @@ variable is documented in the README ("Configuration").
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -25,6 +27,17 @@ def env_bool(name, default=False):
 def env_list(name, default=""):
     """A comma-separated variable as a list, blanks dropped."""
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def env_int(name, default):
+    """A whole number from the environment; a clear error if it is not one."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}.") from None
 
 
 DEBUG = env_bool("DJANGO_DEBUG")
@@ -50,13 +63,22 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "taggit",
     "reversion",
+    "axes",
+    "csp",
     "citations",
     "strategy",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Security headers go before WhiteNoise, which answers static file requests
+    # itself: static files get the same headers as pages.
+    "csp.middleware.CSPMiddleware",
+    "config.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "config.middleware.RejectNullCharactersMiddleware",
+    # Cached public pages are answered here, before sessions and the rest; they
+    # were stored with every header the middleware below adds (strategy/caching.py).
     "strategy.caching.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -64,6 +86,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Locked-out logins get the lockout page (see "Login throttling" below).
+    "axes.middleware.AxesMiddleware",
+    # A database that cannot be reached gives a friendly 503 page, not a 500.
+    "config.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -93,8 +119,21 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# A PostgreSQL server that does not answer must not hang a worker: give up
+# connecting after a few seconds and answer 503 (a `connect_timeout` in
+# DATABASE_URL's query string wins).
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", env_int("DJANGO_DB_CONNECT_TIMEOUT", 5)
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTHENTICATION_BACKENDS = [
+    # django-axes first: it refuses locked-out usernames before any password check.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -154,3 +193,114 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
 }
+
+# --- HTTPS, cookies and security headers (README: "Production") --------------
+# With DEBUG off the site is HTTPS only: plain HTTP is redirected, browsers are
+# told to use HTTPS for a year (HSTS, subdomains included), and the session and
+# CSRF cookies are Secure, HttpOnly and SameSite=Lax. Behind a proxy that
+# terminates TLS, name the header it sets (X-Forwarded-Proto) in
+# DJANGO_SECURE_PROXY_SSL_HEADER so Django sees the original scheme; a proxy
+# that already redirects to HTTPS may turn Django's redirect off with
+# DJANGO_SECURE_SSL_REDIRECT=0.
+
+
+def proxy_ssl_header(value):
+    """
+    "X-Forwarded-Proto" (or "X-Forwarded-Proto=https") as Django's
+    SECURE_PROXY_SSL_HEADER tuple; None when unset.
+    """
+    if not value.strip():
+        return None
+    name, _, expected = value.partition("=")
+    meta_name = "HTTP_" + name.strip().upper().replace("-", "_")
+    return (meta_name, expected.strip() or "https")
+
+
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)
+# Load balancers probe /healthz over plain HTTP inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_PROXY_SSL_HEADER = proxy_ssl_header(os.environ.get("DJANGO_SECURE_PROXY_SSL_HEADER", ""))
+SECURE_HSTS_SECONDS = env_int("DJANGO_SECURE_HSTS_SECONDS", 0 if DEBUG else 31_536_000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", default=True)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_SECURE = not DEBUG
+CSRF_COOKIE_SECURE = not DEBUG
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+# Only needed when the site is reached through another origin than its own
+# host name, e.g. "https://atlas.example.org".
+CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
+
+# Content-Security-Policy (django-csp): everything from the site's own origin,
+# no inline script or style, no plugins, no framing. No nonces, so a cached page
+# stays valid; templates and the admin use no inline script.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+    },
+}
+
+# Permissions-Policy (config.middleware.PermissionsPolicyMiddleware): the site
+# needs no camera, microphone, location or other powerful browser features.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in [
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "fullscreen",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "picture-in-picture",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "usb",
+        "xr-spatial-tracking",
+    ]
+}
+
+# --- Logging in -----------------------------------------------------------------
+# The admin's login is the site's only one; after it, editors land in the admin
+# (also when a "next" address is refused as off-site).
+LOGIN_URL = "admin:login"
+LOGIN_REDIRECT_URL = "admin:index"
+
+# --- Login throttling (django-axes) -------------------------------------------
+# Five failed logins for one username lock that username, from any address,
+# for the cool-off time; every further failure restarts it. A correct login
+# resets the count. Unlock early with: manage.py axes_reset_username USERNAME.
+AXES_FAILURE_LIMIT = 5
+AXES_LOCKOUT_PARAMETERS = ["username"]
+# axes.W006 asks for "ip_address" in the lockout parameters, saying attackers
+# could otherwise rotate browsers or cookies. Not so here: failures are summed
+# over every attempt for the username, whatever the address or browser
+# (tests/test_login_throttling.py rotates both). Locking by address as well
+# would let one person lock out every editor behind a shared office or proxy
+# address.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("DJANGO_LOGIN_COOLOFF_MINUTES", 15))
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "config.views.login_locked_out"
+# Log lines name the username; the attempt records keep address and browser.
+AXES_VERBOSE = False

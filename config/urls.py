@@ -1,12 +1,15 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from . import views
+
 admin.site.site_header = "AI Strategy Atlas — editing"
 admin.site.site_title = "AI Strategy Atlas"
 admin.site.index_title = "Content"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("healthz", views.healthz, name="healthz"),
     path("citations/", include("citations.urls")),
     path("api/", include("strategy.api_urls")),  # read-only JSON and CSV (strategy/api.py)
     path("", include("strategy.urls")),

@@ -3,6 +3,7 @@ from dataclasses import dataclass
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
+from django.core.exceptions import ValidationError
 from django.db import router, transaction
 from django.db.models import Count, F
 from django.shortcuts import redirect
@@ -13,7 +14,7 @@ from citations.editing import SafeEditingAdmin
 
 from . import publishing
 from .admin_import import ChapterImportMixin
-from .models import Country, CountrySlugRedirect, Goal
+from .models import Country, CountrySlugRedirect, Goal, validate_theme_name
 from .revisions import deleted_theme_ids, save_revision
 
 # A position an existing goal is parked at while its siblings are renumbered,
@@ -21,7 +22,21 @@ from .revisions import deleted_theme_ids, save_revision
 PARKING_OFFSET = 100_000
 
 
-class GoalInlineForm(forms.ModelForm):
+class GoalForm(forms.ModelForm):
+    def clean_tags(self):
+        names = self.cleaned_data["tags"]
+        errors = []
+        for name in names:
+            try:
+                validate_theme_name(name)
+            except ValidationError as error:
+                errors += error.error_list
+        if errors:
+            raise ValidationError(errors)
+        return names
+
+
+class GoalInlineForm(GoalForm):
     class Meta:
         model = Goal
         fields = ["position", "title", "description", "tags"]
@@ -98,6 +113,9 @@ class CountryAdmin(ChapterImportMixin, SafeEditingAdmin):
     list_display = ["name", "iso_code", "region", "status", "goal_count", "updated_at"]
     list_filter = ["status", "region"]
     search_fields = ["name", "iso_code", "vision", "conclusion"]
+    # Explicit, as the goal-count annotation drops the model's default ordering
+    # (the goal form's country autocomplete paginates this queryset).
+    ordering = ["name"]
     prepopulated_fields = {"slug": ["name"]}
     readonly_fields = [
         "cited_sources",
@@ -282,6 +300,7 @@ class CountryAdmin(ChapterImportMixin, SafeEditingAdmin):
 
 @admin.register(Goal)
 class GoalAdmin(admin.ModelAdmin):
+    form = GoalForm
     list_display = ["title", "country", "position", "theme_list"]
     list_select_related = ["country"]
     list_filter = ["country__region", "tags"]

@@ -22,7 +22,7 @@ from datetime import UTC, datetime
 
 from django.conf import settings
 from django.core.cache import caches
-from django.db import connection
+from django.db import InterfaceError, OperationalError, connection
 from django.db.models import F
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
@@ -78,7 +78,12 @@ class PublicPageCacheMiddleware:
         if not self.applies_to(request):
             return self.get_response(request)
 
-        version, changed_at = current_content_version()
+        try:
+            version, changed_at = current_content_version()
+        except (OperationalError, InterfaceError):
+            # The database is down: no version to trust, so no cache; the
+            # view's own failure becomes the 503 page (config.middleware).
+            return self.get_response(request)
         # The change time goes into the key with the counter, so a database
         # restored from a backup (an older counter) never meets stale pages.
         etag = self.etag(request, f"{version}.{changed_at.timestamp():.6f}")

@@ -7,7 +7,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from taggit.managers import TaggableManager
-from taggit.models import TaggedItem
+from taggit.models import Tag, TaggedItem
 
 from citations.fields import EditVersionField
 from citations.footnotes import find_markers, validate_markers
@@ -26,6 +26,26 @@ def validate_iso_code(value):
             "“%(value)s” is not an ISO 3166-1 alpha-2 country code.",
             code="invalid_iso_code",
             params={"value": value},
+        )
+
+
+def validate_theme_name(name):
+    """
+    A theme (a django-taggit tag) must fit its column and have an address:
+    its slug is made from its letters and digits, so it needs at least one.
+    """
+    limit = Tag._meta.get_field("name").max_length
+    if len(name) > limit:
+        raise ValidationError(
+            "Theme “%(name)s…” is too long: at most %(limit)d characters.",
+            code="theme_too_long",
+            params={"name": name[:30], "limit": limit},
+        )
+    if not Tag().slugify(name):
+        raise ValidationError(
+            "Theme “%(name)s” needs at least one letter or digit.",
+            code="theme_without_slug",
+            params={"name": name},
         )
 
 

@@ -1,6 +1,25 @@
-from django.urls import path, re_path
+from django.urls import path, re_path, register_converter
 
 from . import views
+
+
+class ThemeSlugConverter:
+    """
+    A theme's slug as django-taggit makes it: letters of any script, digits,
+    hyphens and underscores (Django's ``slug`` converter allows ASCII only, so
+    a theme named "Santé" or "健康" would have no address).
+    """
+
+    regex = r"[-\w]+"
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return value
+
+
+register_converter(ThemeSlugConverter, "theme_slug")
 
 app_name = "strategy"
 
@@ -14,5 +33,5 @@ urlpatterns = [
         name="country_citations",
     ),
     path("themes/", views.theme_list, name="theme_list"),
-    path("themes/<slug:slug>/", views.theme_detail, name="theme_detail"),
+    path("themes/<theme_slug:slug>/", views.theme_detail, name="theme_detail"),
 ]

@@ -3,6 +3,9 @@ from django.db.models import Count, Exists, OuterRef, Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_cache_control
+from django.utils.decorators import method_decorator
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_safe
 from django.views.generic import ListView
 from taggit.models import Tag
 
@@ -47,6 +50,8 @@ def cited_citations(*texts):
 HOME_COUNTRY_LIMIT = 30
 
 
+@csrf_exempt  # read-only page: other methods get 405, not a CSRF failure
+@require_safe
 def home(request):
     countries = Country.objects.published()
     listed = list(countries[: HOME_COUNTRY_LIMIT + 1])
@@ -70,7 +75,9 @@ def home(request):
     )
 
 
+@method_decorator(csrf_exempt, name="dispatch")  # read-only page: other methods get 405
 class CountryListView(ListView):
+    http_method_names = ["get", "head"]
     template_name = "strategy/country_list.html"
     context_object_name = "countries"
     paginate_by = 50
@@ -97,6 +104,8 @@ class CountryListView(ListView):
         return context
 
 
+@csrf_exempt  # read-only page: other methods get 405, not a CSRF failure
+@require_safe
 def country_detail(request, slug):
     try:
         country = (
@@ -142,6 +151,8 @@ def redirect_old_slug(slug):
     return redirect("strategy:country_detail", slug=new_slug, permanent=True)
 
 
+@csrf_exempt  # read-only page: other methods get 405, not a CSRF failure
+@require_safe
 def country_citations(request, slug, extension):
     """The sources a published country cites, as BibTeX, RIS or CSL-JSON."""
     country = get_object_or_404(Country.objects.published(), slug=slug)
@@ -149,6 +160,8 @@ def country_citations(request, slug, extension):
     return bibliography_response(citations, f"{country.slug}-citations", extension)
 
 
+@csrf_exempt  # read-only page: other methods get 405, not a CSRF failure
+@require_safe
 def theme_list(request):
     return render(request, "strategy/theme_list.html", {"themes": published_themes_with_counts()})
 
@@ -156,6 +169,8 @@ def theme_list(request):
 THEME_GOALS_PER_PAGE = 20
 
 
+@csrf_exempt  # read-only page: other methods get 405, not a CSRF failure
+@require_safe
 def theme_detail(request, slug):
     theme = get_object_or_404(published_themes(), slug=slug)
     goals = (

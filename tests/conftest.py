@@ -61,6 +61,18 @@ def _service_available(name):
     return _available[name]
 
 
+def pytest_configure(config):
+    """
+    The suite speaks plain HTTP to the test client and to live servers, so
+    Django's redirect to HTTPS (on by default with DEBUG off) is off here, once
+    for every client and server. tests/test_security_headers.py turns it back on
+    to check it, and tests/test_settings.py checks the default.
+    """
+    from django.conf import settings
+
+    settings.SECURE_SSL_REDIRECT = False
+
+
 def pytest_runtest_setup(item):
     for name in SERVICES:
         if item.get_closest_marker(name) is None or _service_available(name):

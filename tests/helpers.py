@@ -10,7 +10,7 @@ SOURCE_DIR = Path(__file__).resolve().parent.parent / "strategy" / "fixtures" / 
 
 def parse(response):
     """The response's HTML as a BeautifulSoup tree (html5lib, as a browser parses)."""
-    return BeautifulSoup(response.content, "html5lib")
+    return BeautifulSoup(response.content, "html5lib", from_encoding=response.charset)
 
 
 def visible_text(element):

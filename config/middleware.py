@@ -1,0 +1,74 @@
+"""
+Middleware for the whole site: a header Django does not set itself, requests
+that no view should see, and a friendly page when the database is down.
+"""
+
+import logging
+from urllib.parse import unquote_to_bytes
+
+from django.conf import settings
+from django.db import InterfaceError, OperationalError
+from django.views.defaults import bad_request
+
+from .views import service_unavailable
+
+logger = logging.getLogger(__name__)
+
+
+class PermissionsPolicyMiddleware:
+    """
+    Set the Permissions-Policy header from ``settings.PERMISSIONS_POLICY``, a
+    dict of feature name to allow-list (``[]`` turns the feature off,
+    ``["self"]`` allows the site's own pages).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.header = ", ".join(
+            f"{feature}=({' '.join(allowed)})"
+            for feature, allowed in settings.PERMISSIONS_POLICY.items()
+        )
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if self.header:
+            response.headers.setdefault("Permissions-Policy", self.header)
+        return response
+
+
+class RejectNullCharactersMiddleware:
+    """
+    Answer 400 Bad Request to a path or query string holding a null character.
+
+    No address of the site contains one, and PostgreSQL refuses to compare text
+    with it, so such a value reaching a query would fail with a server error.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        query = unquote_to_bytes(request.META.get("QUERY_STRING", ""))
+        if "\x00" in request.path_info or b"\x00" in query:
+            return bad_request(request, exception=None)
+        return self.get_response(request)
+
+
+class DatabaseUnavailableMiddleware:
+    """
+    Turn "the database cannot be reached" into a 503 page that says so,
+    instead of a 500. The next request tries the database again, so the site
+    recovers by itself when the database is back.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, (OperationalError, InterfaceError)):
+            return None
+        logger.warning("Database unavailable, answering 503: %s", exception)
+        return service_unavailable(request)

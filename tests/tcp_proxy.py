@@ -1,0 +1,91 @@
+"""
+A TCP proxy a test can switch off and on: the database "goes away" and comes
+back while a real server keeps running.
+"""
+
+import contextlib
+import socket
+import threading
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class TcpProxy:
+    """
+    Listens on 127.0.0.1:``port`` and forwards every connection to
+    ``upstream``. ``stop()`` refuses new connections and cuts the open ones,
+    as a database server that goes down does; ``start(hang=True)`` accepts
+    connections and never answers, as an unreachable host behind a firewall
+    does.
+    """
+
+    def __init__(self, upstream):
+        self.upstream = upstream
+        self.port = free_port()
+        self._listener = None
+        self._thread = None
+        self._sockets = set()
+        self._lock = threading.Lock()
+
+    def start(self, hang=False):
+        listener = socket.socket()
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind(("127.0.0.1", self.port))
+        listener.listen()
+        listener.settimeout(0.1)
+        self._listener = listener
+        self._thread = threading.Thread(target=self._accept, args=(listener, hang), daemon=True)
+        self._thread.start()
+
+    def stop(self):
+        listener, self._listener = self._listener, None
+        if self._thread is not None:
+            self._thread.join()
+        if listener is not None:
+            listener.close()
+        with self._lock:
+            sockets, self._sockets = self._sockets, set()
+        for sock in sockets:
+            self._close(sock)
+
+    def _accept(self, listener, hang):
+        while self._listener is listener:
+            try:
+                client, _ = listener.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            with self._lock:
+                self._sockets.add(client)
+            if hang:
+                continue
+            try:
+                server = socket.create_connection(self.upstream)
+            except OSError:
+                self._close(client)
+                continue
+            with self._lock:
+                self._sockets.add(server)
+            for source, target in [(client, server), (server, client)]:
+                threading.Thread(target=self._pump, args=(source, target), daemon=True).start()
+
+    def _pump(self, source, target):
+        try:
+            while data := source.recv(65536):
+                target.sendall(data)
+        except OSError:
+            pass
+        finally:
+            self._close(source)
+            self._close(target)
+
+    @staticmethod
+    def _close(sock):
+        with contextlib.suppress(OSError):
+            sock.shutdown(socket.SHUT_RDWR)
+        sock.close()

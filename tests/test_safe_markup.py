@@ -1,0 +1,115 @@
+"""
+Every place that tells Django "this is safe HTML, do not escape it" has been
+reviewed: the value is sanitized (nh3) or built only from escaped parts. A new
+mark_safe, format_html, |safe or the like fails this test until someone checks
+it and adds it to REVIEWED with the reason it is safe.
+"""
+
+import ast
+import os
+import re
+from collections import Counter
+from pathlib import Path
+
+PROJECT = Path(__file__).resolve().parent.parent
+SKIPPED_DIRECTORIES = {".venv", ".git", "node_modules", "staticfiles", "tests", "migrations"}
+
+# (file, construct): (how many, why it is safe)
+REVIEWED = {
+    ("citations/footnotes.py", "mark_safe"): (
+        1,
+        "FootnoteRenderer.render: Markdown rendered with raw HTML off, then cleaned by nh3 "
+        "with an allow-list of tags, attributes and URL schemes",
+    ),
+    ("citations/admin.py", "format_html_join"): (
+        1,
+        "CitationAdmin.cited_by: a constant format string; every country name and URL is "
+        "escaped by format_html_join",
+    ),
+    ("citations/editing.py", "format_html"): (
+        1,
+        "ConflictCheckForm: the edit-conflict message, a constant format string; the "
+        "model name, the other editor's name and time, and the history URL are escaped",
+    ),
+    ("strategy/admin.py", "format_html_join"): (
+        1,
+        "CountryAdmin.old_addresses: a constant format string; each old slug is escaped",
+    ),
+}
+
+PYTHON_CONSTRUCTS = {
+    "mark_safe",
+    "format_html",
+    "format_html_join",
+    "SafeString",
+    "SafeText",
+    "html_safe",
+}
+TEMPLATE_CONSTRUCTS = {
+    "|safe": re.compile(r"\|\s*safe\b(?!seq)"),
+    "|safeseq": re.compile(r"\|\s*safeseq\b"),
+    "autoescape off": re.compile(r"\{%\s*autoescape\s+off\s*%\}"),
+}
+
+
+def project_files(suffixes):
+    """The project's own files (not the virtualenv's, not the tests') ending in ``suffixes``."""
+    for directory, subdirectories, files in os.walk(PROJECT):
+        subdirectories[:] = [name for name in subdirectories if name not in SKIPPED_DIRECTORIES]
+        for name in files:
+            if Path(name).suffix in suffixes:
+                yield (Path(directory) / name).relative_to(PROJECT)
+
+
+def python_uses(source):
+    """Calls of the constructs, and is_safe/needs_autoescape filters, in ``source``."""
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Call):
+            function = node.func
+            name = getattr(function, "id", None) or getattr(function, "attr", None)
+            if name in PYTHON_CONSTRUCTS:
+                yield name
+            for keyword in node.keywords:
+                if keyword.arg in {"is_safe", "needs_autoescape"}:
+                    yield f"{keyword.arg}=..."
+        elif isinstance(node, ast.Attribute) and node.attr == "allow_tags":
+            yield "allow_tags"
+
+
+def find_uses():
+    uses = Counter()
+    for path in project_files({".py"}):
+        for construct in python_uses((PROJECT / path).read_text(encoding="utf-8")):
+            uses[(path.as_posix(), construct)] += 1
+    for path in project_files({".html", ".txt", ".xml"}):
+        text = (PROJECT / path).read_text(encoding="utf-8")
+        for construct, pattern in TEMPLATE_CONSTRUCTS.items():
+            if count := len(pattern.findall(text)):
+                uses[(path.as_posix(), construct)] += count
+    return uses
+
+
+def test_every_unescaped_output_has_been_reviewed():
+    expected = {place: count for place, (count, _reason) in REVIEWED.items()}
+    found = dict(find_uses())
+    new = {place: count for place, count in found.items() if expected.get(place) != count}
+    assert not new, (
+        f"Unreviewed unescaped output: {new}. Check that the value is sanitized or built "
+        "from escaped parts only, then add it to REVIEWED in tests/test_safe_markup.py."
+    )
+    gone = {place for place in expected if place not in found}
+    assert not gone, f"Reviewed places that no longer exist; remove them from REVIEWED: {gone}"
+
+
+def test_the_scan_finds_each_construct(tmp_path):
+    source = (
+        "from django.utils.safestring import mark_safe\n"
+        "x = mark_safe(y)\n"
+        "z = format_html('<b>{}</b>', y)\n"
+        "@register.filter(is_safe=True)\n"
+        "def f(value): ...\n"
+    )
+    assert sorted(python_uses(source)) == ["format_html", "is_safe=...", "mark_safe"]
+    template = "{{ a|safe }} {{ b | safe }} {{ c|safeseq }} {% autoescape off %}"
+    counts = {name: len(pattern.findall(template)) for name, pattern in TEMPLATE_CONSTRUCTS.items()}
+    assert counts == {"|safe": 2, "|safeseq": 1, "autoescape off": 1}
