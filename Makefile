@@ -7,7 +7,7 @@ DEV_STAMP := $(VENV)/.dev-installed
 # A throwaway key for local commands; production sets its own (see README).
 export DJANGO_SECRET_KEY ?= insecure-local-key-never-use-in-production
 
-.PHONY: run test lint format backup restore upgrade-check
+.PHONY: run test lint format backup restore upgrade-check bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -53,3 +53,8 @@ restore: $(RUN_STAMP)
 # Pinned packages that have a newer release (see README, "Dependencies").
 upgrade-check: $(DEV_STAMP)
 	$(BIN)/pip list --outdated
+
+# The load benchmark (benchmarks/README.md): needs wrk (apt-get install -y wrk).
+bench: $(DEV_STAMP)
+	@command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk"; exit 1; }
+	$(BIN)/python benchmarks/run.py

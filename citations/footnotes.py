@@ -16,6 +16,7 @@ This module is the one place that turns such text into HTML:
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import nh3
 from django.core.exceptions import ValidationError
@@ -93,9 +94,17 @@ def _citation_ref_rule(state, silent):
     return True
 
 
+# Markdown is rendered and sanitized once per distinct text (memoized), with
+# each marker left as a placeholder made of two private-use characters around
+# the key; each page then numbers the placeholders in reading order. Editors'
+# own private-use characters are replaced before rendering, so only markers
+# ever become placeholders.
+PLACEHOLDER_START, PLACEHOLDER_END = "\ue000", "\ue001"
+PLACEHOLDER_RE = re.compile(f"{PLACEHOLDER_START}([A-Za-z0-9][A-Za-z0-9_-]*){PLACEHOLDER_END}")
+
+
 def _render_citation_ref(renderer, tokens, idx, options, env):
-    key = tokens[idx].meta["key"]
-    return env["footnotes"].reference(key)
+    return f"{PLACEHOLDER_START}{tokens[idx].meta['key']}{PLACEHOLDER_END}"
 
 
 def _build_markdown():
@@ -109,6 +118,13 @@ def _build_markdown():
 
 
 _markdown = _build_markdown()
+
+
+@lru_cache(maxsize=4096)
+def render_markdown(text):
+    """Sanitized HTML of ``text`` with its markers left as placeholders."""
+    text = text.replace(PLACEHOLDER_START, "\ufffd").replace(PLACEHOLDER_END, "\ufffd")
+    return sanitize(_markdown.render(text))
 
 
 def sanitize(html):
@@ -140,8 +156,11 @@ class FootnoteRenderer:
 
     def render(self, text):
         """The text as sanitized HTML, its markers numbered for this page."""
-        html = _markdown.render(text or "", {"footnotes": self})
-        return mark_safe(sanitize(html))  # noqa: S308 -- sanitized by nh3 just above
+        html = render_markdown(text or "")
+        numbered = PLACEHOLDER_RE.sub(lambda match: self.reference(match.group(1)), html)
+        # render_markdown() sanitized the text with nh3; reference() adds only
+        # markup built here from numbers, or the escaped marker.
+        return mark_safe(numbered)  # noqa: S308
 
     def reference(self, key):
         """HTML for one marker; an unknown key stays visible as typed."""

@@ -16,8 +16,13 @@ class CitationQuerySet(models.QuerySet):
         sees. Uses the citing model's own ``published()`` rule through the
         reverse relation, so this layer imports nothing from ``strategy``.
         """
-        citing_model = self.model._meta.get_field("countries").related_model
-        return self.filter(countries__in=citing_model.objects.published()).distinct()
+        relation = self.model._meta.get_field("countries")
+        published = relation.related_model.objects.published()
+        cited_ids = relation.through.objects.filter(
+            **{f"{relation.field.m2m_field_name()}__in": published}
+        ).values(relation.field.m2m_reverse_name())
+        # One uncorrelated subquery: no DISTINCT over joined rows, no per-row probe.
+        return self.filter(pk__in=cited_ids)
 
 
 @reversion.register()

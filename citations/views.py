@@ -14,7 +14,7 @@ class CitationListView(ListView):
     http_method_names = ["get", "head"]
     template_name = "citations/citation_list.html"
     context_object_name = "citations"
-    paginate_by = 100
+    paginate_by = 50
 
     def get_queryset(self):
         return Citation.objects.cited().order_by("key")

@@ -77,6 +77,9 @@ MIDDLEWARE = [
     "config.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "config.middleware.RejectNullCharactersMiddleware",
+    # Cached public pages are answered here, before sessions and the rest; they
+    # were stored with every header the middleware below adds (strategy/caching.py).
+    "strategy.caching.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -157,6 +160,26 @@ STORAGES = {
         )
     },
 }
+
+# Caching. Public pages are cached for anonymous visitors and invalidated on
+# every content change (strategy/caching.py). Local memory by default (one
+# cache per process; correct, since the content version lives in the
+# database); Redis, shared by every server, when REDIS_URL is set.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 2000},
+        }
+    )
+}
+# How long a rendered page is kept; 0 turns the page cache off (conditional
+# GET with ETag/Last-Modified stays on).
+PAGE_CACHE_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS", "600"))
+PAGE_CACHE_EXCLUDED_PATHS = ["/admin/", "/static/", "/healthz"]
 
 # django-taggit: tag lookups are case-insensitive, so "Health" and "health"
 # are one theme.

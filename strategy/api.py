@@ -29,7 +29,7 @@ from citations.footnotes import find_markers
 from citations.models import Citation
 
 from .models import Country, Goal
-from .views import published_goals, published_themes
+from .views import published_goals, published_themes_with_counts
 
 PAGE_SIZE = 50
 
@@ -204,7 +204,7 @@ def citation_list(request):
 
 @api_view
 def theme_list(request):
-    return paginated(request, published_themes(), theme_data)
+    return paginated(request, published_themes_with_counts(), theme_data)
 
 
 # --- CSV ---------------------------------------------------------------------

@@ -357,3 +357,20 @@ class Goal(models.Model):
             validate_markers(self.description, _known_keys(self.description))
         except ValidationError as error:
             raise ValidationError({"description": error}) from None
+
+
+class ContentVersion(models.Model):
+    """
+    One row that counts changes to public content. Every change that can alter
+    a public page bumps it (see ``strategy.caching``); cached pages and ETags
+    are keyed by it, so no server ever serves a page older than the last change.
+    """
+
+    version = models.PositiveBigIntegerField("version", default=1)
+    changed_at = models.DateTimeField("changed", default=timezone.now)
+
+    class Meta:
+        verbose_name = "content version"
+
+    def __str__(self):
+        return f"version {self.version} of {self.changed_at:%Y-%m-%d %H:%M:%S}"

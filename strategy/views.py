@@ -1,4 +1,5 @@
-from django.db.models import Count, Prefetch
+from django.core.paginator import InvalidPage, Paginator
+from django.db.models import Count, Exists, OuterRef, Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_cache_control
@@ -24,7 +25,14 @@ def published_goals():
 
 
 def published_themes():
-    """Themes used by at least one published goal, with how many goals use them."""
+    """Themes used by at least one published goal."""
+    return Tag.objects.filter(Exists(published_goals().filter(tags=OuterRef("pk")))).order_by(
+        "name"
+    )
+
+
+def published_themes_with_counts():
+    """Published themes, each with how many published goals use it."""
     return (
         Tag.objects.filter(goal__country__in=Country.objects.published())
         .annotate(goal_count=Count("goal", distinct=True))
@@ -37,15 +45,30 @@ def cited_citations(*texts):
     return Citation.objects.filter(key__in=find_markers("\n".join(texts)))
 
 
+# The home page lists every country while they fit on it; past that it shows
+# how many each region has, linking to the country list for that region.
+HOME_COUNTRY_LIMIT = 30
+
+
 @csrf_exempt  # read-only page: other methods get 405, not a CSRF failure
 @require_safe
 def home(request):
     countries = Country.objects.published()
+    listed = list(countries[: HOME_COUNTRY_LIMIT + 1])
+    regions = Country.Region
+    by_region = [
+        {"value": row["region"], "label": regions(row["region"]).label, "count": row["count"]}
+        for row in countries.exclude(region="")
+        .values("region")
+        .annotate(count=Count("pk"))
+        .order_by("region")
+    ]
     return render(
         request,
         "strategy/home.html",
         {
-            "countries": countries,
+            "countries": listed if len(listed) <= HOME_COUNTRY_LIMIT else None,
+            "regions": by_region,
             "recent": countries.order_by("-last_published_change")[:5],
             "themes": published_themes(),
         },
@@ -140,24 +163,40 @@ def country_citations(request, slug, extension):
 @csrf_exempt  # read-only page: other methods get 405, not a CSRF failure
 @require_safe
 def theme_list(request):
-    return render(request, "strategy/theme_list.html", {"themes": published_themes()})
+    return render(request, "strategy/theme_list.html", {"themes": published_themes_with_counts()})
+
+
+THEME_GOALS_PER_PAGE = 20
 
 
 @csrf_exempt  # read-only page: other methods get 405, not a CSRF failure
 @require_safe
 def theme_detail(request, slug):
     theme = get_object_or_404(published_themes(), slug=slug)
-    goals = list(
+    goals = (
         published_goals()
         .filter(tags=theme)
         .select_related("country")
         .prefetch_related("tags")
         .order_by("country__name", "position")
     )
+    paginator = Paginator(goals, THEME_GOALS_PER_PAGE)
+    try:
+        page = paginator.page(request.GET.get("page", 1))
+    except InvalidPage:
+        raise Http404("No such page of this theme.") from None
+    goals = list(page.object_list)
     footnotes = FootnoteRenderer(cited_citations(*(goal.description for goal in goals)))
     rendered_goals = [(goal, footnotes.render(goal.description)) for goal in goals]
     return render(
         request,
         "strategy/theme_detail.html",
-        {"theme": theme, "goals": rendered_goals, "notes": footnotes.notes},
+        {
+            "theme": theme,
+            "goals": rendered_goals,
+            "notes": footnotes.notes,
+            "page_obj": page,
+            "paginator": paginator,
+            "is_paginated": page.has_other_pages(),
+        },
     )

@@ -118,3 +118,23 @@ def test_markdown_links_and_emphasis_still_work():
 def test_headings_in_editor_text_do_not_break_the_page_outline():
     html = soup(FootnoteRenderer([]).render("# Big\n\nText"))
     assert html.find_all(["h1", "h2", "h3"]) == []
+
+
+def test_each_page_numbers_its_own_markers_when_texts_repeat():
+    alpha, beta = CitationFactory(key="alpha"), CitationFactory(key="beta")
+    text = "One.[^alpha] Two.[^beta]"
+    first_page = FootnoteRenderer([alpha, beta])
+    first_page.render("Before.[^beta]")
+    first = soup(first_page.render(text))
+    second = soup(FootnoteRenderer([alpha, beta]).render(text))
+    assert [a.get_text() for a in first.select("a")] == ["[2]", "[1]"]
+    assert [a.get_text() for a in second.select("a")] == ["[1]", "[2]"]
+
+
+def test_typed_placeholder_characters_never_become_markers():
+    alpha = CitationFactory(key="alpha")
+    footnotes = FootnoteRenderer([alpha])
+    html = soup(footnotes.render("Sneaky \ue000alpha\ue001 text"))
+    assert html.select("a") == []
+    assert footnotes.notes == []
+    assert "alpha" in html.get_text()

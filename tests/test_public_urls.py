@@ -107,3 +107,33 @@ def test_home_page_lists_countries_and_themes(client, mexico):
     page = parse(client.get("/"))
     assert page.find("a", string="Mexico")["href"] == "/countries/mexico/"
     assert page.find("a", href="/themes/health/") is not None
+
+
+def test_theme_pages_come_in_pages_of_twenty_goals(client, mexico):
+    for number in range(25):
+        country = CountryFactory(name=f"Land {number:02d}", slug=f"land-{number:02d}")
+        GoalFactory(country=country, title=f"Health goal {number:02d}", tags=["health"])
+    first = parse(client.get("/themes/health/"))
+    second = parse(client.get("/themes/health/?page=2"))
+    titles = [
+        h2.get_text(strip=True) for page in (first, second) for h2 in page.select(".goal-list h2")
+    ]
+    assert len(titles) == 26 and len(set(titles)) == 26
+    assert "26 strategic goals" in first.select_one(".lede").get_text()
+    assert second.select_one("a[rel=prev]")["href"] == "?page=1"
+    for bad in ("3", "0", "abc"):
+        assert client.get(f"/themes/health/?page={bad}").status_code == HTTPStatus.NOT_FOUND
+
+
+def test_home_page_sums_up_regions_once_countries_no_longer_fit(client, mexico):
+    for number in range(30):
+        CountryFactory(name=f"Land {number:02d}", region=Country.Region.SOUTH_ASIA)
+    page = parse(client.get("/"))
+    regions = {
+        a.get_text(): a.find_next_sibling("span").get_text() for a in page.select(".country-grid a")
+    }
+    assert regions == {
+        "Latin America and the Caribbean": "1 country",
+        "South Asia": "30 countries",
+    }
+    assert page.find("a", string="South Asia")["href"] == "/countries/?region=south-asia"

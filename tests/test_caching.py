@@ -1,0 +1,252 @@
+"""Public pages are cached, revalidated cheaply, and never stale after a change."""
+
+from http import HTTPStatus
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from taggit.models import Tag
+
+from citations.models import Citation
+
+from .helpers import parse
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def editor(client, admin_user):
+    """A second client, logged in to the admin; the plain `client` stays anonymous."""
+    from django.test import Client
+
+    editor = Client()
+    editor.force_login(admin_user)
+    return editor
+
+
+def form_data(editor, url, form_id):
+    """Every field of an admin change form as the browser would submit it."""
+    form = parse(editor.get(url)).find("form", id=form_id)
+    data = {}
+    for field in form.find_all(["input", "textarea", "select"]):
+        name = field.get("name")
+        if not name or field.get("type") in ("submit", "button", "file"):
+            continue
+        if field.get("type") == "checkbox":
+            if field.has_attr("checked"):
+                data[name] = field.get("value", "on")
+        elif field.name == "textarea":
+            data[name] = field.get_text()
+        elif field.name == "select":
+            selected = field.find("option", selected=True)
+            data[name] = selected.get("value", "") if selected else ""
+        else:
+            data[name] = field.get("value", "")
+    return data
+
+
+def country_text(client):
+    return parse(client.get("/countries/mexico/")).find("main").get_text(" ")
+
+
+def test_repeat_visit_is_served_from_the_cache_in_one_query(client, mexico):
+    first = client.get("/countries/mexico/")
+    with CaptureQueriesContext(connection) as captured:
+        second = client.get("/countries/mexico/")
+    assert len(captured) == 1
+    assert second.content == first.content
+
+
+def test_conditional_get_answers_304_without_a_body(client, mexico):
+    response = client.get("/countries/mexico/")
+    etag, last_modified = response["ETag"], response["Last-Modified"]
+    assert "must-revalidate" in response["Cache-Control"]
+
+    for headers in ({"If-None-Match": etag}, {"If-Modified-Since": last_modified}):
+        with CaptureQueriesContext(connection) as captured:
+            not_modified = client.get("/countries/mexico/", headers=headers)
+        assert not_modified.status_code == HTTPStatus.NOT_MODIFIED
+        assert not_modified.content == b""
+        assert len(captured) <= 1
+
+
+def test_a_change_makes_old_validators_fail(client, editor, mexico):
+    etag = client.get("/countries/mexico/")["ETag"]
+    citation = Citation.objects.get(key="secretaria-de-hacienda-2017")
+    citation.title = "Renamed report"
+    citation.save()
+    response = client.get("/countries/mexico/", headers={"If-None-Match": etag})
+    assert response.status_code == HTTPStatus.OK
+    assert "Renamed report" in response.content.decode()
+
+
+def test_editing_the_country_in_the_admin_shows_at_once(client, editor, mexico):
+    assert "Brand new vision" not in country_text(client)
+    url = reverse("admin:strategy_country_change", args=[mexico.pk])
+    data = form_data(editor, url, "country_form")
+    data["vision"] = "Brand new vision."
+    assert editor.post(url, data).status_code == HTTPStatus.FOUND
+    assert "Brand new vision" in country_text(client)
+
+
+def test_editing_a_goal_inline_shows_at_once(client, editor, mexico):
+    country_text(client)
+    url = reverse("admin:strategy_country_change", args=[mexico.pk])
+    data = form_data(editor, url, "country_form")
+    data["goals-1-title"] = "Automate the boring parts"
+    assert editor.post(url, data).status_code == HTTPStatus.FOUND
+    assert "Automate the boring parts" in country_text(client)
+
+
+def test_reordering_goals_shows_at_once(client, editor, mexico):
+    def titles():
+        return [
+            h3.get_text() for h3 in parse(client.get("/countries/mexico/")).select("li.goal h3")
+        ]
+
+    before = titles()
+    url = reverse("admin:strategy_country_change", args=[mexico.pk])
+    data = form_data(editor, url, "country_form")
+    data["goals-0-position"], data["goals-2-position"] = "3", "1"
+    assert editor.post(url, data).status_code == HTTPStatus.FOUND
+    assert titles() == [before[2], before[1], before[0]]
+
+
+def test_editing_a_citation_on_its_own_shows_on_every_page(client, editor, mexico):
+    pages = ["/countries/mexico/", "/citations/", "/citations/secretaria-de-hacienda-2017/"]
+    for page in pages:
+        client.get(page)
+    citation = Citation.objects.get(key="secretaria-de-hacienda-2017")
+    url = reverse("admin:citations_citation_change", args=[citation.pk])
+    data = form_data(editor, url, "citation_form")
+    data["title"] = "Informe corregido"
+    response = editor.post(url, data)
+    assert response.status_code == HTTPStatus.FOUND, parse(response).select(".errorlist")
+    for page in pages:
+        assert "Informe corregido" in client.get(page).content.decode(), page
+
+
+def test_renaming_a_tag_shows_at_once(client, editor, mexico):
+    pages = ["/countries/mexico/", "/themes/", "/"]
+    for page in pages:
+        client.get(page)
+    tag = Tag.objects.get(slug="health")
+    url = reverse("admin:taggit_tag_change", args=[tag.pk])
+    data = form_data(editor, url, "tag_form")
+    data["name"] = "healthcare"
+    response = editor.post(url, data)
+    assert response.status_code == HTTPStatus.FOUND, parse(response).select(".errorlist")
+    for page in pages:
+        assert ">healthcare<" in client.get(page).content.decode(), page
+
+
+def test_deleting_a_country_removes_it_at_once(client, editor, mexico):
+    assert client.get("/countries/mexico/").status_code == HTTPStatus.OK
+    assert "Mexico" in client.get("/countries/").content.decode()
+    url = reverse("admin:strategy_country_delete", args=[mexico.pk])
+    assert editor.post(url, {"post": "yes"}).status_code == HTTPStatus.FOUND
+    assert client.get("/countries/mexico/").status_code == HTTPStatus.NOT_FOUND
+    assert "Mexico" not in parse(client.get("/countries/")).find("main").get_text()
+
+
+def test_visitors_with_a_session_are_never_served_cached_pages(client, editor, mexico):
+    client.get("/countries/mexico/")  # cached for anonymous visitors
+    with CaptureQueriesContext(connection) as captured:
+        response = editor.get("/countries/mexico/")
+    assert response.status_code == HTTPStatus.OK
+    assert len(captured) > 1  # rendered afresh, not from the public cache
+    assert "ETag" not in response
+
+
+def test_errors_are_not_cached(client, mexico):
+    client.get("/countries/nowhere/")
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get("/countries/nowhere/")
+    assert response.status_code == HTTPStatus.NOT_FOUND
+    assert len(captured) > 1
+
+
+def test_page_cache_can_be_turned_off(client, mexico, settings):
+    from django.test import Client
+
+    settings.PAGE_CACHE_SECONDS = 0
+    uncached = Client()  # a new handler reads the setting afresh
+    uncached.get("/countries/mexico/")
+    with CaptureQueriesContext(connection) as captured:
+        response = uncached.get("/countries/mexico/")
+    assert response.status_code == HTTPStatus.OK
+    assert len(captured) > 1
+    assert response["ETag"]
+
+
+def test_importing_a_chapter_in_the_admin_shows_at_once(client, editor, mexico):
+    from bs4 import BeautifulSoup
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from .helpers import SOURCE_DIR
+
+    assert "Updated from the new chapter" not in country_text(client)
+    chapter = (SOURCE_DIR / "mexico.md").read_text(encoding="utf-8")
+    chapter = chapter.replace(
+        "Concluding, the Mexican Government",
+        "Updated from the new chapter. Concluding, the Mexican Government",
+    )
+    url = reverse("admin:strategy_country_import")
+    preview = editor.post(url, {"chapter": SimpleUploadedFile("mexico.md", chapter.encode())})
+    form = (
+        BeautifulSoup(preview.content, "html5lib")
+        .select_one("input[name=preview]")
+        .find_parent("form")
+    )
+    data = {field["name"]: field.get("value", "") for field in form.select("input[name]")}
+    assert editor.post(url, data).status_code == HTTPStatus.FOUND
+    assert "Updated from the new chapter" in country_text(client)
+
+
+def test_publishing_and_unpublishing_show_at_once(client, editor, mexico):
+    from .factories import CountryFactory
+
+    draft = CountryFactory(name="Atlantis", slug="atlantis", status="draft")
+    pages = ["/", "/countries/", "/api/countries/"]
+    for page in pages:
+        assert "Atlantis" not in client.get(page).content.decode()
+    changelist = reverse("admin:strategy_country_changelist")
+    for action, expected in (("publish_selected", True), ("unpublish_selected", False)):
+        response = editor.post(changelist, {"action": action, "_selected_action": [draft.pk]})
+        assert response.status_code == HTTPStatus.FOUND
+        for page in pages:
+            assert ("Atlantis" in client.get(page).content.decode()) is expected, (action, page)
+        status = client.get("/countries/atlantis/").status_code
+        assert status == (HTTPStatus.OK if expected else HTTPStatus.NOT_FOUND)
+
+
+def test_restoring_a_revision_shows_at_once(client, editor, mexico):
+    from reversion.models import Version
+
+    url = reverse("admin:strategy_country_change", args=[mexico.pk])
+    for vision in ("First restorable vision.", "Second vision."):
+        data = form_data(editor, url, "country_form")
+        data["vision"] = vision
+        assert editor.post(url, data).status_code == HTTPStatus.FOUND
+    assert "Second vision." in country_text(client)
+    first = Version.objects.get_for_object(mexico).order_by("pk")[0]
+    revision_url = reverse("admin:strategy_country_revision", args=[mexico.pk, first.pk])
+    response = editor.post(revision_url, form_data(editor, revision_url, "country_form"))
+    assert response.status_code == HTTPStatus.FOUND
+    assert "First restorable vision." in country_text(client)
+
+
+def test_a_draft_preview_is_never_cached_or_served_to_the_public(client, editor, mexico):
+    from .factories import CountryFactory
+
+    CountryFactory(name="Atlantis", slug="atlantis", status="draft", vision="Secret plans.")
+    preview = editor.get("/countries/atlantis/")
+    assert preview.status_code == HTTPStatus.OK
+    assert "Draft" in parse(preview).get_text() and "no-store" in preview["Cache-Control"]
+    response = client.get("/countries/atlantis/")
+    assert response.status_code == HTTPStatus.NOT_FOUND
+    assert "Secret plans" not in response.content.decode()
+    # The published page an editor sees is not what the public gets from the cache.
+    editor.get("/countries/mexico/")
+    assert "Draft" not in parse(client.get("/countries/mexico/")).find("main").get_text()
