@@ -134,10 +134,10 @@ def test_pages(client, mexico, settings):
     assert len(set(slugs)) == len(slugs)
 
 
-@pytest.mark.parametrize("page", ["0", "3", "abc", "-1", "1.5"])
-def test_a_bad_page_is_a_json_404(client, mexico, page):
-    data = get_json(client, f"/api/countries/?page={page}", HTTPStatus.NOT_FOUND)
-    assert data["detail"].startswith(f"Invalid page “{page}”")
+@pytest.mark.parametrize("number", ["0", "3", "abc", "-1", "1.5"])
+def test_a_bad_page_is_a_json_404(client, mexico, number):
+    data = get_json(client, f"/api/countries/?page={number}", HTTPStatus.NOT_FOUND)
+    assert data["detail"].startswith(f"Invalid page “{number}”")
 
 
 def test_unknown_country_is_a_json_404(client, mexico):
