@@ -19,7 +19,12 @@ def form_data(response, form_id):
     every named input, textarea and select with its current value, the
     inline management forms included; unchecked boxes and buttons left out.
     """
-    form = parse(response).find("form", id=form_id)
+    return form_values(parse(response), form_id)
+
+
+def form_values(page, form_id):
+    """``form_data`` for a page already parsed (BeautifulSoup)."""
+    form = page.find("form", id=form_id)
     assert form is not None, f"no form #{form_id} on the page"
     data = {}
     for element in form.find_all(["input", "textarea", "select"]):

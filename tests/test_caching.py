@@ -10,6 +10,7 @@ from taggit.models import Tag
 
 from citations.models import Citation
 
+from . import admin_forms
 from .helpers import parse
 
 pytestmark = pytest.mark.django_db
@@ -27,23 +28,7 @@ def editor(client, admin_user):
 
 def form_data(editor, url, form_id):
     """Every field of an admin change form as the browser would submit it."""
-    form = parse(editor.get(url)).find("form", id=form_id)
-    data = {}
-    for field in form.find_all(["input", "textarea", "select"]):
-        name = field.get("name")
-        if not name or field.get("type") in ("submit", "button", "file"):
-            continue
-        if field.get("type") == "checkbox":
-            if field.has_attr("checked"):
-                data[name] = field.get("value", "on")
-        elif field.name == "textarea":
-            data[name] = field.get_text()
-        elif field.name == "select":
-            selected = field.find("option", selected=True)
-            data[name] = selected.get("value", "") if selected else ""
-        else:
-            data[name] = field.get("value", "")
-    return data
+    return admin_forms.form_data(editor.get(url), form_id)
 
 
 def country_text(client):

@@ -19,6 +19,7 @@ from bs4 import BeautifulSoup
 from django.contrib.auth import get_user_model
 from django.db import connection
 
+from .admin_forms import form_values
 from .conftest import REDIS_URL
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -88,24 +89,7 @@ class Browser:
             return response.geturl(), response.read().decode()
 
     def form(self, url, form_id):
-        soup = BeautifulSoup(self.get(url), "html5lib")
-        form = soup.find("form", id=form_id) if form_id else soup.find("form")
-        data = {}
-        for field in form.find_all(["input", "textarea", "select"]):
-            name, kind = field.get("name"), field.get("type")
-            if not name or kind in ("submit", "button", "file"):
-                continue
-            if kind == "checkbox":
-                if field.has_attr("checked"):
-                    data[name] = field.get("value", "on")
-            elif field.name == "textarea":
-                data[name] = field.get_text()
-            elif field.name == "select":
-                selected = field.find("option", selected=True)
-                data[name] = selected.get("value", "") if selected else ""
-            else:
-                data[name] = field.get("value", "")
-        return data
+        return form_values(BeautifulSoup(self.get(url), "html5lib"), form_id)
 
 
 def anonymous_get(url):
