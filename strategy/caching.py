@@ -31,6 +31,9 @@ from django.utils.http import http_date
 from .models import ContentVersion
 
 CACHE_ALIAS = "default"
+# The query parameters public pages read: pagination and the country filters.
+CACHED_QUERY_PARAMETERS = {"page", "region", "theme"}
+MAX_CACHED_QUERY = 200
 
 
 def current_content_version():
@@ -109,7 +112,18 @@ class PublicPageCacheMiddleware:
             request.method in ("GET", "HEAD")
             and settings.SESSION_COOKIE_NAME not in request.COOKIES
             and not request.path.startswith(self.excluded)
+            and self.known_query(request)
         )
+
+    @staticmethod
+    def known_query(request):
+        """
+        Only addresses the site itself links to are cached: query parameters
+        the pages read, of a sensible length. Anything else is rendered afresh,
+        so junk query strings cannot fill the shared cache.
+        """
+        query = request.META.get("QUERY_STRING", "")
+        return len(query) <= MAX_CACHED_QUERY and set(request.GET) <= CACHED_QUERY_PARAMETERS
 
     @staticmethod
     def etag(request, version):

@@ -235,3 +235,16 @@ def test_a_draft_preview_is_never_cached_or_served_to_the_public(client, editor,
     # The published page an editor sees is not what the public gets from the cache.
     editor.get("/countries/mexico/")
     assert "Draft" not in parse(client.get("/countries/mexico/")).find("main").get_text()
+
+
+def test_unknown_or_oversized_query_strings_are_never_cached(client, mexico):
+    for url in ("/countries/mexico/?utm_source=spam", "/countries/?region=" + "x" * 300):
+        client.get(url)
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(url)
+        assert response.status_code == HTTPStatus.OK
+        assert len(captured) > 1, url  # rendered afresh both times
+    client.get("/countries/?region=south-asia&page=1")
+    with CaptureQueriesContext(connection) as captured:
+        client.get("/countries/?region=south-asia&page=1")
+    assert len(captured) == 1  # the filters the site links to are cached
