@@ -310,6 +310,15 @@ def _known_keys(*texts):
     return set(Citation.objects.filter(key__in=keys).values_list("key", flat=True))
 
 
+class GoalQuerySet(models.QuerySet):
+    def with_themes(self):
+        """Goals with their themes loaded in one query, for ``Goal.themes``."""
+        items = TaggedItem.objects.select_related("tag").order_by("tag__name")
+        return self.prefetch_related(
+            models.Prefetch("tagged_items", queryset=items, to_attr="theme_items")
+        )
+
+
 @reversion.register(follow=["tagged_items"], exclude=["tags"])
 class Goal(models.Model):
     """One strategic goal of a country's strategy."""
@@ -334,6 +343,8 @@ class Goal(models.Model):
     # The rows behind ``tags``, so that revisions hold (and restore) them.
     tagged_items = GenericRelation(TaggedItem)
 
+    objects = GoalQuerySet.as_manager()
+
     class Meta:
         ordering = ["country", "position"]
         verbose_name = "goal"
@@ -351,6 +362,14 @@ class Goal(models.Model):
 
     def get_absolute_url(self):
         return f"{self.country.get_absolute_url()}#goal-{self.position}"
+
+    @property
+    def themes(self):
+        """The goal's themes by name; loaded with the goal by ``with_themes()``."""
+        items = getattr(self, "theme_items", None)
+        if items is None:
+            return list(self.tags.order_by("name"))
+        return [item.tag for item in items]
 
     def clean(self):
         try:

@@ -15,9 +15,7 @@ from citations.views import bibliography_response
 
 from .models import Country, CountrySlugRedirect, Goal
 
-GOALS_WITH_TAGS = Prefetch(
-    "goals", queryset=Goal.objects.order_by("position").prefetch_related("tags")
-)
+GOALS_WITH_THEMES = Prefetch("goals", queryset=Goal.objects.order_by("position").with_themes())
 
 
 def published_goals():
@@ -110,7 +108,7 @@ def country_detail(request, slug):
     try:
         country = (
             Country.objects.visible_to(request.user)
-            .prefetch_related(GOALS_WITH_TAGS)
+            .prefetch_related(GOALS_WITH_THEMES)
             .get(slug=slug)
         )
     except Country.DoesNotExist:
@@ -177,7 +175,7 @@ def theme_detail(request, slug):
         published_goals()
         .filter(tags=theme)
         .select_related("country")
-        .prefetch_related("tags")
+        .with_themes()
         .order_by("country__name", "position")
     )
     paginator = Paginator(goals, THEME_GOALS_PER_PAGE)
