@@ -236,7 +236,9 @@ def main():
         "every page >= 10% of static": all(
             row["ratio"] >= TARGETS["every_page_ratio"] for row in pages.values()
         ),
-        "0 errors at 64 connections for 30 s": soak["errors"] + soak_static["errors"] == 0,
+        f"0 errors at {SOAK_CONNECTIONS} connections for {SOAK_DURATION}": soak["errors"]
+        + soak_static["errors"]
+        == 0,
         "worker peak RSS <= 150 MB": max(cached_rss, uncached_rss) <= TARGETS["worker_rss_mb"],
     }
     report = {
