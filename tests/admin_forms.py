@@ -93,3 +93,56 @@ def logged_in(user):
     client = Client()
     client.force_login(user)
     return client
+
+
+def country_form(country=None, goals=(), **fields):
+    """
+    POST data for the country add or change form, goals inline, as a browser
+    sends it: ``country``'s values (or a new "Freedonia"), ``goals`` as dicts of
+    inline fields, then ``fields`` over everything.
+    """
+    data = {
+        "name": "Freedonia",
+        "slug": "freedonia",
+        "iso_code": "",
+        "region": "",
+        "status": "published",
+        "vision": "A vision.",
+        "conclusion": "",
+        "goals-TOTAL_FORMS": str(len(goals)),
+        "goals-INITIAL_FORMS": str(sum(1 for goal in goals if goal.get("id"))),
+        "goals-MIN_NUM_FORMS": "0",
+        "goals-MAX_NUM_FORMS": "1000",
+    }
+    if country is not None:
+        data.update(
+            name=country.name,
+            slug=country.slug,
+            iso_code=country.iso_code,
+            region=country.region,
+            status=country.status,
+            vision=country.vision,
+            conclusion=country.conclusion,
+            # The version the change form was loaded from (see test_edit_conflicts).
+            loaded_version=str(country.version),
+        )
+    for index, goal in enumerate(goals):
+        for name, value in goal.items():
+            data[f"goals-{index}-{name}"] = value
+    data.update(fields)  # given fields win over everything above
+    return data
+
+
+def goal_rows(country):
+    """The country's goals as its change form holds them, in order, to edit and post."""
+    return [
+        {
+            "id": str(goal.pk),
+            "country": str(country.pk),
+            "position": str(goal.position),
+            "title": goal.title,
+            "description": goal.description,
+            "tags": ", ".join(tag.name for tag in goal.tags.all()),
+        }
+        for goal in country.goals.order_by("position")
+    ]

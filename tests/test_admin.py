@@ -8,6 +8,7 @@ from django.urls import reverse
 from citations.models import Citation
 from strategy.models import Country, Goal
 
+from .admin_forms import country_form, goal_rows
 from .factories import CitationFactory, CountryFactory, GoalFactory
 from .helpers import parse
 
@@ -18,40 +19,6 @@ pytestmark = pytest.mark.django_db
 def editor_client(client, admin_user):
     client.force_login(admin_user)
     return client
-
-
-def country_form(country=None, goals=(), **fields):
-    """POST data for the country change form, goals inline, as a browser sends it."""
-    data = {
-        "name": "Freedonia",
-        "slug": "freedonia",
-        "iso_code": "",
-        "region": "",
-        "status": "published",
-        "vision": "A vision.",
-        "conclusion": "",
-        "goals-TOTAL_FORMS": str(len(goals)),
-        "goals-INITIAL_FORMS": str(sum(1 for goal in goals if goal.get("id"))),
-        "goals-MIN_NUM_FORMS": "0",
-        "goals-MAX_NUM_FORMS": "1000",
-    }
-    if country is not None:
-        data.update(
-            name=country.name,
-            slug=country.slug,
-            iso_code=country.iso_code,
-            region=country.region,
-            status=country.status,
-            vision=country.vision,
-            conclusion=country.conclusion,
-            # The version the change form was loaded from (see test_edit_conflicts).
-            loaded_version=str(country.version),
-        )
-    data.update(fields)
-    for index, goal in enumerate(goals):
-        for name, value in goal.items():
-            data[f"goals-{index}-{name}"] = value
-    return data
 
 
 @pytest.mark.parametrize(
@@ -127,17 +94,7 @@ def test_adding_a_country_with_two_goals_publishes_it(editor_client, db):
 
 
 def test_unknown_marker_is_refused_naming_the_marker(editor_client, mexico):
-    goals = [
-        {
-            "id": str(g.pk),
-            "country": str(mexico.pk),
-            "position": str(g.position),
-            "title": g.title,
-            "description": g.description,
-            "tags": ", ".join(t.name for t in g.tags.all()),
-        }
-        for g in mexico.goals.order_by("position")
-    ]
+    goals = goal_rows(mexico)
     goals[1]["description"] += " New claim.[^made-up-source]"
     url = reverse("admin:strategy_country_change", args=[mexico.pk])
     response = editor_client.post(url, country_form(mexico, goals=goals))
@@ -149,17 +106,7 @@ def test_unknown_marker_is_refused_naming_the_marker(editor_client, mexico):
 
 def test_goals_can_swap_positions_in_one_save(editor_client, mexico):
     ordered = list(mexico.goals.order_by("position"))
-    goals = [
-        {
-            "id": str(g.pk),
-            "country": str(mexico.pk),
-            "position": str(g.position),
-            "title": g.title,
-            "description": g.description,
-            "tags": ", ".join(t.name for t in g.tags.all()),
-        }
-        for g in ordered
-    ]
+    goals = goal_rows(mexico)
     goals[0]["position"], goals[1]["position"] = "2", "1"
     url = reverse("admin:strategy_country_change", args=[mexico.pk])
     response = editor_client.post(url, country_form(mexico, goals=goals))
@@ -172,17 +119,9 @@ def test_goals_can_swap_positions_in_one_save(editor_client, mexico):
 
 
 def test_two_goals_with_one_position_are_refused(editor_client, mexico):
-    goals = [
-        {
-            "id": str(g.pk),
-            "country": str(mexico.pk),
-            "position": "1",
-            "title": g.title,
-            "description": g.description,
-            "tags": "",
-        }
-        for g in mexico.goals.order_by("position")[:2]
-    ]
+    goals = goal_rows(mexico)[:2]
+    for goal in goals:
+        goal["position"] = "1"
     url = reverse("admin:strategy_country_change", args=[mexico.pk])
     response = editor_client.post(
         url, country_form(mexico, goals=goals, **{"goals-INITIAL_FORMS": "2"})
@@ -192,17 +131,9 @@ def test_two_goals_with_one_position_are_refused(editor_client, mexico):
 
 
 def test_removing_a_marker_removes_the_citation_from_the_country(editor_client, mexico):
-    goals = [
-        {
-            "id": str(g.pk),
-            "country": str(mexico.pk),
-            "position": str(g.position),
-            "title": g.title,
-            "description": g.description.replace("[^secretaria-de-hacienda-2017]", ""),
-            "tags": ", ".join(t.name for t in g.tags.all()),
-        }
-        for g in mexico.goals.order_by("position")
-    ]
+    goals = goal_rows(mexico)
+    for goal in goals:
+        goal["description"] = goal["description"].replace("[^secretaria-de-hacienda-2017]", "")
     url = reverse("admin:strategy_country_change", args=[mexico.pk])
     response = editor_client.post(url, country_form(mexico, goals=goals))
     assert response.status_code == HTTPStatus.FOUND

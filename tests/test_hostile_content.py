@@ -32,6 +32,7 @@ from citations.models import Citation, validate_web_url
 from strategy.models import Country, Goal
 from strategy.revisions import save_revision
 
+from .admin_forms import country_form
 from .helpers import parse
 
 pytestmark = pytest.mark.django_db
@@ -442,26 +443,10 @@ def test_the_admin_refuses_every_unsafe_url(admin_client):
     assert not Citation.objects.filter(key="evil").exists()
 
 
-def country_form(**fields):
-    data = {
-        "name": "Freedonia",
-        "slug": "freedonia",
-        "iso_code": "",
-        "region": "",
-        "status": "published",
-        "vision": "A vision.",
-        "conclusion": "",
-        "goals-TOTAL_FORMS": "1",
-        "goals-INITIAL_FORMS": "0",
-        "goals-MIN_NUM_FORMS": "0",
-        "goals-MAX_NUM_FORMS": "1000",
-        "goals-0-position": "1",
-        "goals-0-title": "A goal",
-        "goals-0-description": "Text.",
-        "goals-0-tags": "health",
-    }
-    data.update(fields)
-    return data
+def new_country_form(**fields):
+    """The add form for a new country with one goal; ``fields`` override any value."""
+    goal = {"position": "1", "title": "A goal", "description": "Text.", "tags": "health"}
+    return country_form(goals=[goal], **fields)
 
 
 def test_payloads_save_through_the_admin_as_typed(admin_client):
@@ -471,7 +456,7 @@ def test_payloads_save_through_the_admin_as_typed(admin_client):
     title = pack(PAYLOADS, max_length(Goal, "title"))[0]
     response = admin_client.post(
         reverse("admin:strategy_country_add"),
-        country_form(
+        new_country_form(
             name=name,
             vision=everything,
             conclusion=everything,
@@ -502,7 +487,7 @@ def test_payloads_save_through_the_admin_as_typed(admin_client):
 )
 def test_the_admin_refuses_themes_without_an_address(admin_client, tags, message):
     response = admin_client.post(
-        reverse("admin:strategy_country_add"), country_form(**{"goals-0-tags": tags})
+        reverse("admin:strategy_country_add"), new_country_form(**{"goals-0-tags": tags})
     )
     assert response.status_code == HTTPStatus.OK
     assert message in parse(response).get_text()
@@ -511,7 +496,7 @@ def test_the_admin_refuses_themes_without_an_address(admin_client, tags, message
 
 def test_the_admin_refuses_null_characters(admin_client):
     response = admin_client.post(
-        reverse("admin:strategy_country_add"), country_form(name="Free\x00donia")
+        reverse("admin:strategy_country_add"), new_country_form(name="Free\x00donia")
     )
     assert response.status_code == HTTPStatus.OK
     assert "Null characters are not allowed." in parse(response).get_text()
