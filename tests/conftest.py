@@ -122,3 +122,23 @@ def mexico(db):
 
     call_command("loaddata", "mexico", verbosity=0)
     return Country.objects.get(slug="mexico")
+
+
+@pytest.fixture
+def draft(mexico):
+    """A draft that shares a theme and a source with Mexico, and has its own of each."""
+    from strategy.models import Country
+
+    from .factories import CitationFactory, CountryFactory, GoalFactory
+
+    CitationFactory(key="secret-source", title="Secret report")
+    country = CountryFactory(
+        name="Atlantis",
+        slug="atlantis",
+        status=Country.Status.DRAFT,
+        region=Country.Region.LATIN_AMERICA_CARIBBEAN,
+        vision="Hidden plans.[^secret-source][^british-embassy-mexico-city-2018]",
+    )
+    GoalFactory(country=country, title="Hidden goal", tags=["secret-theme", "health"])
+    country.sync_citations()
+    return country

@@ -11,25 +11,9 @@ from django.utils import timezone
 from strategy.models import Country
 
 from .admin_forms import error_text, form_data, logged_in, make_user, message_text, parse
-from .factories import CitationFactory, CountryFactory, GoalFactory
+from .factories import CountryFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def draft(mexico):
-    """A draft that shares a theme and a source with Mexico, and has its own of each."""
-    CitationFactory(key="secret-source", title="Secret report")
-    country = CountryFactory(
-        name="Atlantis",
-        slug="atlantis",
-        status=Country.Status.DRAFT,
-        region=Country.Region.LATIN_AMERICA_CARIBBEAN,
-        vision="Hidden plans.[^secret-source][^british-embassy-mexico-city-2018]",
-    )
-    GoalFactory(country=country, title="Hidden goal", tags=["secret-theme", "health"])
-    country.sync_citations()
-    return country
 
 
 @pytest.fixture

@@ -6,24 +6,10 @@ import pytest
 
 from strategy.models import Country
 
-from .factories import CitationFactory, CountryFactory, GoalFactory
+from .factories import CountryFactory, GoalFactory
 from .helpers import parse
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def draft(mexico):
-    CitationFactory(key="secret-source", title="Secret report")
-    country = CountryFactory(
-        name="Atlantis",
-        slug="atlantis",
-        status=Country.Status.DRAFT,
-        vision="Hidden plans.[^secret-source]",
-    )
-    GoalFactory(country=country, title="Hidden goal", tags=["secret-theme"])
-    country.sync_citations()
-    return country
 
 
 PUBLIC_PAGES = [
