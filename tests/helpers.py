@@ -5,6 +5,17 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup
 
+# One page of each kind the public sees, with the Mexico fixture loaded.
+PUBLIC_PAGES = [
+    "/",
+    "/countries/",
+    "/countries/mexico/",
+    "/themes/",
+    "/themes/health/",
+    "/citations/",
+    "/citations/british-embassy-mexico-city-2018/",
+]
+
 SOURCE_DIR = Path(__file__).resolve().parent.parent / "strategy" / "fixtures" / "source"
 
 

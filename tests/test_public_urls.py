@@ -7,20 +7,9 @@ import pytest
 from strategy.models import Country
 
 from .factories import CountryFactory, GoalFactory
-from .helpers import parse
+from .helpers import PUBLIC_PAGES, parse
 
 pytestmark = pytest.mark.django_db
-
-
-PUBLIC_PAGES = [
-    "/",
-    "/countries/",
-    "/countries/mexico/",
-    "/themes/",
-    "/themes/health/",
-    "/citations/",
-    "/citations/british-embassy-mexico-city-2018/",
-]
 
 
 @pytest.mark.parametrize("url", PUBLIC_PAGES)
