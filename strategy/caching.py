@@ -31,6 +31,7 @@ from django.utils.http import http_date
 from .models import ContentVersion
 
 CACHE_ALIAS = "default"
+ROW = 1  # the one ContentVersion row (made by its migration)
 # The query parameters public pages read: pagination and the country filters.
 CACHED_QUERY_PARAMETERS = {"page", "region", "theme"}
 MAX_CACHED_QUERY = 200
@@ -45,7 +46,8 @@ def current_content_version():
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT {quote('version')}, {quote('changed_at')} "  # noqa: S608 -- no user input
-            f"FROM {quote(ContentVersion._meta.db_table)} ORDER BY {quote('id')} LIMIT 1"
+            f"FROM {quote(ContentVersion._meta.db_table)} WHERE {quote('id')} = %s",
+            [ROW],
         )
         row = cursor.fetchone()
     if row is None:
@@ -58,15 +60,13 @@ def current_content_version():
     return version, changed_at
 
 
-def bump_content_version(**kwargs):
-    """Record that public content changed. Safe to call from signal handlers."""
-    if kwargs.get("raw") and kwargs.get("sender") is ContentVersion:
-        return
-    updated = ContentVersion.objects.filter(pk=1).update(
+def bump_content_version(**signal_arguments):
+    """Record that public content changed. Also a receiver for model signals."""
+    updated = ContentVersion.objects.filter(pk=ROW).update(
         version=F("version") + 1, changed_at=timezone.now()
     )
-    if not updated:
-        ContentVersion.objects.update_or_create(pk=1, defaults={"version": 1})
+    if not updated:  # a database emptied since its migration made the row
+        ContentVersion.objects.create(pk=ROW)
 
 
 class PublicPageCacheMiddleware:
