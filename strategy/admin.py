@@ -3,12 +3,11 @@ from dataclasses import dataclass
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import router, transaction
 from django.db.models import Count, F
 from django.shortcuts import redirect
 from django.utils.html import format_html_join
-from reversion.models import Version
 
 from citations.editing import SafeEditingAdmin
 
@@ -237,9 +236,14 @@ class CountryAdmin(ChapterImportMixin, SafeEditingAdmin):
         return country
 
     def revision_view(self, request, object_id, version_id, extra_context=None):
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
         country = self.get_object(request, unquote(object_id))
         if country is None:  # deleted: recover it instead (see SafeEditingAdmin)
             return super().revision_view(request, object_id, version_id, extra_context)
+        refusal = self.restore_refusal(request, self.get_revision_version(object_id, version_id))
+        if refusal:
+            return refusal
         restore = _Restore(
             keep={
                 "status": country.status,
@@ -250,7 +254,6 @@ class CountryAdmin(ChapterImportMixin, SafeEditingAdmin):
         )
         return self._restoring(
             request,
-            version_id,
             restore,
             country,
             lambda: super(CountryAdmin, self).revision_view(
@@ -261,22 +264,13 @@ class CountryAdmin(ChapterImportMixin, SafeEditingAdmin):
     def recover_view(self, request, version_id, extra_context=None):
         return self._restoring(
             request,
-            version_id,
             _Restore(keep={"status": Country.Status.DRAFT}),
             None,
             lambda: super(CountryAdmin, self).recover_view(request, version_id, extra_context),
         )
 
-    def _restoring(self, request, version_id, restore, country, view):
-        """
-        Run django-reversion's restore or recover ``view`` in one transaction
-        that is kept only if the restored country was saved. Showing the form
-        (GET), a refused form and a failed restore all leave nothing behind.
-        """
-        version = Version.objects.filter(pk=version_id).select_related("revision").first()
-        missing = []
-        if version is not None and self.has_change_permission(request):
-            missing = deleted_theme_ids(version.revision)
+    def restore_refusal(self, request, version):
+        missing = deleted_theme_ids(version.revision)
         if missing:
             self.message_user(
                 request,
@@ -286,6 +280,14 @@ class CountryAdmin(ChapterImportMixin, SafeEditingAdmin):
                 messages.ERROR,
             )
             return redirect("admin:strategy_country_changelist")
+        return super().restore_refusal(request, version)
+
+    def _restoring(self, request, restore, country, view):
+        """
+        Run django-reversion's restore or recover ``view`` in one transaction
+        that is kept only if the restored country was saved. Showing the form
+        (GET), a refused form and a failed restore all leave nothing behind.
+        """
         request.country_restore = restore
         with transaction.atomic(using=router.db_for_write(Country)):
             if country is not None:
