@@ -98,7 +98,8 @@ def revision_problems(version):
         if child.pk not in owned
     ]
     if outsiders:
-        problems.insert(0, f"it also holds {', '.join(outsiders)}, which a restore would change too")
+        held = ", ".join(outsiders)
+        problems.insert(0, f"it also holds {held}, which a restore would change too")
     return problems
 
 
@@ -107,9 +108,10 @@ def _follows(relation, parent, child):
     data = child.field_dict
     if isinstance(relation, GenericRelation):
         content_type = ContentType.objects.get_for_model(parent._model)
-        return str(data.get(relation.object_id_field_name)) == parent.object_id and data.get(
-            f"{relation.content_type_field_name}_id"
-        ) == content_type.pk
+        return (
+            str(data.get(relation.object_id_field_name)) == parent.object_id
+            and data.get(f"{relation.content_type_field_name}_id") == content_type.pk
+        )
     if relation.one_to_many and relation.auto_created:  # a reverse foreign key: goals
         return str(data.get(relation.field.attname)) == parent.object_id
     return False

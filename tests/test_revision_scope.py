@@ -137,7 +137,7 @@ def test_a_deleted_country_does_not_come_back_through_a_citation_history(atlanti
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("model", ["citations_citation", "strategy_country"])
 def test_a_recover_page_takes_only_deleted_objects_of_its_own_model(atlantis, role, model):
-    """Recovering is for deleted objects of the page's model: a live country's version is refused."""
+    """Recovering is for deleted objects of the page's own model: live ones are refused."""
     version, goal_version = published_revision(atlantis)
     client = logged_in(make_user("someone", group=role))
     before = world()
