@@ -28,7 +28,7 @@ from django.views.decorators.csrf import csrf_exempt
 from citations.footnotes import find_markers
 from citations.models import Citation
 
-from .models import Country, Goal
+from .models import Country, Goal, with_addresses
 from .views import published_goals, published_themes_with_counts
 
 PAGE_SIZE = 50
@@ -171,7 +171,7 @@ def country_detail(request, slug):
             "conclusion": country.conclusion,
             "themes": [
                 {"name": tag.name, "slug": tag.slug}
-                for tag in sorted(themes.values(), key=lambda tag: tag.name)
+                for tag in with_addresses(sorted(themes.values(), key=lambda tag: tag.name))
             ],
             "goals": [goal_data(goal) for goal in goals],
             "citations": [citation_data(request, citation) for citation in country.citations.all()],
@@ -204,7 +204,10 @@ def citation_list(request):
 
 @api_view
 def theme_list(request):
-    return paginated(request, published_themes_with_counts(), theme_data)
+    # Paginated in the database, so a theme without an address (see
+    # ``with_addresses``) is left out there.
+    themes = published_themes_with_counts().exclude(slug="")
+    return paginated(request, themes, theme_data)
 
 
 # --- CSV ---------------------------------------------------------------------

@@ -13,7 +13,7 @@ from citations.footnotes import FootnoteRenderer, find_markers
 from citations.models import Citation
 from citations.views import bibliography_response
 
-from .models import Country, CountrySlugRedirect, Goal
+from .models import Country, CountrySlugRedirect, Goal, with_addresses
 
 GOALS_WITH_THEMES = Prefetch("goals", queryset=Goal.objects.order_by("position").with_themes())
 
@@ -68,7 +68,7 @@ def home(request):
             "countries": listed if len(listed) <= HOME_COUNTRY_LIMIT else None,
             "regions": by_region,
             "recent": countries.order_by("-last_published_change")[:5],
-            "themes": published_themes(),
+            "themes": with_addresses(published_themes()),
         },
     )
 
@@ -94,7 +94,7 @@ class CountryListView(ListView):
         context = super().get_context_data(**kwargs)
         context["regions"] = Country.Region.choices
         context["selected_region"] = self.request.GET.get("region", "")
-        context["themes"] = published_themes()
+        context["themes"] = with_addresses(published_themes())
         context["selected_theme"] = self.request.GET.get("theme", "")
         filters = self.request.GET.copy()
         filters.pop("page", None)
@@ -161,7 +161,8 @@ def country_citations(request, slug, extension):
 @csrf_exempt  # read-only page: other methods get 405, not a CSRF failure
 @require_safe
 def theme_list(request):
-    return render(request, "strategy/theme_list.html", {"themes": published_themes_with_counts()})
+    themes = with_addresses(published_themes_with_counts())
+    return render(request, "strategy/theme_list.html", {"themes": themes})
 
 
 THEME_GOALS_PER_PAGE = 20
