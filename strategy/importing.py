@@ -457,7 +457,7 @@ class _Importer:
                 note = "title made from its text: refine it"
             bad_themes = theme_problems(themes or [])
             if bad_themes:
-                self.problems += [Problem(f"goal: {problem}", section.line) for problem in bad_themes]
+                self.problems += [Problem(f"goal: {text}", section.line) for text in bad_themes]
                 continue
 
             changed = [name for name, value in values.items() if getattr(goal, name) != value]
