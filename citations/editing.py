@@ -10,7 +10,9 @@ Safe editing in the admin, shared by every model that editors change.
 It lives in ``citations``, the lowest layer, so that ``strategy`` can build on it.
 """
 
+import contextvars
 import datetime
+import logging
 
 from django import forms
 from django.contrib import admin, messages
@@ -18,7 +20,7 @@ from django.contrib.admin.utils import unquote
 from django.contrib.contenttypes.fields import GenericRelation
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import router, transaction
+from django.db import OperationalError, router, transaction
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -34,6 +36,8 @@ from reversion.revisions import (
     set_comment,
     set_user,
 )
+
+logger = logging.getLogger(__name__)
 
 # "4 March 2026 at 14:03 UTC"
 WHEN_FORMAT = r"j F Y \a\t H:i T"
@@ -129,7 +133,67 @@ def _moved_since(relation, parent, child):
     return [f"its {model._meta.verbose_name} “{child.object_repr}” is now part of {owner}"]
 
 
-class ConflictCheckForm(forms.ModelForm):
+# --- A database too busy to save ----------------------------------------------
+
+BUSY_MESSAGE = (
+    "Not saved: the database was busy with another change and did not answer in time. "
+    "What you typed is kept below; save again in a moment."
+)
+# Set while a form is shown again after its save met a locked database.
+_save_refused = contextvars.ContextVar("save_refused", default="")
+
+
+def is_lock_error(error):
+    """Whether ``error`` is SQLite's "database is locked" (another writer held on too long)."""
+    return isinstance(error, OperationalError) and "locked" in str(error)
+
+
+class RefusableForm(forms.BaseForm):
+    """A form that refuses to validate, with ``BUSY_MESSAGE``, while its save is refused."""
+
+    def clean(self):
+        refusal = _save_refused.get()
+        if refusal:
+            raise ValidationError(refusal, code="busy")
+        return super().clean()
+
+
+class BusyDatabaseAdmin(admin.ModelAdmin):
+    """
+    A save that finds the database locked for longer than its timeout (SQLite,
+    one writer at a time) answers with the form as the editor typed it and
+    ``BUSY_MESSAGE``, instead of an error page. Its form must be a
+    ``RefusableForm``.
+    """
+
+    def add_view(self, request, form_url="", extra_context=None):
+        try:
+            return super().add_view(request, form_url, extra_context)
+        except OperationalError as error:
+            return self.busy_view(error, request, None, form_url, extra_context)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        try:
+            return super().change_view(request, object_id, form_url, extra_context)
+        except OperationalError as error:
+            return self.busy_view(error, request, object_id, form_url, extra_context)
+
+    def busy_view(self, error, request, object_id, form_url, extra_context):
+        if request.method != "POST" or not is_lock_error(error):
+            raise error
+        logger.warning("Save refused, the database is locked: %s", error)
+        token = _save_refused.set(BUSY_MESSAGE)
+        try:
+            # Django's change form without its transaction: it only reads,
+            # which SQLite allows while another connection writes.
+            return admin.ModelAdmin._changeform_view(
+                self, request, object_id, form_url, extra_context
+            )
+        finally:
+            _save_refused.reset(token)
+
+
+class ConflictCheckForm(RefusableForm, forms.ModelForm):
     """
     A model form that refuses to save over a change the editor has not seen.
 
@@ -203,7 +267,7 @@ class ConflictCheckForm(forms.ModelForm):
         self.data[self.add_prefix("loaded_version")] = str(current)
 
 
-class SafeEditingAdmin(VersionAdmin):
+class SafeEditingAdmin(BusyDatabaseAdmin, VersionAdmin):
     """
     History, restore and recover (django-reversion), edit-conflict checks, and
     a revision of the last state before any delete, so a delete can be undone.

@@ -9,7 +9,7 @@ from django.db.models import Count, F
 from django.shortcuts import redirect
 from django.utils.html import format_html_join
 
-from citations.editing import SafeEditingAdmin
+from citations.editing import BusyDatabaseAdmin, RefusableForm, SafeEditingAdmin
 
 from . import publishing
 from .admin_import import ChapterImportMixin
@@ -33,6 +33,10 @@ class GoalForm(forms.ModelForm):
         if errors:
             raise ValidationError(errors)
         return names
+
+
+class GoalAdminForm(RefusableForm, GoalForm):
+    """A goal's own change form: refused with a message when the database is too busy."""
 
 
 class GoalInlineForm(GoalForm):
@@ -301,8 +305,8 @@ class CountryAdmin(ChapterImportMixin, SafeEditingAdmin):
 
 
 @admin.register(Goal)
-class GoalAdmin(admin.ModelAdmin):
-    form = GoalForm
+class GoalAdmin(BusyDatabaseAdmin):
+    form = GoalAdminForm
     list_display = ["title", "country", "position", "theme_list"]
     list_select_related = ["country"]
     list_filter = ["country__region", "tags"]
