@@ -131,13 +131,25 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
-# A PostgreSQL server that does not answer must not hang a worker: give up
-# connecting after a few seconds and answer 503 (a `connect_timeout` in
-# DATABASE_URL's query string wins).
+# A PostgreSQL server that does not answer must not hang a worker, and the
+# worker must answer 503 well within gunicorn's timeout (30 s): give up
+# connecting after DJANGO_DB_CONNECT_TIMEOUT seconds; on a kept connection,
+# give up on data the network does not deliver after DJANGO_DB_NETWORK_TIMEOUT
+# seconds (TCP_USER_TIMEOUT), and probe idle connections (TCP keepalives), so
+# a blackholed server is noticed; cancel a statement that runs longer than
+# DJANGO_DB_STATEMENT_TIMEOUT seconds (0: no limit). Values given in
+# DATABASE_URL's query string win.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
-        "connect_timeout", env_int("DJANGO_DB_CONNECT_TIMEOUT", 5)
-    )
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    options.setdefault("connect_timeout", env_int("DJANGO_DB_CONNECT_TIMEOUT", 5))
+    options.setdefault("tcp_user_timeout", env_int("DJANGO_DB_NETWORK_TIMEOUT", 5) * 1000)
+    options.setdefault("keepalives", 1)
+    options.setdefault("keepalives_idle", 10)
+    options.setdefault("keepalives_interval", 5)
+    options.setdefault("keepalives_count", 3)
+    statement_timeout = env_int("DJANGO_DB_STATEMENT_TIMEOUT", 25)
+    if statement_timeout:
+        options.setdefault("options", f"-c statement_timeout={statement_timeout * 1000}")
 # SQLite lets one writer in at a time. Every transaction starts as a writer
 # (BEGIN IMMEDIATE), so that two editors saving at once queue for the lock
 # rather than one failing with "database is locked"; a save waits up to
