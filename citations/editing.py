@@ -10,20 +10,34 @@ Safe editing in the admin, shared by every model that editors change.
 It lives in ``citations``, the lowest layer, so that ``strategy`` can build on it.
 """
 
+import contextvars
 import datetime
+import logging
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import ValidationError
-from django.db import router, transaction
+from django.contrib.contenttypes.fields import GenericRelation
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import OperationalError, router, transaction
+from django.http import Http404
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from reversion.admin import VersionAdmin
 from reversion.models import Version
-from reversion.revisions import add_to_revision, create_revision, set_comment, set_user
+from reversion.revisions import (
+    _get_options,
+    add_to_revision,
+    create_revision,
+    set_comment,
+    set_user,
+)
+
+logger = logging.getLogger(__name__)
 
 # "4 March 2026 at 14:03 UTC"
 WHEN_FORMAT = r"j F Y \a\t H:i T"
@@ -61,7 +75,125 @@ def describe_change(obj):
     return f"{who} on {date_format(timezone.localtime(when), WHEN_FORMAT)}"
 
 
-class ConflictCheckForm(forms.ModelForm):
+def revision_problems(version):
+    """
+    Why ``version``'s whole revision cannot be restored from its object's
+    page: django-reversion reverts every object in the revision, so it may
+    hold only the object itself and what the object follows (a country's
+    goals and their themes), and nothing it follows may belong to another
+    object by now (a goal moved to another country since). [] when it can.
+    """
+    versions = list(version.revision.version_set.select_related("content_type"))
+    owned, parents, problems = {version.pk}, [version], []
+    while parents:
+        parent = parents.pop()
+        for name in _get_options(parent._model).follow:
+            relation = parent._model._meta.get_field(name)
+            for child in versions:
+                if child.pk in owned or child._model is not relation.related_model:
+                    continue
+                if _follows(relation, parent, child):
+                    owned.add(child.pk)
+                    parents.append(child)
+                    problems += _moved_since(relation, parent, child)
+    outsiders = [
+        f"{child.object_repr} ({child._model._meta.verbose_name})"
+        for child in versions
+        if child.pk not in owned
+    ]
+    if outsiders:
+        held = ", ".join(outsiders)
+        problems.insert(0, f"it also holds {held}, which a restore would change too")
+    return problems
+
+
+def _follows(relation, parent, child):
+    """Whether ``child`` (a version) is held by ``parent`` (a version) through ``relation``."""
+    data = child.field_dict
+    if isinstance(relation, GenericRelation):
+        content_type = ContentType.objects.get_for_model(parent._model)
+        return (
+            str(data.get(relation.object_id_field_name)) == parent.object_id
+            and data.get(f"{relation.content_type_field_name}_id") == content_type.pk
+        )
+    if relation.one_to_many and relation.auto_created:  # a reverse foreign key: goals
+        return str(data.get(relation.field.attname)) == parent.object_id
+    return False
+
+
+def _moved_since(relation, parent, child):
+    """A problem if the object ``child`` is a version of now belongs to another parent."""
+    if isinstance(relation, GenericRelation) or not relation.one_to_many:
+        return []
+    model, attname = relation.related_model, relation.field.attname
+    now = model._default_manager.filter(pk=child.object_id).values_list(attname, flat=True).first()
+    if now is None or str(now) == parent.object_id:
+        return []
+    owner = relation.field.related_model._default_manager.filter(pk=now).first()
+    return [f"its {model._meta.verbose_name} “{child.object_repr}” is now part of {owner}"]
+
+
+# --- A database too busy to save ----------------------------------------------
+
+BUSY_MESSAGE = (
+    "Not saved: the database was busy with another change and did not answer in time. "
+    "What you typed is kept below; save again in a moment."
+)
+# Set while a form is shown again after its save met a locked database.
+_save_refused = contextvars.ContextVar("save_refused", default="")
+
+
+def is_lock_error(error):
+    """Whether ``error`` is SQLite's "database is locked" (another writer held on too long)."""
+    return isinstance(error, OperationalError) and "locked" in str(error)
+
+
+class RefusableForm(forms.BaseForm):
+    """A form that refuses to validate, with ``BUSY_MESSAGE``, while its save is refused."""
+
+    def clean(self):
+        refusal = _save_refused.get()
+        if refusal:
+            raise ValidationError(refusal, code="busy")
+        return super().clean()
+
+
+class BusyDatabaseAdmin(admin.ModelAdmin):
+    """
+    A save that finds the database locked for longer than its timeout (SQLite,
+    one writer at a time) answers with the form as the editor typed it and
+    ``BUSY_MESSAGE``, instead of an error page. Its form must be a
+    ``RefusableForm``.
+    """
+
+    def add_view(self, request, form_url="", extra_context=None):
+        try:
+            return super().add_view(request, form_url, extra_context)
+        except OperationalError as error:
+            return self.busy_view(error, request, None, form_url, extra_context)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        try:
+            return super().change_view(request, object_id, form_url, extra_context)
+        except OperationalError as error:
+            return self.busy_view(error, request, object_id, form_url, extra_context)
+
+    def busy_view(self, error, request, object_id, form_url, extra_context):
+        if request.method != "POST" or not is_lock_error(error):
+            raise error
+        logger.warning("Save refused, the database is locked: %s", error)
+        token = _save_refused.set(BUSY_MESSAGE)
+        try:
+            # Django's change form without its transaction: it only reads,
+            # which SQLite allows while another connection writes.
+            return admin.ModelAdmin._changeform_view(
+                self, request, object_id, form_url, extra_context
+            )
+        finally:
+            _save_refused.reset(token)
+
+
+class ConflictCheckForm(RefusableForm, forms.ModelForm):
     """
     A model form that refuses to save over a change the editor has not seen.
 
@@ -135,7 +267,7 @@ class ConflictCheckForm(forms.ModelForm):
         self.data[self.add_prefix("loaded_version")] = str(current)
 
 
-class SafeEditingAdmin(VersionAdmin):
+class SafeEditingAdmin(BusyDatabaseAdmin, VersionAdmin):
     """
     History, restore and recover (django-reversion), edit-conflict checks, and
     a revision of the last state before any delete, so a delete can be undone.
@@ -161,12 +293,65 @@ class SafeEditingAdmin(VersionAdmin):
         context.update(extra_context or {})
         return admin.ModelAdmin.changelist_view(self, request, context)
 
+    # django-reversion finds a revision page's version by its id and the object
+    # id in the address, whatever its model, and its recover page takes any
+    # version at all; both then revert the version's whole revision. Here a
+    # page takes only versions of its own model (and object), and refuses
+    # revisions that hold anything besides that object and what it follows.
+
     def revision_view(self, request, object_id, version_id, extra_context=None):
         # django-reversion would put a deleted object back from its history
         # page too; that is recovering, which needs the add permission.
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
         if self.get_object(request, unquote(object_id)) is None:
             return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        version = self.get_revision_version(object_id, version_id)
+        refusal = self.restore_refusal(request, version)
+        if refusal:
+            return refusal
         return super().revision_view(request, object_id, version_id, extra_context)
+
+    def recover_view(self, request, version_id, extra_context=None):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        version = self.get_recover_version(version_id)
+        refusal = self.restore_refusal(request, version)
+        if refusal:
+            return refusal
+        return super().recover_view(request, version_id, extra_context)
+
+    def get_revision_version(self, object_id, version_id):
+        """The version ``version_id`` of this admin's object ``object_id``, or 404."""
+        versions = Version.objects.get_for_object_reference(self.model, unquote(object_id))
+        version = versions.filter(pk=version_id).select_related("revision").first()
+        if version is None:
+            raise Http404(f"No such version of this {self.opts.verbose_name}.")
+        return version
+
+    def get_recover_version(self, version_id):
+        """The version ``version_id`` of a deleted object of this admin's model, or 404."""
+        versions = Version.objects.get_for_model(self.model)
+        version = versions.filter(pk=version_id).select_related("revision").first()
+        if version is None or self.model._default_manager.filter(pk=version.object_id).exists():
+            raise Http404(f"No such deleted {self.opts.verbose_name}.")
+        return version
+
+    def restore_refusal(self, request, version):
+        """
+        A redirect with a message saying why ``version`` cannot be restored
+        (or recovered), or None when it can.
+        """
+        problems = revision_problems(version)
+        if not problems:
+            return None
+        self.message_user(
+            request,
+            f"This revision cannot be restored: {'; '.join(problems)}. Restore another "
+            f"revision, or edit the {self.opts.verbose_name} by hand.",
+            messages.ERROR,
+        )
+        return redirect(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist")
 
     def delete_model(self, request, obj):
         self.save_revision_before_delete(request, [obj])

@@ -19,6 +19,7 @@ Online sources are BibTeX ``@misc`` with ``url`` and ``urldate``, RIS
 """
 
 import json
+import re
 from dataclasses import dataclass
 
 from .models import Citation
@@ -37,8 +38,6 @@ def person_name(name):
 
 LATEX_SPECIALS = {
     "\\": r"\textbackslash{}",
-    "{": r"\{",
-    "}": r"\}",
     "&": r"\&",
     "%": r"\%",
     "$": r"\$",
@@ -46,12 +45,44 @@ LATEX_SPECIALS = {
     "_": r"\_",
     "~": r"\textasciitilde{}",
     "^": r"\textasciicircum{}",
+    # Braced, so that no reader looking for "@type{" finds a record start here.
+    "@": "{@}",
 }
+# BibTeX counts braces whatever stands before them, so "\}" ends a field as
+# "}" does. Braces that pair up are written "\{" and "\}" (balanced); a
+# brace without its partner becomes TeX's \textbraceleft or \textbraceright,
+# so no text can close its field and start a record of its own.
+MATCHED_BRACES = {"{": r"\{", "}": r"\}"}
+LONE_BRACES = {"{": r"\textbraceleft{}", "}": r"\textbraceright{}"}
+
+
+def _lone_braces(text):
+    """The positions of braces in ``text`` that have no partner."""
+    opened, lone = [], set()
+    for position, char in enumerate(text):
+        if char == "{":
+            opened.append(position)
+        elif char == "}":
+            if opened:
+                opened.pop()
+            else:
+                lone.add(position)
+    return lone | set(opened)
 
 
 def latex_escape(text):
-    """Text as a BibTeX field value: TeX's special characters escaped, the rest as is (UTF-8)."""
-    return "".join(LATEX_SPECIALS.get(char, char) for char in " ".join(text.split()))
+    """
+    Text as a BibTeX field value: TeX's special characters escaped, braces
+    kept balanced, the rest as is (UTF-8).
+    """
+    text = " ".join(text.split())
+    lone = _lone_braces(text)
+    return "".join(
+        (LONE_BRACES if position in lone else MATCHED_BRACES)[char]
+        if char in "{}"
+        else LATEX_SPECIALS.get(char, char)
+        for position, char in enumerate(text)
+    )
 
 
 def bibtex_name(name):
@@ -68,7 +99,12 @@ def _bibtex_name_part(part):
 
 
 def _bibtex_url(url):
-    return url.replace("{", "%7B").replace("}", "%7D").replace("\\", "%5C")
+    return url.replace("{", "%7B").replace("}", "%7D").replace("\\", "%5C").replace("@", "%40")
+
+
+def _bibtex_key(key):
+    """The key as BibTeX reads one: a key written straight to the database cannot break out."""
+    return re.sub(r"[^A-Za-z0-9_:.-]", "-", key)
 
 
 def to_bibtex(citations):
@@ -87,7 +123,7 @@ def to_bibtex(citations):
         if citation.language:
             fields.append(("language", latex_escape(citation.language)))
         body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
-        entries.append(f"@misc{{{citation.key},\n{body}\n}}\n")
+        entries.append(f"@misc{{{_bibtex_key(citation.key)},\n{body}\n}}\n")
     return "\n".join(entries)
 
 

@@ -32,7 +32,7 @@ from datetime import date, datetime
 from django.utils.text import slugify
 
 
-class ReferenceError(ValueError):
+class ReferenceParseError(ValueError):
     """A reference that cannot be read; the message says why."""
 
 
@@ -58,11 +58,15 @@ class Reference:
 # --- Authors ---------------------------------------------------------------
 
 # "J.", "J.K.", "J. K.", "A.-M.", "Ch.": initials that belong to the family
-# name before them ("Smith, J.").
+# name before them ("Smith, J."). Between two initials stands nothing, a
+# hyphen (spaced or not) or spaces, each matched one way only, so that a
+# long run of initials that fails at its end is not tried in every split.
 _UPPER, _LOWER = "A-ZÀ-ÖØ-Þ", "a-zß-öø-ÿ"
 _INITIAL = rf"(?:[{_UPPER}][{_LOWER}]?\.|[{_UPPER}](?![{_UPPER}{_LOWER}]))"
-INITIALS_RE = re.compile(rf"^{_INITIAL}(?:\s*-?\s*{_INITIAL})*$")
-SEPARATOR_RE = re.compile(r",\s*|\s+(?:and|&)\s+")
+INITIALS_RE = re.compile(rf"^{_INITIAL}(?:(?:\s*-\s*|\s+)?{_INITIAL})*$")
+# Braces, and the separators between names: a comma, or "and"/"&" between
+# spaces. The look-behind lets a run of spaces be tried once, from its start.
+AUTHOR_TOKEN_RE = re.compile(r"[{}]|,\s*|(?<!\s)\s+(?:and|&)\s+")
 ET_AL_RE = re.compile(r",?\s+et\.?\s+al\.?$")
 
 
@@ -74,34 +78,34 @@ def split_authors(text):
         ['British Embassy Mexico City', 'Oxford Insights', 'C Minds']
         >>> split_authors("Smith, J., Jones, K. L. and {Science and Technology Office}")
         ['Smith, J.', 'Jones, K. L.', 'Science and Technology Office']
+
+    One pass over the text: each character is looked at a fixed number of times.
     """
     pieces = []  # (text, braced)
-    current = []
-    braced = False
+    start = 0  # where the current piece starts
+    braced = False  # the piece opened with a brace
+    has_text = False  # the piece holds something besides spaces so far
     depth = 0
-    index = 0
-    while index < len(text):
-        char = text[index]
+    for token in AUTHOR_TOKEN_RE.finditer(text):
+        if not has_text and text[start : token.start()].strip():
+            has_text = True
+        char = token.group()
         if char == "{":
-            if depth == 0 and not "".join(current).strip():
+            if depth == 0 and not has_text:
                 braced = True
             depth += 1
+            has_text = True
         elif char == "}":
             depth -= 1
             if depth < 0:
-                raise ReferenceError("a “}” closes no “{” in the authors")
+                raise ReferenceParseError("a “}” closes no “{” in the authors")
+            has_text = True
         elif depth == 0:
-            separator = SEPARATOR_RE.match(text, index)
-            if separator:
-                pieces.append(("".join(current), braced))
-                current, braced = [], False
-                index = separator.end()
-                continue
-        current.append(char)
-        index += 1
+            pieces.append((text[start : token.start()], braced))
+            start, braced, has_text = token.end(), False, False
     if depth:
-        raise ReferenceError("a “{” in the authors is never closed")
-    pieces.append(("".join(current), braced))
+        raise ReferenceParseError("a “{” in the authors is never closed")
+    pieces.append((text[start:], braced))
 
     names = []
     for piece, was_braced in pieces:
@@ -148,7 +152,7 @@ def _reads_back(name):
 def _safe_split(text):
     try:
         return split_authors(text)
-    except ReferenceError:
+    except ReferenceParseError:
         return None
 
 
@@ -159,9 +163,9 @@ HEAD_RE = re.compile(
     r"\s*[.,]?\s*(?P<rest>.*)$",
     re.IGNORECASE,
 )
-ACCESSED_RE = re.compile(
-    r"\s*[\[(]\s*Accessed:?\s*(?P<date>[^\])]*?)\s*[\])]\s*\.?\s*$", re.IGNORECASE
-)
+# The "[Accessed 5 March 2019]" that ends a reference, matched from its
+# opening bracket (see ``_split_accessed``).
+ACCESSED_RE = re.compile(r"[\[(]\s*Accessed:?\s*(?P<date>[^\])]*?)\s*[\])]\s*\.?\s*", re.IGNORECASE)
 URL_RE = re.compile(r"\s*Available\s+(?:at|from):?\s*<?(?P<url>\S*?)>?\.?\s*$", re.IGNORECASE)
 MEDIUM_RE = re.compile(r"\[\s*(?P<medium>online|internet|electronic|print)\s*\]", re.IGNORECASE)
 PLACE_PUBLISHER_RE = re.compile(r"^(?P<title>.+?)\.\s+(?P<publisher>[^.:]+:\s*[^.]+)\.?$")
@@ -170,15 +174,15 @@ DATE_FORMATS = ["%d %B %Y", "%d %b %Y", "%d %b. %Y", "%B %d, %Y", "%Y-%m-%d", "%
 
 def parse_reference(text):
     """
-    Read one Harvard reference into a ``Reference``; raise ReferenceError
+    Read one Harvard reference into a ``Reference``; raise ReferenceParseError
     saying what is wrong when it cannot be read.
     """
     text = " ".join(text.split())
     if not text:
-        raise ReferenceError("the reference is empty")
+        raise ReferenceParseError("the reference is empty")
     head = HEAD_RE.match(text)
     if not head:
-        raise ReferenceError("expected “Authors (Year). Title”: no (year) after the authors")
+        raise ReferenceParseError("expected “Authors (Year). Title”: no (year) after the authors")
     warnings = []
     authors_text = head["authors"].strip().rstrip(",")
     if ET_AL_RE.search(authors_text):
@@ -186,21 +190,18 @@ def parse_reference(text):
         warnings.append("“et al.”: only the authors named are kept")
     authors = split_authors(authors_text)
     if not authors:
-        raise ReferenceError("no authors before the (year)")
+        raise ReferenceParseError("no authors before the (year)")
     year = int(head["year"]) if head["year"] else None
     rest = head["rest"]
 
-    accessed_on = None
-    accessed = ACCESSED_RE.search(rest)
-    if accessed:
-        accessed_on = _parse_date(accessed["date"])
-        rest = rest[: accessed.start()]
+    rest, accessed = _split_accessed(rest)
+    accessed_on = _parse_date(accessed) if accessed is not None else None
     url = ""
     available = URL_RE.search(rest)
     if available:
         url = available["url"]
         if not url:
-            raise ReferenceError("“Available at:” is followed by no URL")
+            raise ReferenceParseError("“Available at:” is followed by no URL")
         rest = rest[: available.start()]
 
     publisher = ""
@@ -217,7 +218,7 @@ def parse_reference(text):
             title_text, publisher = place["title"] + ".", place["publisher"].strip()
     title_text = _strip_one_stop(title_text.strip())
     if not title_text:
-        raise ReferenceError("no title after the (year)")
+        raise ReferenceParseError("no title after the (year)")
     title, _, subtitle = title_text.partition(": ")
     return Reference(
         authors=tuple(authors),
@@ -232,6 +233,19 @@ def parse_reference(text):
     )
 
 
+def _split_accessed(text):
+    """
+    (the text before, the date) of an "[Accessed date]" ending ``text``, or
+    (``text``, None). Only the last opening bracket can start it, since the
+    date holds no closing one: looking there alone keeps this linear.
+    """
+    start = max(text.rfind("["), text.rfind("("))
+    accessed = ACCESSED_RE.fullmatch(text, start) if start >= 0 else None
+    if accessed is None:
+        return text, None
+    return text[:start].rstrip(), accessed["date"]
+
+
 def _strip_one_stop(text):
     return text[:-1].rstrip() if text.endswith(".") else text
 
@@ -243,7 +257,8 @@ def _parse_date(text):
             return datetime.strptime(text, date_format).date()
         except ValueError:
             continue
-    raise ReferenceError(f"cannot read the date accessed “{text}”; write e.g. 5 March 2019")
+    shown = text if len(text) <= 60 else text[:60] + "…"
+    raise ReferenceParseError(f"cannot read the date accessed “{shown}”; write e.g. 5 March 2019")
 
 
 # --- Writing ---------------------------------------------------------------

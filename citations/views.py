@@ -1,17 +1,13 @@
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.utils.decorators import method_decorator
-from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_safe
-from django.views.generic import ListView
+
+from web.views import PublicListView, public_view
 
 from .formats import FORMATS
 from .models import Citation
 
 
-@method_decorator(csrf_exempt, name="dispatch")  # read-only page: other methods get 405
-class CitationListView(ListView):
-    http_method_names = ["get", "head"]
+class CitationListView(PublicListView):
     template_name = "citations/citation_list.html"
     context_object_name = "citations"
     paginate_by = 50
@@ -20,8 +16,7 @@ class CitationListView(ListView):
         return Citation.objects.cited().order_by("key")
 
 
-@csrf_exempt  # read-only page: other methods get 405, not a CSRF failure
-@require_safe
+@public_view
 def citation_detail(request, key):
     citation = get_object_or_404(Citation.objects.cited(), key=key)
     countries = citation.countries.published().order_by("name")
@@ -45,8 +40,7 @@ def bibliography_response(citations, filename, extension):
     return response
 
 
-@csrf_exempt  # read-only download: other methods get 405, not a CSRF failure
-@require_safe
+@public_view
 def export(request, extension):
     """The whole public bibliography: every source a published country cites."""
     citations = Citation.objects.cited().order_by("key")

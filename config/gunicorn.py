@@ -4,19 +4,29 @@ gunicorn's settings for production:
     gunicorn --config config/gunicorn.py config.wsgi
 
 Every value can be changed from the environment; command-line options win.
+In production gunicorn sits behind a buffering reverse proxy (nginx, with
+config/nginx/atlas.conf: README, "Production"), which holds slow clients
+and terminates TLS; these settings keep gunicorn sound on its own as well.
 """
 
 import multiprocessing
 import os
 
-# Address to listen on (PORT as most platforms set it).
+# Address to listen on (PORT as most platforms set it). Behind a proxy on
+# the same machine, HOST=127.0.0.1, so that only the proxy reaches gunicorn.
 bind = f"{os.environ.get('HOST', '0.0.0.0')}:{os.environ.get('PORT', '8000')}"  # noqa: S104
 # Worker processes: WEB_CONCURRENCY, else two per CPU core plus one.
 workers = int(os.environ.get("WEB_CONCURRENCY", 2 * multiprocessing.cpu_count() + 1))
-# A worker busy longer than this is killed and replaced. The database connect
-# timeout (DJANGO_DB_CONNECT_TIMEOUT, 5 s) keeps a database outage well below it.
+# Threaded workers: a client that sends its request slowly holds one thread,
+# not a whole worker, and the worker goes on serving with the others.
+worker_class = "gthread"
+threads = int(os.environ.get("GUNICORN_THREADS", "8"))
+# A worker that stops answering its arbiter for this long is killed and
+# replaced. The database timeouts (DJANGO_DB_CONNECT_TIMEOUT and
+# DJANGO_DB_NETWORK_TIMEOUT, 5 s each) keep a database outage well below it.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 30
+keepalive = 5
 # Replace each worker after a couple of thousand requests, so a slow leak
 # never grows for long.
 max_requests = 2000
@@ -25,5 +35,23 @@ max_requests_jitter = 200
 # file), for setups where the reverse proxy does not log them already.
 errorlog = "-"
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
-# Trust X-Forwarded-* for gunicorn's own use only from the local proxy.
+
+
+def scheme_headers(value):
+    """
+    The header that says a request came over HTTPS, as gunicorn's
+    ``secure_scheme_headers``: from DJANGO_SECURE_PROXY_SSL_HEADER, the
+    variable Django's SECURE_PROXY_SSL_HEADER is made from
+    (config/settings.py), so the two always agree. Unset, gunicorn believes
+    no such header from anyone (its default list, from 127.0.0.1, would let
+    any local client skip the redirect to HTTPS).
+    """
+    name, _, expected = value.partition("=")
+    if not name.strip():
+        return {}
+    return {name.strip().upper(): expected.strip() or "https"}
+
+
+secure_scheme_headers = scheme_headers(os.environ.get("DJANGO_SECURE_PROXY_SSL_HEADER", ""))
+# Whose X-Forwarded-* headers gunicorn believes: the proxy's address only.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")

@@ -4,11 +4,16 @@ that no view should see, and a friendly page when the database is down.
 """
 
 import logging
+from http import HTTPStatus
 from urllib.parse import unquote_to_bytes
 
 from django.conf import settings
+from django.contrib import messages
 from django.db import InterfaceError, OperationalError
+from django.shortcuts import redirect
 from django.views.defaults import bad_request
+
+from citations.editing import is_lock_error
 
 from .views import service_unavailable
 
@@ -59,6 +64,11 @@ class DatabaseUnavailableMiddleware:
     Turn "the database cannot be reached" into a 503 page that says so,
     instead of a 500. The next request tries the database again, so the site
     recovers by itself when the database is back.
+
+    A change (POST) that found SQLite's database locked for longer than its
+    timeout is not an outage: the editor is sent back to the page they came
+    from, with a message that nothing was changed. (Change forms answer with
+    the form as typed; see ``citations.editing.BusyDatabaseAdmin``.)
     """
 
     def __init__(self, get_response):
@@ -70,5 +80,15 @@ class DatabaseUnavailableMiddleware:
     def process_exception(self, request, exception):
         if not isinstance(exception, (OperationalError, InterfaceError)):
             return None
+        if request.method == "POST" and is_lock_error(exception):
+            logger.warning("Change refused, the database is locked: %s", exception)
+            messages.error(
+                request,
+                "Nothing was changed: the database was busy with another change and did "
+                "not answer in time. Try again in a moment.",
+            )
+            response = redirect(request.get_full_path())
+            response.status_code = HTTPStatus.SEE_OTHER
+            return response
         logger.warning("Database unavailable, answering 503: %s", exception)
         return service_unavailable(request)

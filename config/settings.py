@@ -29,6 +29,17 @@ def env_list(name, default=""):
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def env_float(name, default):
+    """A number from the environment; a clear error if it is not one."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        return float(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a number, not {value!r}.") from None
+
+
 def env_int(name, default):
     """A whole number from the environment; a clear error if it is not one."""
     value = os.environ.get(name, "").strip()
@@ -54,7 +65,7 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "config.admin.AtlasAdminConfig",  # django.contrib.admin, as the atlas's editing site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -78,8 +89,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "config.middleware.RejectNullCharactersMiddleware",
     # Cached public pages are answered here, before sessions and the rest; they
-    # were stored with every header the middleware below adds (strategy/caching.py).
-    "strategy.caching.PublicPageCacheMiddleware",
+    # were stored with every header the middleware below adds (pagecache/).
+    "pagecache.middleware.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -104,6 +115,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "web.context_processors.page_address",
             ],
         },
     },
@@ -119,12 +131,35 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
-# A PostgreSQL server that does not answer must not hang a worker: give up
-# connecting after a few seconds and answer 503 (a `connect_timeout` in
-# DATABASE_URL's query string wins).
+# A PostgreSQL server that does not answer must not hang a worker, and the
+# worker must answer 503 well within gunicorn's timeout (30 s): give up
+# connecting after DJANGO_DB_CONNECT_TIMEOUT seconds; on a kept connection,
+# give up on data the network does not deliver after DJANGO_DB_NETWORK_TIMEOUT
+# seconds (TCP_USER_TIMEOUT), and probe idle connections (TCP keepalives), so
+# a blackholed server is noticed; cancel a statement that runs longer than
+# DJANGO_DB_STATEMENT_TIMEOUT seconds (0: no limit). Values given in
+# DATABASE_URL's query string win.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
-        "connect_timeout", env_int("DJANGO_DB_CONNECT_TIMEOUT", 5)
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    options.setdefault("connect_timeout", env_int("DJANGO_DB_CONNECT_TIMEOUT", 5))
+    options.setdefault("tcp_user_timeout", env_int("DJANGO_DB_NETWORK_TIMEOUT", 5) * 1000)
+    options.setdefault("keepalives", 1)
+    options.setdefault("keepalives_idle", 10)
+    options.setdefault("keepalives_interval", 5)
+    options.setdefault("keepalives_count", 3)
+    statement_timeout = env_int("DJANGO_DB_STATEMENT_TIMEOUT", 25)
+    if statement_timeout:
+        options.setdefault("options", f"-c statement_timeout={statement_timeout * 1000}")
+# SQLite lets one writer in at a time. Every transaction starts as a writer
+# (BEGIN IMMEDIATE), so that two editors saving at once queue for the lock
+# rather than one failing with "database is locked"; a save waits up to
+# DJANGO_SQLITE_TIMEOUT seconds for it. Write-ahead logging lets pages be
+# read while a save is being written.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        transaction_mode="IMMEDIATE",
+        timeout=env_float("DJANGO_SQLITE_TIMEOUT", 20),
+        init_command="PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
     )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -162,17 +197,32 @@ STORAGES = {
 }
 
 # Caching. Public pages are cached for anonymous visitors and invalidated on
-# every content change (strategy/caching.py). Local memory by default (one
-# cache per process; correct, since the content version lives in the
-# database); Redis, shared by every server, when REDIS_URL is set.
+# every content change (pagecache/). Local memory by default (one cache per
+# process, bounded in bytes; correct, since the content version lives in the
+# database); Redis, shared by every server, when REDIS_URL is set. A cache
+# that fails (down, unreachable, slow, full) is a miss, never an error: its
+# sockets time out after DJANGO_CACHE_TIMEOUT seconds, and after a failure it
+# is left alone for a few seconds (pagecache/backends.py).
 REDIS_URL = os.environ.get("REDIS_URL", "")
+CACHE_TIMEOUT_SECONDS = env_float("DJANGO_CACHE_TIMEOUT", 0.25)
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        {
+            "BACKEND": "pagecache.backends.ResilientRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {
+                "socket_connect_timeout": CACHE_TIMEOUT_SECONDS,
+                "socket_timeout": CACHE_TIMEOUT_SECONDS,
+                "RETRY_AFTER": 5,
+            },
+        }
         if REDIS_URL
         else {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "OPTIONS": {"MAX_ENTRIES": 2000},
+            "BACKEND": "pagecache.backends.BoundedLocMemCache",
+            "OPTIONS": {
+                "MAX_ENTRIES": 2000,
+                "MAX_BYTES": env_int("DJANGO_LOCAL_CACHE_MB", 64) * 1024 * 1024,
+            },
         }
     )
 }

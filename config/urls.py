@@ -3,10 +3,6 @@ from django.urls import include, path
 
 from . import views
 
-admin.site.site_header = "AI Strategy Atlas — editing"
-admin.site.site_title = "AI Strategy Atlas"
-admin.site.index_title = "Content"
-
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", views.healthz, name="healthz"),

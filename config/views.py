@@ -14,6 +14,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 
+from pagecache.backends import cache_health
+
 logger = logging.getLogger(__name__)
 
 # How long a client should wait before retrying while the database is down.
@@ -25,8 +27,15 @@ RETRY_AFTER_SECONDS = 30
 @never_cache
 def healthz(request):
     """
-    For load balancers and monitoring: 200 {"status": "ok"} when the site can
-    reach its database, else 503 with the reason.
+    For load balancers and monitoring::
+
+        200 {"status": "ok", "database": "ok", "cache": "ok"}
+        200 {"status": "degraded", "database": "ok", "cache": "degraded"}
+        503 {"status": "unavailable", "database": "unavailable", "reason": "database unavailable"}
+
+    The site works without its cache (pages are rendered instead of served
+    from it), so a failing cache is "degraded" and still 200; without the
+    database it does not, so that is 503.
     """
     try:
         with connection.cursor() as cursor:
@@ -35,10 +44,12 @@ def healthz(request):
     except DatabaseError as error:
         logger.warning("Health check failed, database unavailable: %s", error)
         return JsonResponse(
-            {"status": "unavailable", "reason": "database unavailable"},
+            {"status": "unavailable", "database": "unavailable", "reason": "database unavailable"},
             status=HTTPStatus.SERVICE_UNAVAILABLE,
         )
-    return JsonResponse({"status": "ok"})
+    cache = cache_health()
+    status = "ok" if cache == "ok" else "degraded"
+    return JsonResponse({"status": status, "database": "ok", "cache": cache})
 
 
 def service_unavailable(request):

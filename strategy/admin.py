@@ -3,14 +3,13 @@ from dataclasses import dataclass
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import router, transaction
 from django.db.models import Count, F
 from django.shortcuts import redirect
 from django.utils.html import format_html_join
-from reversion.models import Version
 
-from citations.editing import SafeEditingAdmin
+from citations.editing import BusyDatabaseAdmin, RefusableForm, SafeEditingAdmin
 
 from . import publishing
 from .admin_import import ChapterImportMixin
@@ -34,6 +33,10 @@ class GoalForm(forms.ModelForm):
         if errors:
             raise ValidationError(errors)
         return names
+
+
+class GoalAdminForm(RefusableForm, GoalForm):
+    """A goal's own change form: refused with a message when the database is too busy."""
 
 
 class GoalInlineForm(GoalForm):
@@ -237,9 +240,14 @@ class CountryAdmin(ChapterImportMixin, SafeEditingAdmin):
         return country
 
     def revision_view(self, request, object_id, version_id, extra_context=None):
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
         country = self.get_object(request, unquote(object_id))
         if country is None:  # deleted: recover it instead (see SafeEditingAdmin)
             return super().revision_view(request, object_id, version_id, extra_context)
+        refusal = self.restore_refusal(request, self.get_revision_version(object_id, version_id))
+        if refusal:
+            return refusal
         restore = _Restore(
             keep={
                 "status": country.status,
@@ -250,7 +258,6 @@ class CountryAdmin(ChapterImportMixin, SafeEditingAdmin):
         )
         return self._restoring(
             request,
-            version_id,
             restore,
             country,
             lambda: super(CountryAdmin, self).revision_view(
@@ -261,22 +268,13 @@ class CountryAdmin(ChapterImportMixin, SafeEditingAdmin):
     def recover_view(self, request, version_id, extra_context=None):
         return self._restoring(
             request,
-            version_id,
             _Restore(keep={"status": Country.Status.DRAFT}),
             None,
             lambda: super(CountryAdmin, self).recover_view(request, version_id, extra_context),
         )
 
-    def _restoring(self, request, version_id, restore, country, view):
-        """
-        Run django-reversion's restore or recover ``view`` in one transaction
-        that is kept only if the restored country was saved. Showing the form
-        (GET), a refused form and a failed restore all leave nothing behind.
-        """
-        version = Version.objects.filter(pk=version_id).select_related("revision").first()
-        missing = []
-        if version is not None and self.has_change_permission(request):
-            missing = deleted_theme_ids(version.revision)
+    def restore_refusal(self, request, version):
+        missing = deleted_theme_ids(version.revision)
         if missing:
             self.message_user(
                 request,
@@ -286,6 +284,14 @@ class CountryAdmin(ChapterImportMixin, SafeEditingAdmin):
                 messages.ERROR,
             )
             return redirect("admin:strategy_country_changelist")
+        return super().restore_refusal(request, version)
+
+    def _restoring(self, request, restore, country, view):
+        """
+        Run django-reversion's restore or recover ``view`` in one transaction
+        that is kept only if the restored country was saved. Showing the form
+        (GET), a refused form and a failed restore all leave nothing behind.
+        """
         request.country_restore = restore
         with transaction.atomic(using=router.db_for_write(Country)):
             if country is not None:
@@ -299,8 +305,8 @@ class CountryAdmin(ChapterImportMixin, SafeEditingAdmin):
 
 
 @admin.register(Goal)
-class GoalAdmin(admin.ModelAdmin):
-    form = GoalForm
+class GoalAdmin(BusyDatabaseAdmin):
+    form = GoalAdminForm
     list_display = ["title", "country", "position", "theme_list"]
     list_select_related = ["country"]
     list_filter = ["country__region", "tags"]

@@ -18,7 +18,7 @@ import csv
 from functools import wraps
 from http import HTTPStatus
 
-from django.core.paginator import InvalidPage, Paginator
+from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
@@ -27,15 +27,22 @@ from django.views.decorators.csrf import csrf_exempt
 
 from citations.footnotes import find_markers
 from citations.models import Citation
+from web.views import page_of
 
-from .models import Country, Goal
+from .models import Country, Goal, with_addresses
 from .views import published_goals, published_themes_with_counts
 
 PAGE_SIZE = 50
 
 
-def api_view(view):
-    """GET and HEAD only; errors as JSON ``{"detail": ...}`` rather than HTML pages."""
+def api_view(view=None, *, query=()):
+    """
+    GET and HEAD only; errors as JSON ``{"detail": ...}`` rather than HTML
+    pages; the response depends on the query parameters in ``query`` alone
+    (as ``web.views.public_view`` declares them).
+    """
+    if view is None:
+        return lambda view: api_view(view, query=query)
 
     # Read-only: other methods get the 405 below, not a CSRF failure first.
     @csrf_exempt
@@ -54,24 +61,18 @@ def api_view(view):
             detail = str(error) if str(error) else "Not found."
             return JsonResponse({"detail": detail}, status=HTTPStatus.NOT_FOUND)
 
+    wrapper.query_parameters = frozenset(query)
     return wrapper
 
 
 def paginated(request, queryset, serialize):
     """One page of ``queryset`` in the list envelope; a bad ``?page=`` is a 404."""
-    paginator = Paginator(queryset, PAGE_SIZE)
-    number = request.GET.get("page", "1")
-    try:
-        page = paginator.page(number)
-    except InvalidPage:
-        raise Http404(
-            f"Invalid page “{number}”: pages run from 1 to {paginator.num_pages}."
-        ) from None
+    page = page_of(Paginator(queryset, PAGE_SIZE), request.GET.get("page"))
+    paginator = page.paginator
 
     def page_url(page_number):
-        query = request.GET.copy()
-        query["page"] = page_number
-        return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
+        # Only the page: other parameters are not the API's, and stay out of its links.
+        return request.build_absolute_uri(f"{request.path}?page={page_number}")
 
     return JsonResponse(
         {
@@ -145,7 +146,7 @@ def theme_data(request, theme):
 # --- Views -------------------------------------------------------------------
 
 
-@api_view
+@api_view(query=["page"])
 def country_list(request):
     countries = Country.objects.published().annotate(goal_count=Count("goals")).order_by("name")
     return paginated(request, countries, country_summary)
@@ -171,7 +172,7 @@ def country_detail(request, slug):
             "conclusion": country.conclusion,
             "themes": [
                 {"name": tag.name, "slug": tag.slug}
-                for tag in sorted(themes.values(), key=lambda tag: tag.name)
+                for tag in with_addresses(sorted(themes.values(), key=lambda tag: tag.name))
             ],
             "goals": [goal_data(goal) for goal in goals],
             "citations": [citation_data(request, citation) for citation in country.citations.all()],
@@ -180,7 +181,7 @@ def country_detail(request, slug):
     return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
 
 
-@api_view
+@api_view(query=["page"])
 def citation_list(request):
     citations = (
         Citation.objects.cited()
@@ -202,9 +203,12 @@ def citation_list(request):
     return paginated(request, citations, serialize)
 
 
-@api_view
+@api_view(query=["page"])
 def theme_list(request):
-    return paginated(request, published_themes_with_counts(), theme_data)
+    # Paginated in the database, so a theme without an address (see
+    # ``with_addresses``) is left out there.
+    themes = published_themes_with_counts().exclude(slug="")
+    return paginated(request, themes, theme_data)
 
 
 # --- CSV ---------------------------------------------------------------------

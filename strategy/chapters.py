@@ -60,14 +60,12 @@ from dataclasses import dataclass, field
 from citations.footnotes import MARKER_RE
 from citations.models import Citation
 from citations.references import (
-    ReferenceError,
+    ReferenceParseError,
     format_reference,
     parse_reference,
     reference_from_citation,
 )
 
-H1_RE = re.compile(r"^#(?:[ \t]+(?P<title>.*?))?[ \t]*$")
-H2_RE = re.compile(r"^##(?:[ \t]+(?P<title>.*?))?[ \t]*$")
 DEFINITION_RE = re.compile(r"^\[\^(?P<label>[^\]\s]+)\]:[ \t]*(?P<text>.*)$")
 LABEL_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")  # the same as a marker's key
 SUBHEADING_RE = re.compile(r"^#{3,6}(?:[ \t]|$)")
@@ -76,6 +74,11 @@ ESCAPED_RE = re.compile(r"^\\+")
 FRONT_MATTER_FENCE = "+++"
 CONCLUSION_TITLES = {"conclusion", "conclusions"}
 CONCLUSION_HEADING = "Conclusion"
+
+# Longer lines and references than any report has: refused with their line
+# (a file of one huge line is not a chapter, and reading it costs time).
+MAX_LINE_LENGTH = 20_000
+MAX_REFERENCE_LENGTH = 2_000
 
 TITLE_WORDS = 8
 NAME_MAX_LENGTH = 100
@@ -142,6 +145,19 @@ class Chapter:
 # --- Reading ---------------------------------------------------------------
 
 
+def heading(line, level):
+    """
+    The title of a ``#`` (level 1) or ``##`` (level 2) heading on ``line``
+    ("" for a heading without one), or None when the line is no such heading.
+    """
+    if not line.startswith("#" * level):
+        return None
+    rest = line[level:]
+    if rest and rest[0] not in " \t":
+        return None
+    return rest.strip(" \t")
+
+
 def decode(data):
     """Bytes as text, or ChapterError saying where the file is not UTF-8."""
     if not data.strip():
@@ -170,6 +186,7 @@ def parse_chapter(text):
     """
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     problems, warnings = [], []
+    lines = _checked_lines(lines, problems)
     metadata, citation_metadata, start = _read_front_matter(lines, problems)
 
     name = name_line = None
@@ -207,9 +224,9 @@ def parse_chapter(text):
                 definitions[label] = (number, " ".join(text_lines))
             continue
         if name is None:
-            heading = H1_RE.match(line)
-            if heading:
-                name, name_line = (heading["title"] or "").strip(), number
+            title = heading(line, 1)
+            if title is not None:
+                name, name_line = title, number
                 if not name:
                     problems.append(Problem("the “# ” heading has no country name", number))
             elif line.strip() and not stray_text:
@@ -222,7 +239,7 @@ def parse_chapter(text):
                     )
                 )
             continue
-        if H1_RE.match(line):
+        if heading(line, 1) is not None:
             problems.append(
                 Problem("a second “# ” heading: a file holds one country's chapter", number)
             )
@@ -245,7 +262,7 @@ def parse_chapter(text):
     if len(name) > NAME_MAX_LENGTH:
         problems.append(Problem(f"the name is longer than {NAME_MAX_LENGTH} characters", name_line))
 
-    headed = any(H2_RE.match(line) for _, line in body)
+    headed = any(heading(line, 2) is not None for _, line in body)
     not_text = set()  # numbers of heading and "Themes:" lines, which cite nothing
     if headed:
         vision, vision_line, goals, conclusion, conclusion_line = _read_sections(
@@ -279,7 +296,39 @@ def parse_chapter(text):
 
 
 def _structural(line):
-    return bool(H1_RE.match(line) or H2_RE.match(line) or DEFINITION_RE.match(line))
+    return (
+        heading(line, 1) is not None
+        or heading(line, 2) is not None
+        or bool(DEFINITION_RE.match(line))
+    )
+
+
+def _checked_lines(lines, problems):
+    """
+    The lines, each one too long or holding a null character reported (and
+    blanked, so that reading on finds the other problems and costs nothing).
+    """
+    checked = []
+    for number, line in enumerate(lines, start=1):
+        if len(line) > MAX_LINE_LENGTH:
+            problems.append(
+                Problem(
+                    f"the line is {len(line):,} characters long; a line may have at most "
+                    f"{MAX_LINE_LENGTH:,} (is this really a report chapter?)",
+                    number,
+                )
+            )
+            line = ""
+        elif "\x00" in line:
+            problems.append(
+                Problem(
+                    "the line holds a null character (U+0000), which text may not contain",
+                    number,
+                )
+            )
+            line = line.replace("\x00", "")
+        checked.append(line)
+    return checked
 
 
 def _unescape(line, first_of_goal=False):
@@ -295,17 +344,18 @@ def _unescape(line, first_of_goal=False):
 def _block(numbered_lines, first_of_goal=False):
     """(text, first line number) of a run of lines, blank lines at the ends dropped."""
     lines = list(numbered_lines)
-    while lines and not lines[0][1].strip():
-        lines.pop(0)
-    while lines and not lines[-1][1].strip():
-        lines.pop()
-    if not lines:
+    first, last = 0, len(lines)
+    while first < last and not lines[first][1].strip():
+        first += 1
+    while last > first and not lines[last - 1][1].strip():
+        last -= 1
+    if first == last:
         return "", None
     texts = [
-        _unescape(line, first_of_goal=first_of_goal and position == 0)
-        for position, (_, line) in enumerate(lines)
+        _unescape(line, first_of_goal=first_of_goal and position == first)
+        for position, (_, line) in enumerate(lines[first:last], start=first)
     ]
-    return "\n".join(texts).strip(), lines[0][0]
+    return "\n".join(texts).strip(), lines[first][0]
 
 
 def _read_paragraphs(body):
@@ -329,10 +379,10 @@ def _read_paragraphs(body):
 def _read_sections(body, problems, not_text):
     preamble, sections = [], []
     for number, line in body:
-        heading = H2_RE.match(line)
-        if heading:
+        title = heading(line, 2)
+        if title is not None:
             not_text.add(number)
-            sections.append((number, (heading["title"] or "").strip(), []))
+            sections.append((number, title, []))
         elif sections:
             sections[-1][2].append((number, line))
         else:
@@ -354,11 +404,11 @@ def _read_sections(body, problems, not_text):
                 Problem(f"the goal title is longer than {TITLE_MAX_LENGTH} characters", number)
             )
         themes = []
-        content = list(lines)
-        while content and not content[0][1].strip():
-            content.pop(0)
+        first = next((i for i, (_, line) in enumerate(lines) if line.strip()), len(lines))
+        content = lines[first:]
         if content and THEMES_RE.match(content[0][1]):
-            themes_number, themes_line = content.pop(0)
+            themes_number, themes_line = content[0]
+            content = content[1:]
             not_text.add(themes_number)
             themes = parse_themes(THEMES_RE.match(themes_line)["themes"])
         text, _ = _block(content, first_of_goal=True)
@@ -425,9 +475,18 @@ def _read_footnotes(chapter, text_lines, definitions, problems, warnings):
             problems.append(Problem(f"footnote [^{label}] has no reference", number))
             continue
         line, text = definitions[label]
+        if len(text) > MAX_REFERENCE_LENGTH:
+            problems.append(
+                Problem(
+                    f"the reference of [^{label}] is {len(text):,} characters long; a reference "
+                    f"may have at most {MAX_REFERENCE_LENGTH:,}",
+                    line,
+                )
+            )
+            continue
         try:
             reference = parse_reference(text)
-        except ReferenceError as error:
+        except ReferenceParseError as error:
             problems.append(
                 Problem(f"cannot read the reference of [^{label}] ({error}): {text}", line)
             )

@@ -41,7 +41,7 @@ from citations.models import Citation
 from citations.references import make_key, unique_key
 
 from .chapters import Problem, default_source_label, relabel
-from .models import Country, Goal
+from .models import Country, Goal, validate_theme_name
 
 KINDS = ("country", "goal", "citation")
 PLURALS = {"country": "countries", "goal": "goals", "citation": "citations"}
@@ -146,6 +146,17 @@ def apply_chapter(chapter, *, publish=False):
         outcomes=sorted(importer.outcomes, key=lambda outcome: KINDS.index(outcome.kind)),
         warnings=importer.warnings,
     )
+
+
+def theme_problems(names):
+    """What is wrong with theme names, as the admin's goal form would say it."""
+    problems = []
+    for name in names:
+        try:
+            validate_theme_name(name)
+        except ValidationError as error:
+            problems += error.messages
+    return problems
 
 
 def _action(created, changed):
@@ -444,10 +455,9 @@ class _Importer:
             elif created:
                 values["title"] = section.suggested_title
                 note = "title made from its text: refine it"
-            too_long = [name for name in themes or [] if len(name) > 100]
-            if too_long:
-                message = f"the theme “{too_long[0]}” is longer than 100 characters"
-                self.problems.append(Problem(message, section.line))
+            bad_themes = theme_problems(themes or [])
+            if bad_themes:
+                self.problems += [Problem(f"goal: {text}", section.line) for text in bad_themes]
                 continue
 
             changed = [name for name, value in values.items() if getattr(goal, name) != value]

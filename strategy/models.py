@@ -1,3 +1,6 @@
+import logging
+import re
+
 import pycountry
 import reversion
 from django.contrib.contenttypes.fields import GenericRelation
@@ -12,6 +15,13 @@ from taggit.models import Tag, TaggedItem
 from citations.fields import EditVersionField
 from citations.footnotes import find_markers, validate_markers
 from citations.models import Citation
+
+logger = logging.getLogger(__name__)
+
+# A theme's page address is /themes/<slug>/, its slug as django-taggit makes
+# it: letters of any script, digits, hyphens and underscores (the
+# ``theme_slug`` URL converter).
+THEME_SLUG_PATTERN = r"[-\w]+"
 
 MARKDOWN_HELP = (
     "Markdown. Cite a source with a footnote marker: <code>[^key]</code>, where "
@@ -47,6 +57,28 @@ def validate_theme_name(name):
             code="theme_without_slug",
             params={"name": name},
         )
+
+
+def with_addresses(themes):
+    """
+    The themes (tags) that have a page address, in order. A theme without one
+    cannot come from the admin or an import (``validate_theme_name``), but a
+    database may hold one written there directly: it is left off the page,
+    and logged, rather than failing the page.
+    """
+    kept = []
+    for theme in themes:
+        if re.fullmatch(THEME_SLUG_PATTERN, theme.slug or ""):
+            kept.append(theme)
+        else:
+            logger.warning(
+                "Theme “%s” (id %s) has no usable slug (%r); it is left off public pages. "
+                "Give it a slug in the admin.",
+                theme.name,
+                theme.pk,
+                theme.slug,
+            )
+    return kept
 
 
 class CountryQuerySet(models.QuerySet):
@@ -368,8 +400,8 @@ class Goal(models.Model):
         """The goal's themes by name; loaded with the goal by ``with_themes()``."""
         items = getattr(self, "theme_items", None)
         if items is None:
-            return list(self.tags.order_by("name"))
-        return [item.tag for item in items]
+            return with_addresses(self.tags.order_by("name"))
+        return with_addresses(item.tag for item in items)
 
     def clean(self):
         try:

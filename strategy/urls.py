@@ -1,6 +1,7 @@
 from django.urls import path, re_path, register_converter
 
 from . import views
+from .models import THEME_SLUG_PATTERN
 
 
 class ThemeSlugConverter:
@@ -10,7 +11,7 @@ class ThemeSlugConverter:
     a theme named "Santé" or "健康" would have no address).
     """
 
-    regex = r"[-\w]+"
+    regex = THEME_SLUG_PATTERN
 
     def to_python(self, value):
         return value

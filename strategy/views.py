@@ -1,19 +1,19 @@
-from django.core.paginator import InvalidPage, Paginator
+from http import HTTPStatus
+from urllib.parse import urlencode
+
+from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_cache_control
-from django.utils.decorators import method_decorator
-from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_safe
-from django.views.generic import ListView
 from taggit.models import Tag
 
 from citations.footnotes import FootnoteRenderer, find_markers
 from citations.models import Citation
 from citations.views import bibliography_response
+from web.views import PublicListView, page_of, public_view
 
-from .models import Country, CountrySlugRedirect, Goal
+from .models import Country, CountrySlugRedirect, Goal, with_addresses
 
 GOALS_WITH_THEMES = Prefetch("goals", queryset=Goal.objects.order_by("position").with_themes())
 
@@ -48,8 +48,7 @@ def cited_citations(*texts):
 HOME_COUNTRY_LIMIT = 30
 
 
-@csrf_exempt  # read-only page: other methods get 405, not a CSRF failure
-@require_safe
+@public_view
 def home(request):
     countries = Country.objects.published()
     listed = list(countries[: HOME_COUNTRY_LIMIT + 1])
@@ -68,42 +67,65 @@ def home(request):
             "countries": listed if len(listed) <= HOME_COUNTRY_LIMIT else None,
             "regions": by_region,
             "recent": countries.order_by("-last_published_change")[:5],
-            "themes": published_themes(),
+            "themes": with_addresses(published_themes()),
         },
     )
 
 
-@method_decorator(csrf_exempt, name="dispatch")  # read-only page: other methods get 405
-class CountryListView(ListView):
-    http_method_names = ["get", "head"]
+class CountryListView(PublicListView):
+    """
+    Published countries, narrowed by ``?region=`` and ``?theme=``. A region or
+    theme the atlas does not have is answered 404, with the page saying so.
+    """
+
     template_name = "strategy/country_list.html"
     context_object_name = "countries"
     paginate_by = 50
+    query_parameters = frozenset({"region", "theme", "page"})
+
+    def get(self, request, *args, **kwargs):
+        self.region = request.GET.get("region", "")
+        self.theme = request.GET.get("theme", "")
+        self.themes = with_addresses(published_themes())
+        self.problem = self.filter_problem()
+        response = super().get(request, *args, **kwargs)
+        if self.problem:
+            response.status_code = HTTPStatus.NOT_FOUND
+        return response
+
+    def filter_problem(self):
+        if self.region and self.region not in Country.Region.values:
+            return f"The atlas has no region “{self.region[:60]}”."
+        if self.theme and not any(theme.slug == self.theme for theme in self.themes):
+            return f"No published goal has the theme “{self.theme[:60]}”."
+        return ""
 
     def get_queryset(self):
+        if self.problem:
+            return Country.objects.none()
         countries = Country.objects.published().annotate(goal_count=Count("goals")).order_by("name")
-        region = self.request.GET.get("region", "")
-        if region in Country.Region.values:
-            countries = countries.filter(region=region)
-        theme = self.request.GET.get("theme", "")
-        if theme:
-            countries = countries.filter(goals__tags__slug=theme).distinct()
+        if self.region:
+            countries = countries.filter(region=self.region)
+        if self.theme:
+            countries = countries.filter(goals__tags__slug=self.theme).distinct()
         return countries
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["regions"] = Country.Region.choices
-        context["selected_region"] = self.request.GET.get("region", "")
-        context["themes"] = published_themes()
-        context["selected_theme"] = self.request.GET.get("theme", "")
-        filters = self.request.GET.copy()
-        filters.pop("page", None)
-        context["query"] = filters.urlencode()
+        filters = {"region": self.region, "theme": self.theme}
+        context.update(
+            regions=Country.Region.choices,
+            selected_region=self.region,
+            themes=self.themes,
+            selected_theme=self.theme,
+            problem=self.problem,
+            # Pagination links keep the filters, and nothing else.
+            query=urlencode({name: value for name, value in filters.items() if value}),
+        )
         return context
 
 
-@csrf_exempt  # read-only page: other methods get 405, not a CSRF failure
-@require_safe
+@public_view
 def country_detail(request, slug):
     try:
         country = (
@@ -149,8 +171,7 @@ def redirect_old_slug(slug):
     return redirect("strategy:country_detail", slug=new_slug, permanent=True)
 
 
-@csrf_exempt  # read-only page: other methods get 405, not a CSRF failure
-@require_safe
+@public_view
 def country_citations(request, slug, extension):
     """The sources a published country cites, as BibTeX, RIS or CSL-JSON."""
     country = get_object_or_404(Country.objects.published(), slug=slug)
@@ -158,17 +179,16 @@ def country_citations(request, slug, extension):
     return bibliography_response(citations, f"{country.slug}-citations", extension)
 
 
-@csrf_exempt  # read-only page: other methods get 405, not a CSRF failure
-@require_safe
+@public_view
 def theme_list(request):
-    return render(request, "strategy/theme_list.html", {"themes": published_themes_with_counts()})
+    themes = with_addresses(published_themes_with_counts())
+    return render(request, "strategy/theme_list.html", {"themes": themes})
 
 
 THEME_GOALS_PER_PAGE = 20
 
 
-@csrf_exempt  # read-only page: other methods get 405, not a CSRF failure
-@require_safe
+@public_view(query=["page"])
 def theme_detail(request, slug):
     theme = get_object_or_404(published_themes(), slug=slug)
     goals = (
@@ -178,11 +198,8 @@ def theme_detail(request, slug):
         .with_themes()
         .order_by("country__name", "position")
     )
-    paginator = Paginator(goals, THEME_GOALS_PER_PAGE)
-    try:
-        page = paginator.page(request.GET.get("page", 1))
-    except InvalidPage:
-        raise Http404("No such page of this theme.") from None
+    page = page_of(Paginator(goals, THEME_GOALS_PER_PAGE), request.GET.get("page"))
+    paginator = page.paginator
     goals = list(page.object_list)
     footnotes = FootnoteRenderer(cited_citations(*(goal.description for goal in goals)))
     rendered_goals = [(goal, footnotes.render(goal.description)) for goal in goals]

@@ -2,14 +2,16 @@
 Shared test setup.
 
 Tests that need a service this machine may lack are marked ``postgres``,
-``redis`` or ``browser``. Where the service is missing they are skipped, with
-one loud line per service at the end of the run saying how to get it; when
-``CI=true`` a missing service is an error instead, never a skip.
+``redis``, ``browser``, ``netns`` or ``nginx``. Where the service is missing
+they are skipped, with one loud line per service at the end of the run
+saying how to get it; when ``CI=true`` a missing service is an error
+instead, never a skip.
 """
 
 import os
 import shutil
 import socket
+import subprocess
 from urllib.parse import urlparse
 
 import pytest
@@ -33,6 +35,17 @@ def _redis_reachable():
     return _reachable(parsed.hostname, parsed.port or 6379)
 
 
+def _network_namespaces():
+    """Whether this process may make network namespaces (root, with iproute2)."""
+    if shutil.which("ip") is None:
+        return False
+    name = f"atlas-probe-{os.getpid()}"
+    made = subprocess.run(["ip", "netns", "add", name], capture_output=True).returncode == 0
+    if made:
+        subprocess.run(["ip", "netns", "del", name], capture_output=True)
+    return made
+
+
 SERVICES = {
     "postgres": (
         lambda: connection.vendor == "postgresql",
@@ -43,6 +56,16 @@ SERVICES = {
         _redis_reachable,
         f"Redis is not reachable at {REDIS_URL}",
         "start redis-server or set REDIS_URL",
+    ),
+    "netns": (
+        _network_namespaces,
+        "network namespaces cannot be made here",
+        "run the tests as root with iproute2 installed (apt-get install -y iproute2)",
+    ),
+    "nginx": (
+        lambda: shutil.which("nginx") is not None or os.path.exists("/usr/sbin/nginx"),
+        "nginx is not installed",
+        "install it with: apt-get install -y nginx",
     ),
     "browser": (
         lambda: shutil.which(CHROMIUM) is not None,

@@ -5,27 +5,29 @@ back while a real server keeps running.
 
 import contextlib
 import socket
+import sys
 import threading
 
 
-def free_port():
+def free_port(host="127.0.0.1"):
     with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
+        probe.bind((host, 0))
         return probe.getsockname()[1]
 
 
 class TcpProxy:
     """
-    Listens on 127.0.0.1:``port`` and forwards every connection to
-    ``upstream``. ``stop()`` refuses new connections and cuts the open ones,
-    as a database server that goes down does; ``start(hang=True)`` accepts
-    connections and never answers, as an unreachable host behind a firewall
-    does.
+    Listens on ``host``:``port`` (127.0.0.1 and a free port by default) and
+    forwards every connection to ``upstream``. ``stop()`` refuses new
+    connections and cuts the open ones, as a database server that goes down
+    does; ``start(hang=True)`` accepts connections and never answers, as a
+    server that has stopped responding does.
     """
 
-    def __init__(self, upstream):
+    def __init__(self, upstream, host="127.0.0.1", port=None):
         self.upstream = upstream
-        self.port = free_port()
+        self.host = host
+        self.port = port or free_port(host)
         self._listener = None
         self._thread = None
         self._sockets = set()
@@ -34,7 +36,7 @@ class TcpProxy:
     def start(self, hang=False):
         listener = socket.socket()
         listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        listener.bind(("127.0.0.1", self.port))
+        listener.bind((self.host, self.port))
         listener.listen()
         listener.settimeout(0.1)
         self._listener = listener
@@ -89,3 +91,12 @@ class TcpProxy:
         with contextlib.suppress(OSError):
             sock.shutdown(socket.SHUT_RDWR)
         sock.close()
+
+
+if __name__ == "__main__":
+    # python -m tests.tcp_proxy HOST PORT UPSTREAM_HOST UPSTREAM_PORT: forward
+    # until killed (for a proxy in another network namespace).
+    host, port, upstream_host, upstream_port = sys.argv[1:5]
+    proxy = TcpProxy((upstream_host, int(upstream_port)), host=host, port=int(port))
+    proxy.start()
+    threading.Event().wait()

@@ -7,6 +7,7 @@ with the reason, and both recover by themselves when the database is back.
 import http.client
 import json
 import os
+import socket
 import subprocess
 import sys
 import time
@@ -21,6 +22,7 @@ from django.urls import path
 from config.urls import urlpatterns as site_urlpatterns
 
 from .helpers import parse
+from .live import Server, production_env
 from .tcp_proxy import TcpProxy, free_port
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -37,7 +39,7 @@ urlpatterns = [path("unreachable/", unreachable), *site_urlpatterns]
 def test_healthz_reports_ok(client, db):
     response = client.get("/healthz")
     assert response.status_code == HTTPStatus.OK
-    assert response.json() == {"status": "ok"}
+    assert response.json() == {"status": "ok", "database": "ok", "cache": "ok"}
     assert "no-store" in response["Cache-Control"]
 
 
@@ -147,22 +149,26 @@ def test_pages_answer_503_while_the_database_is_down_and_recover(server_behind_p
         assert seconds < 3
     status, _, body, _ = get(port, "/healthz")
     assert status == HTTPStatus.SERVICE_UNAVAILABLE
-    assert json.loads(body) == {"status": "unavailable", "reason": "database unavailable"}
+    assert json.loads(body) == {
+        "status": "unavailable",
+        "database": "unavailable",
+        "reason": "database unavailable",
+    }
     # Static files do not need the database.
     assert get(port, "/static/css/site.css")[0] == HTTPStatus.OK
 
     # The database host stops answering at all: the worker gives up after the
-    # connect timeout (2 s here) instead of hanging.
+    # connect timeout (2 s here) instead of hanging, and tries once a request.
     proxy.start(hang=True)
     status, _, _, seconds = get(port, "/countries/mexico/")
     assert status == HTTPStatus.SERVICE_UNAVAILABLE
-    assert seconds < 6
+    assert seconds < 3.5
     proxy.stop()
 
     # The database is back: the same server answers normally again.
     proxy.start()
     status, _, body, _ = get(port, "/healthz")
-    assert status == HTTPStatus.OK and json.loads(body) == {"status": "ok"}
+    assert status == HTTPStatus.OK and json.loads(body)["status"] == "ok"
     status, _, body, _ = get(port, "/countries/mexico/")
     assert status == HTTPStatus.OK and "Mexico" in body
 
@@ -172,3 +178,105 @@ def test_pages_answer_503_while_the_database_is_down_and_recover(server_behind_p
     assert output.count("Booting worker") == 1
     assert "Traceback" not in output
     assert "Database unavailable, answering 503" in output
+
+
+# --- a kept connection to a database that the network stops delivering to ----------
+
+
+@pytest.fixture
+def database_across_a_link(transactional_db, tmp_path):
+    """
+    gunicorn reaching the test database across a virtual network link the
+    test can cut: gunicorn → 10.a.b.2:5432 (a forwarder in a network
+    namespace of its own) → 10.a.b.1 (a forwarder here) → PostgreSQL. Taking
+    the namespace's end of the link down drops every packet, as a firewall or
+    a dead switch does: nothing is refused, nothing answers.
+    """
+    from django.core.management import call_command
+
+    call_command("loaddata", "mexico", verbosity=0)
+    tag = os.getpid() % 200 + 20
+    namespace, here, there = f"atlas-db-{tag}", f"atl{tag}h", f"atl{tag}n"
+    here_ip, there_ip = f"10.{tag}.77.1", f"10.{tag}.77.2"
+
+    def ip(*args, inside=False):
+        prefix = ["ip", "netns", "exec", namespace] if inside else []
+        subprocess.run([*prefix, "ip", *args], check=True, capture_output=True)
+
+    subprocess.run(["ip", "netns", "del", namespace], capture_output=True)
+    ip("netns", "add", namespace)
+    processes = []
+    database = connection.settings_dict
+    try:
+        ip("link", "add", here, "type", "veth", "peer", "name", there)
+        ip("link", "set", there, "netns", namespace)
+        ip("addr", "add", f"{here_ip}/30", "dev", here)
+        ip("link", "set", here, "up")
+        ip("addr", "add", f"{there_ip}/30", "dev", there, inside=True)
+        ip("link", "set", there, "up", inside=True)
+        inward = TcpProxy((database["HOST"] or "127.0.0.1", int(database["PORT"] or 5432)), here_ip)
+        inward.start()
+        forwarder = subprocess.Popen(
+            [
+                *("ip", "netns", "exec", namespace, sys.executable, "-m", "tests.tcp_proxy"),
+                *(there_ip, "5432", here_ip, str(inward.port)),
+            ],
+            cwd=PROJECT,
+        )
+        processes.append(forwarder)
+        env = production_env(
+            DJANGO_SECURE_PROXY_SSL_HEADER="X-Forwarded-Proto",
+            DJANGO_DB_CONNECT_TIMEOUT="2",
+            DJANGO_DB_NETWORK_TIMEOUT="2",
+            DATABASE_URL=(
+                f"postgres://{database['USER']}:{database['PASSWORD']}"
+                f"@{there_ip}:5432/{database['NAME']}"
+            ),
+        )
+        for _ in range(50):  # the forwarder is listening once a connection gets through
+            try:
+                socket.create_connection((there_ip, 5432), timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        server = Server(env, "--workers", "1", "--timeout", "20", log=tmp_path / "gunicorn.log")
+        yield (
+            server,
+            lambda: ip("link", "set", there, "down", inside=True),
+            lambda: ip("link", "set", there, "up", inside=True),
+        )
+        server.stop()
+        inward.stop()
+    finally:
+        for process in processes:
+            process.kill()
+            process.wait()
+        subprocess.run(["ip", "link", "del", here], capture_output=True)
+        subprocess.run(["ip", "netns", "del", namespace], capture_output=True)
+
+
+@pytest.mark.postgres
+@pytest.mark.netns
+def test_a_blackholed_database_on_a_kept_connection_answers_503_in_time(database_across_a_link):
+    server, cut, mend = database_across_a_link
+    status, _, body, _ = get(server.port, "/countries/mexico/")
+    assert status == HTTPStatus.OK and "Mexico" in body  # the worker now keeps a connection
+
+    cut()
+    for url in ["/countries/mexico/", "/citations/", "/api/goals.csv", "/healthz"]:
+        status, _, body, seconds = get(server.port, url, timeout=30)
+        assert status == HTTPStatus.SERVICE_UNAVAILABLE, (url, body[:300])
+        # The network timeout (2 s) on the kept connection, then one connect
+        # attempt (2 s): well inside gunicorn's worker timeout (20 s here).
+        assert seconds < 8, (url, seconds)
+
+    mend()
+    for _ in range(20):
+        status = get(server.port, "/healthz", timeout=30)[0]
+        if status == HTTPStatus.OK:
+            break
+        time.sleep(0.5)
+    assert status == HTTPStatus.OK
+    assert get(server.port, "/countries/mexico/")[0] == HTTPStatus.OK
+    output = server.output()
+    assert "WORKER TIMEOUT" not in output and output.count("Booting worker") == 1

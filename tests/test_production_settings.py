@@ -116,11 +116,38 @@ def test_debug_mode_is_plain_http():
 def test_postgresql_connections_give_up_after_a_timeout():
     url = "postgres://atlas@db.internal:5432/atlas"
     values = settings_with(**REQUIRED, DATABASE_URL=url)
-    assert values["DATABASE_OPTIONS"] == {"connect_timeout": 5}
+    assert values["DATABASE_OPTIONS"] == {
+        "connect_timeout": 5,
+        # A kept connection whose packets go unanswered fails after 5 s, idle
+        # ones are probed, and no statement runs for more than 25 s.
+        "tcp_user_timeout": 5000,
+        "keepalives": 1,
+        "keepalives_idle": 10,
+        "keepalives_interval": 5,
+        "keepalives_count": 3,
+        "options": "-c statement_timeout=25000",
+    }
     values = settings_with(**REQUIRED, DATABASE_URL=url, DJANGO_DB_CONNECT_TIMEOUT="2")
-    assert values["DATABASE_OPTIONS"] == {"connect_timeout": 2}
+    assert values["DATABASE_OPTIONS"]["connect_timeout"] == 2
     values = settings_with(**REQUIRED, DATABASE_URL=url + "?connect_timeout=9")
-    assert values["DATABASE_OPTIONS"] == {"connect_timeout": 9}
+    assert values["DATABASE_OPTIONS"]["connect_timeout"] == 9
+    values = settings_with(
+        **REQUIRED,
+        DATABASE_URL=url,
+        DJANGO_DB_NETWORK_TIMEOUT="3",
+        DJANGO_DB_STATEMENT_TIMEOUT="0",
+    )
+    assert values["DATABASE_OPTIONS"]["tcp_user_timeout"] == 3000
+    assert "options" not in values["DATABASE_OPTIONS"]
+
+
+def test_sqlite_transactions_start_as_writers():
+    values = settings_with(**REQUIRED)
+    assert values["DATABASE_OPTIONS"] == {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+    }
 
 
 def test_a_number_that_is_not_one_is_a_clear_error():

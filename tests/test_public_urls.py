@@ -55,7 +55,11 @@ def test_country_list_filters_by_region_and_theme(client, mexico):
     assert names(client.get("/countries/")) == ["France", "Mexico"]
     assert names(client.get("/countries/?region=europe-central-asia")) == ["France"]
     assert names(client.get("/countries/?theme=health")) == ["Mexico"]
-    assert names(client.get("/countries/?region=bogus")) == ["France", "Mexico"]
+    # An unknown region or theme is not found, and the page says so.
+    for query, says in (("region=bogus", "no region “bogus”"), ("theme=bogus", "theme “bogus”")):
+        response = client.get(f"/countries/?{query}")
+        assert response.status_code == HTTPStatus.NOT_FOUND
+        assert names(response) == [] and says in parse(response).find("main").get_text()
 
 
 def test_theme_page_lists_goals_across_countries(client, mexico):

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from citations.references import (
     Reference,
-    ReferenceError,
+    ReferenceParseError,
     format_authors,
     format_reference,
     make_key,
@@ -106,7 +106,7 @@ def test_et_al_is_dropped_with_a_warning():
     ],
 )
 def test_unreadable_references_say_why(text, reason):
-    with pytest.raises(ReferenceError, match=re.escape(reason)):
+    with pytest.raises(ReferenceParseError, match=re.escape(reason)):
         parse_reference(text)
 
 

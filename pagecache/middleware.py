@@ -1,0 +1,148 @@
+"""
+Conditional GET and a version-keyed page cache for anonymous visitors.
+
+* One database row (``strategy.models.ContentVersion``) counts changes to
+  public content; every change that can alter a public page bumps it in the
+  same transaction (``strategy.caching``). The middleware reads it (one
+  query), answers a matching ``If-None-Match``/``If-Modified-Since`` with 304,
+  serves a cached copy keyed by the version, or renders and stores the page.
+  Since the version lives in the database, even per-process local-memory
+  caches never serve a page older than the last change.
+* Only public views are cached: those that declare the query parameters
+  they read (``web.views.public_view``, ``PublicListView``). A copy is keyed by
+  the address's path and those parameters alone, so a tracking tag or junk
+  parameter is served the cached page: it can neither fill the cache nor
+  force a render. Values a view does not know (a region that does not exist,
+  a page out of range) are answered 404 by the view, and errors are never
+  stored, so only pages the site itself links to fill the cache.
+* A signed-in editor (a session that really is signed in, not any cookie
+  named ``sessionid``) bypasses the cache both ways. Responses that are not a
+  plain public 200 (cookies, ``private``/``no-store``, errors) are never stored.
+* A cache that fails is a miss (``pagecache.backends``); a database that
+  cannot be reached answers the 503 page at once, without trying again in
+  the view.
+"""
+
+import hashlib
+import logging
+from importlib import import_module
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib.auth import SESSION_KEY
+from django.core.cache import caches
+from django.db import InterfaceError, OperationalError
+from django.urls import Resolver404, resolve
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import http_date
+
+logger = logging.getLogger(__name__)
+
+CACHE_ALIAS = "default"
+
+
+def query_parameters(path):
+    """
+    The query parameters the public view at ``path`` reads, or None when no
+    public view answers there (an admin page, a 404, a redirect).
+    """
+    try:
+        func = resolve(path).func
+    except Resolver404:
+        return None
+    names = getattr(func, "query_parameters", None)
+    if names is None:
+        names = getattr(getattr(func, "view_class", None), "query_parameters", None)
+    return names
+
+
+def signed_in(request):
+    """
+    Whether the request carries the session of a signed-in user. Made-up or
+    signed-out session cookies are not: they get the public, cached page.
+    """
+    key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
+    if not key:
+        return False
+    session = import_module(settings.SESSION_ENGINE).SessionStore(session_key=key)
+    return SESSION_KEY in session
+
+
+class PublicPageCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.excluded = tuple(settings.PAGE_CACHE_EXCLUDED_PATHS)
+        self.timeout = settings.PAGE_CACHE_SECONDS
+
+    def __call__(self, request):
+        if request.method not in ("GET", "HEAD") or request.path.startswith(self.excluded):
+            return self.get_response(request)
+        names = query_parameters(request.path_info)
+        if names is None:
+            return self.get_response(request)
+
+        # Imported here: the domain's models load after the middleware.
+        from strategy.caching import current_content_version
+
+        try:
+            if signed_in(request):
+                return self.get_response(request)
+            version, changed_at = current_content_version()
+        except (OperationalError, InterfaceError) as error:
+            # The database is down: one attempt per request, then the 503 page.
+            from config.views import service_unavailable
+
+            logger.warning("Database unavailable, answering 503: %s", error)
+            return service_unavailable(request)
+
+        # The change time goes into the key with the counter, so a database
+        # restored from a backup (an older counter) never meets stale pages.
+        etag = self.etag(request, names, f"{version}.{changed_at.timestamp():.6f}")
+        timestamp = int(changed_at.timestamp())
+        not_modified = get_conditional_response(request, etag=etag, last_modified=timestamp)
+        if not_modified is not None:
+            return not_modified
+
+        key = f"atlas:page:{etag}"
+        cache = caches[CACHE_ALIAS]
+        response = cache.get(key) if self.timeout else None
+        if response is None:
+            response = self.get_response(request)
+            if not self.cacheable(response):
+                return response
+            self.add_validators(response, etag, http_date(timestamp))
+            if self.timeout:
+                cache.set(key, response, self.timeout)
+        return response
+
+    @staticmethod
+    def etag(request, names, version):
+        """
+        A weak ETag for the address as the view sees it: scheme, host, path
+        and the query parameters the view reads (each one's last value, as
+        ``request.GET.get`` reads it), in a fixed order.
+        """
+        read = sorted(names & request.GET.keys())
+        query = urlencode([(name, request.GET[name]) for name in read])
+        address = f"{request.scheme}://{request.get_host()}{request.path}?{query}"
+        digest = hashlib.blake2b(address.encode(), digest_size=8).hexdigest()
+        return f'W/"{version}-{digest}"'
+
+    @staticmethod
+    def cacheable(response):
+        cache_control = response.get("Cache-Control", "")
+        return (
+            response.status_code == 200
+            and not response.cookies
+            and not response.streaming
+            and "private" not in cache_control
+            and "no-store" not in cache_control
+        )
+
+    @staticmethod
+    def add_validators(response, etag, last_modified):
+        response["ETag"] = etag
+        response["Last-Modified"] = last_modified
+        # Browsers and proxies may keep the page but must ask before reusing it;
+        # a matching ETag is answered with 304 at the cost of one query.
+        patch_cache_control(response, public=True, max_age=0, must_revalidate=True)

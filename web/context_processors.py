@@ -1,0 +1,17 @@
+"""Template context every page gets."""
+
+from django.core.exceptions import DisallowedHost
+
+
+def page_address(request):
+    """
+    ``page_address``: the page's full address without its query string, as
+    the print footer shows it. A request whose Host header is not allowed
+    (answered with the 400 page) gets the path alone: the host it named is
+    neither trusted nor repeated, and asking for it again would fail the
+    error page itself.
+    """
+    try:
+        return {"page_address": request.build_absolute_uri(request.path)}
+    except DisallowedHost:
+        return {"page_address": request.path}
