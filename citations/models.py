@@ -4,7 +4,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, URLVali
 from django.db import models
 from django.urls import reverse
 
-from .fields import EditVersionField
+from editing.fields import EditVersionField
 
 validate_web_url = URLValidator(schemes=["http", "https"])
 

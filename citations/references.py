@@ -279,16 +279,23 @@ def format_reference(reference):
     return " ".join(parts)
 
 
+# The Citation model's fields that a reference gives, and back: the one
+# mapping between the two.
+REFERENCE_FIELDS = ("year", "title", "subtitle", "medium", "publisher", "url", "accessed_on")
+
+
+def citation_fields(reference):
+    """The Citation fields ``reference`` gives, as the model stores them (authors one a line)."""
+    fields = {"authors": "\n".join(reference.authors)}
+    fields.update((name, getattr(reference, name)) for name in REFERENCE_FIELDS)
+    return fields
+
+
 def reference_from_citation(citation):
+    """The reference a Citation stands for, to be written as Harvard text."""
     return Reference(
         authors=tuple(citation.author_list),
-        year=citation.year,
-        title=citation.title,
-        subtitle=citation.subtitle,
-        medium=citation.medium,
-        publisher=citation.publisher,
-        url=citation.url,
-        accessed_on=citation.accessed_on,
+        **{name: getattr(citation, name) for name in REFERENCE_FIELDS},
     )
 
 

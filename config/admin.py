@@ -15,6 +15,7 @@ from functools import update_wrapper
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
 from django.contrib.admin.exceptions import DisallowedModelAdminLookup
+from django.urls import path
 
 REFUSED_LOOKUPS = frozenset({"regex", "iregex"})
 
@@ -23,6 +24,22 @@ class AtlasAdminSite(admin.AdminSite):
     site_header = "AI Strategy Atlas — editing"
     site_title = "AI Strategy Atlas"
     index_title = "Content"
+
+    def __init__(self, name="admin"):
+        super().__init__(name)
+        self._extra_urls = []
+
+    def register_view(self, route, view, name):
+        """
+        Add a page of an app's own to the editing site, at /admin/<route>,
+        named ``admin:<name>``, behind the admin's login like every page here
+        (e.g. the chapter import, ``chapters/admin.py``).
+        """
+        self._extra_urls.append(path(route, self.admin_view(view), name=name))
+
+    def get_urls(self):
+        # Before the models' own addresses, which would take these for objects.
+        return self._extra_urls + super().get_urls()
 
     def admin_view(self, view, cacheable=False):
         checked = super().admin_view(view, cacheable)

@@ -13,7 +13,7 @@ from django.db import InterfaceError, OperationalError
 from django.shortcuts import redirect
 from django.views.defaults import bad_request
 
-from citations.editing import is_lock_error
+from editing.forms import is_lock_error
 
 from .views import service_unavailable
 

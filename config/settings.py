@@ -76,8 +76,15 @@ INSTALLED_APPS = [
     "reversion",
     "axes",
     "csp",
+    # The atlas's own apps; each depends only on those listed before it.
+    "web",
+    "editing",
     "citations",
     "strategy",
+    "chapters",
+    "api",
+    "pagecache",
+    "operations",
 ]
 
 MIDDLEWARE = [

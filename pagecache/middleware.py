@@ -1,9 +1,9 @@
 """
 Conditional GET and a version-keyed page cache for anonymous visitors.
 
-* One database row (``strategy.models.ContentVersion``) counts changes to
+* One database row (``pagecache.models.ContentVersion``) counts changes to
   public content; every change that can alter a public page bumps it in the
-  same transaction (``strategy.caching``). The middleware reads it (one
+  same transaction (``pagecache.versions``). The middleware reads it (one
   query), answers a matching ``If-None-Match``/``If-Modified-Since`` with 304,
   serves a cached copy keyed by the version, or renders and stores the page.
   Since the version lives in the database, even per-process local-memory
@@ -35,6 +35,8 @@ from django.db import InterfaceError, OperationalError
 from django.urls import Resolver404, resolve
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
+
+from .versions import current_content_version
 
 logger = logging.getLogger(__name__)
 
@@ -80,9 +82,6 @@ class PublicPageCacheMiddleware:
         names = query_parameters(request.path_info)
         if names is None:
             return self.get_response(request)
-
-        # Imported here: the domain's models load after the middleware.
-        from strategy.caching import current_content_version
 
         try:
             if signed_in(request):

@@ -1,6 +1,3 @@
-import logging
-import re
-
 import pycountry
 import reversion
 from django.contrib.contenttypes.fields import GenericRelation
@@ -8,20 +5,12 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, RegexValidator
 from django.db import models
 from django.urls import reverse
-from django.utils import timezone
 from taggit.managers import TaggableManager
-from taggit.models import Tag, TaggedItem
+from taggit.models import TaggedItem
 
-from citations.fields import EditVersionField
 from citations.footnotes import find_markers, validate_markers
 from citations.models import Citation
-
-logger = logging.getLogger(__name__)
-
-# A theme's page address is /themes/<slug>/, its slug as django-taggit makes
-# it: letters of any script, digits, hyphens and underscores (the
-# ``theme_slug`` URL converter).
-THEME_SLUG_PATTERN = r"[-\w]+"
+from editing.fields import EditVersionField
 
 MARKDOWN_HELP = (
     "Markdown. Cite a source with a footnote marker: <code>[^key]</code>, where "
@@ -37,48 +26,6 @@ def validate_iso_code(value):
             code="invalid_iso_code",
             params={"value": value},
         )
-
-
-def validate_theme_name(name):
-    """
-    A theme (a django-taggit tag) must fit its column and have an address:
-    its slug is made from its letters and digits, so it needs at least one.
-    """
-    limit = Tag._meta.get_field("name").max_length
-    if len(name) > limit:
-        raise ValidationError(
-            "Theme “%(name)s…” is too long: at most %(limit)d characters.",
-            code="theme_too_long",
-            params={"name": name[:30], "limit": limit},
-        )
-    if not Tag().slugify(name):
-        raise ValidationError(
-            "Theme “%(name)s” needs at least one letter or digit.",
-            code="theme_without_slug",
-            params={"name": name},
-        )
-
-
-def with_addresses(themes):
-    """
-    The themes (tags) that have a page address, in order. A theme without one
-    cannot come from the admin or an import (``validate_theme_name``), but a
-    database may hold one written there directly: it is left off the page,
-    and logged, rather than failing the page.
-    """
-    kept = []
-    for theme in themes:
-        if re.fullmatch(THEME_SLUG_PATTERN, theme.slug or ""):
-            kept.append(theme)
-        else:
-            logger.warning(
-                "Theme “%s” (id %s) has no usable slug (%r); it is left off public pages. "
-                "Give it a slug in the admin.",
-                theme.name,
-                theme.pk,
-                theme.slug,
-            )
-    return kept
 
 
 class CountryQuerySet(models.QuerySet):
@@ -214,15 +161,6 @@ class Country(models.Model):
     def __str__(self):
         return self.name
 
-    def save(self, *args, **kwargs):
-        if self.status == self.Status.PUBLISHED:
-            now = timezone.now()
-            if self.published_at is None:
-                self.published_at = now
-            if self.last_published_change is None:
-                self.last_published_change = now
-        super().save(*args, **kwargs)
-
     def get_absolute_url(self):
         return reverse("strategy:country_detail", kwargs={"slug": self.slug})
 
@@ -250,14 +188,6 @@ class Country(models.Model):
     def sync_citations(self):
         """Make ``citations`` exactly the sources its footnote markers cite."""
         self.citations.set(Citation.objects.filter(key__in=self.cited_keys()))
-
-    def note_public_change(self):
-        """
-        Record that the country's content changed just now: if it is
-        published, its "Last updated" date moves to today. Save it afterwards.
-        """
-        if self.is_published:
-            self.last_published_change = timezone.now()
 
     def places_citing(self, key):
         """Where the text cites ``key``, as an editor would say it: "the vision", "goal 2 …"."""
@@ -342,7 +272,23 @@ def _known_keys(*texts):
     return set(Citation.objects.filter(key__in=keys).values_list("key", flat=True))
 
 
+# Goals are parked this far above their positions while they are renumbered.
+PARKING_OFFSET = 100_000
+
+
 class GoalQuerySet(models.QuerySet):
+    def published(self):
+        """Goals of published countries: what the public may see."""
+        return self.filter(country__in=Country.objects.published())
+
+    def park(self):
+        """
+        Move the goals out of the way, to positions above any an editor gives
+        (``PARKING_OFFSET`` up), so that goals can be renumbered one by one, two
+        swapping places included, without meeting the unique constraint.
+        """
+        return self.update(position=models.F("position") + PARKING_OFFSET)
+
     def with_themes(self):
         """Goals with their themes loaded in one query, for ``Goal.themes``."""
         items = TaggedItem.objects.select_related("tag").order_by("tag__name")
@@ -399,6 +345,8 @@ class Goal(models.Model):
     def themes(self):
         """The goal's themes by name; loaded with the goal by ``with_themes()``."""
         items = getattr(self, "theme_items", None)
+        from .themes import with_addresses
+
         if items is None:
             return with_addresses(self.tags.order_by("name"))
         return with_addresses(item.tag for item in items)
@@ -408,20 +356,3 @@ class Goal(models.Model):
             validate_markers(self.description, _known_keys(self.description))
         except ValidationError as error:
             raise ValidationError({"description": error}) from None
-
-
-class ContentVersion(models.Model):
-    """
-    One row that counts changes to public content. Every change that can alter
-    a public page bumps it (see ``strategy.caching``); cached pages and ETags
-    are keyed by it, so no server ever serves a page older than the last change.
-    """
-
-    version = models.PositiveBigIntegerField("version", default=1)
-    changed_at = models.DateTimeField("changed", default=timezone.now)
-
-    class Meta:
-        verbose_name = "content version"
-
-    def __str__(self):
-        return f"version {self.version} of {self.changed_at:%Y-%m-%d %H:%M:%S}"

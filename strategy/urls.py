@@ -1,7 +1,7 @@
 from django.urls import path, re_path, register_converter
 
 from . import views
-from .models import THEME_SLUG_PATTERN
+from .themes import THEME_SLUG_PATTERN
 
 
 class ThemeSlugConverter:

@@ -8,8 +8,8 @@ from django.contrib.auth.models import Permission, User
 from django.core import signing
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from chapters.admin import SIGNING_SALT, sign_preview
 from citations.models import Citation
-from strategy.admin_import import SIGNING_SALT, sign_preview
 from strategy.models import Country
 
 from .helpers import SOURCE_DIR

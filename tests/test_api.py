@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from strategy import api
+from api import views as api
 
 from .factories import CitationFactory, CountryFactory, GoalFactory
 from .test_query_counts import grow

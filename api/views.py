@@ -27,10 +27,9 @@ from django.views.decorators.csrf import csrf_exempt
 
 from citations.footnotes import find_markers
 from citations.models import Citation
+from strategy.models import Country, Goal
+from strategy.themes import published_themes_with_counts, with_addresses
 from web.views import page_of
-
-from .models import Country, Goal, with_addresses
-from .views import published_goals, published_themes_with_counts
 
 PAGE_SIZE = 50
 
@@ -231,7 +230,7 @@ def spreadsheet_safe(value):
 def goals_csv(request):
     """Every goal of every published country, one row each, for spreadsheets."""
     goals = (
-        published_goals()
+        Goal.objects.published()
         .select_related("country")
         .prefetch_related("tags")
         .order_by("country__name", "position")
