@@ -204,10 +204,9 @@ def citation_list(request):
 
 @api_view(query=["page"])
 def theme_list(request):
-    # Paginated in the database, so a theme without an address (see
-    # ``with_addresses``) is left out there.
-    themes = published_themes_with_counts().exclude(slug="")
-    return paginated(request, themes, theme_data)
+    # Themes are few: all are read, those without an address left out
+    # (``with_addresses``), and the rest paginated.
+    return paginated(request, with_addresses(published_themes_with_counts()), theme_data)
 
 
 # --- CSV ---------------------------------------------------------------------

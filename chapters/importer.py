@@ -166,6 +166,10 @@ class ChapterImport:
         self.publish = publish
         self.outcomes = []
         self.warnings = list(chapter.warnings)
+        # Every key in use, looked up once: new keys are checked against it
+        # without a query each (many sources by one author in one year try
+        # many keys).
+        self.taken_keys = set(Citation.objects.values_list("key", flat=True))
 
     def run(self):
         existing = self.find_country()
@@ -329,7 +333,7 @@ class ChapterImport:
                     self.reuse_citation(citation, reason, label, footnote)
                 continue
             try:
-                citation = self.create_citation(label, footnote, keys)
+                citation = self.create_citation(label, footnote)
             except ChapterError as error:
                 problems += error.problems
                 continue
@@ -338,12 +342,10 @@ class ChapterImport:
         refuse_if(problems)
         return keys
 
-    def create_citation(self, label, footnote, keys):
+    def create_citation(self, label, footnote):
         """A new citation for the footnote, with the front matter's key or one made for it."""
         metadata = self.chapter.citation_metadata.get(label, {})
-
-        def is_taken(key):
-            return key in keys.values() or Citation.objects.filter(key=key).exists()
+        is_taken = self.taken_keys.__contains__
 
         key = metadata.get("key")
         if key:
@@ -385,6 +387,7 @@ class ChapterImport:
             )
             raise ChapterError(problems) from None
         citation.save()
+        self.taken_keys.add(key)
         self.outcomes.append(Outcome("citation", "created", f"{key} [^{label}]"))
         return citation
 

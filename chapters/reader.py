@@ -59,6 +59,8 @@ from .syntax import (
     DEFINITION_RE,
     FRONT_MATTER_FENCE,
     LABEL_RE,
+    MAX_FOOTNOTES,
+    MAX_GOALS,
     MAX_LINE_LENGTH,
     MAX_REFERENCE_LENGTH,
     NAME_MAX_LENGTH,
@@ -165,6 +167,13 @@ def parse_chapter(text):
     else:
         parts = _read_paragraphs(body.lines)
     vision, vision_line, goals, conclusion, conclusion_line = parts
+    if len(goals) > MAX_GOALS:
+        problems.append(
+            Problem(
+                f"the chapter has {len(goals):,} goals; a chapter may have at most {MAX_GOALS}",
+                goals[MAX_GOALS].line,
+            )
+        )
     if not vision:
         problems.append(
             Problem("no vision: there is no text after the “# ” heading", body.name_line)
@@ -396,6 +405,9 @@ def _read_front_matter(lines, problems):
         line = int(match[1]) + 1 if match else 1
         problems.append(Problem(f"cannot read the front matter (TOML): {error}", line))
         return {}, {}, end + 1
+    except RecursionError:
+        problems.append(Problem("cannot read the front matter (TOML): nested too deeply", 1))
+        return {}, {}, end + 1
 
     metadata, citation_metadata = {}, {}
     for key, value in data.items():
@@ -440,6 +452,16 @@ def _read_footnotes(text_lines, definitions, problems, warnings):
     for number, line in text_lines:
         for marker in MARKER_RE.finditer(line):
             cited.setdefault(marker[1], number)
+    if len(cited) > MAX_FOOTNOTES:
+        number = list(cited.values())[MAX_FOOTNOTES]
+        problems.append(
+            Problem(
+                f"the chapter cites {len(cited):,} sources; a chapter may cite at most "
+                f"{MAX_FOOTNOTES}",
+                number,
+            )
+        )
+        return {}
     footnotes = {}
     for label, number in cited.items():
         if label not in definitions:

@@ -26,6 +26,10 @@ CONCLUSION_HEADING = "Conclusion"
 # (a file of one huge line is not a chapter, and reading it costs time).
 MAX_LINE_LENGTH = 20_000
 MAX_REFERENCE_LENGTH = 2_000
+# More goals or cited sources than any strategy has: refused, so that one
+# upload cannot keep the database busy for minutes.
+MAX_GOALS = 200
+MAX_FOOTNOTES = 500
 NAME_MAX_LENGTH = 100
 TITLE_MAX_LENGTH = 200
 TITLE_WORDS = 8

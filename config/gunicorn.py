@@ -6,7 +6,9 @@ gunicorn's settings for production:
 Every value can be changed from the environment; command-line options win.
 In production gunicorn sits behind a buffering reverse proxy (nginx, with
 config/nginx/atlas.conf: README, "Production"), which holds slow clients
-and terminates TLS; these settings keep gunicorn sound on its own as well.
+and terminates TLS. On its own gunicorn bears a few slow clients (fewer
+than its threads, WEB_CONCURRENCY times GUNICORN_THREADS), not an attack: never
+expose it to the internet without the proxy.
 """
 
 import multiprocessing

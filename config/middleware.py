@@ -43,10 +43,13 @@ class PermissionsPolicyMiddleware:
 
 class RejectNullCharactersMiddleware:
     """
-    Answer 400 Bad Request to a path or query string holding a null character.
+    Answer 400 Bad Request to a path, query string or cookie holding a null
+    character.
 
-    No address of the site contains one, and PostgreSQL refuses to compare text
-    with it, so such a value reaching a query would fail with a server error.
+    No address or cookie of the site contains one, and PostgreSQL refuses to
+    compare text with it, so such a value reaching a query (a session key
+    looked up, say: a cookie's ``\\000`` escape is decoded into one) would
+    fail with a server error.
     """
 
     def __init__(self, get_response):
@@ -54,7 +57,11 @@ class RejectNullCharactersMiddleware:
 
     def __call__(self, request):
         query = unquote_to_bytes(request.META.get("QUERY_STRING", ""))
-        if "\x00" in request.path_info or b"\x00" in query:
+        if (
+            "\x00" in request.path_info
+            or b"\x00" in query
+            or any("\x00" in f"{name}{value}" for name, value in request.COOKIES.items())
+        ):
             return bad_request(request, exception=None)
         return self.get_response(request)
 

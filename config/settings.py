@@ -65,7 +65,7 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
 
 INSTALLED_APPS = [
-    "config.admin.AtlasAdminConfig",  # django.contrib.admin, as the atlas's editing site
+    "config.apps.AtlasAdminConfig",  # django.contrib.admin, as the atlas's editing site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     # The atlas's own apps; each depends only on those listed before it.
+    "config.apps.SiteConfig",
     "web",
     "editing",
     "citations",
@@ -146,6 +147,9 @@ DATABASES = {
 # a blackholed server is noticed; cancel a statement that runs longer than
 # DJANGO_DB_STATEMENT_TIMEOUT seconds (0: no limit). Values given in
 # DATABASE_URL's query string win.
+# A statement still running a little after it should have been cancelled has
+# its connection closed by the client too (config/database.py).
+DATABASE_STATEMENT_TIMEOUT = env_int("DJANGO_DB_STATEMENT_TIMEOUT", 25)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     options = DATABASES["default"].setdefault("OPTIONS", {})
     options.setdefault("connect_timeout", env_int("DJANGO_DB_CONNECT_TIMEOUT", 5))
@@ -154,9 +158,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     options.setdefault("keepalives_idle", 10)
     options.setdefault("keepalives_interval", 5)
     options.setdefault("keepalives_count", 3)
-    statement_timeout = env_int("DJANGO_DB_STATEMENT_TIMEOUT", 25)
-    if statement_timeout:
-        options.setdefault("options", f"-c statement_timeout={statement_timeout * 1000}")
+    if DATABASE_STATEMENT_TIMEOUT:
+        options.setdefault("options", f"-c statement_timeout={DATABASE_STATEMENT_TIMEOUT * 1000}")
 # SQLite lets one writer in at a time. Every transaction starts as a writer
 # (BEGIN IMMEDIATE), so that two editors saving at once queue for the lock
 # rather than one failing with "database is locked"; a save waits up to
@@ -242,12 +245,26 @@ PAGE_CACHE_EXCLUDED_PATHS = ["/admin/", "/static/", "/healthz"]
 # are one theme.
 TAGGIT_CASE_INSENSITIVE = True
 
-SITE_NAME = "AI Strategy Atlas"
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"without_traceback": {"()": "web.logging.WithoutTraceback"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "console_one_line": {
+            "class": "logging.StreamHandler",
+            "filters": ["without_traceback"],
+        },
+    },
+    "loggers": {
+        # A Host header the site does not serve: one line each, not a traceback.
+        "django.security.DisallowedHost": {
+            "handlers": ["console_one_line"],
+            "level": "ERROR",
+            "propagate": False,
+        },
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
 }
 

@@ -29,34 +29,42 @@ logger = logging.getLogger(__name__)
 
 class BusyDatabaseAdmin(admin.ModelAdmin):
     """
-    A save that finds the database locked for longer than its timeout (SQLite,
-    one writer at a time) answers with the form as the editor typed it and
-    ``BUSY_MESSAGE``, instead of an error page. Its form must be a
-    ``RefusableForm``.
+    Editing forms on a database with one writer at a time (SQLite):
+
+    * showing an add or change form only reads, so it runs without the
+      transaction Django's admin opens for it, which on SQLite would queue
+      for the write lock behind any long change (an import, say);
+    * a save that finds the database locked for longer than its timeout
+      answers with the form as the editor typed it and ``BUSY_MESSAGE``,
+      instead of an error page. The form must be a ``RefusableForm``.
     """
 
     def add_view(self, request, form_url="", extra_context=None):
+        if request.method in ("GET", "HEAD"):
+            return self.show_form(request, None, form_url, extra_context)
         try:
             return super().add_view(request, form_url, extra_context)
         except OperationalError as error:
             return self.busy_view(error, request, None, form_url, extra_context)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
+        if request.method in ("GET", "HEAD"):
+            return self.show_form(request, object_id, form_url, extra_context)
         try:
             return super().change_view(request, object_id, form_url, extra_context)
         except OperationalError as error:
             return self.busy_view(error, request, object_id, form_url, extra_context)
 
+    def show_form(self, request, object_id, form_url, extra_context):
+        # Django's change form view without its transaction (it reads only).
+        return admin.ModelAdmin._changeform_view(self, request, object_id, form_url, extra_context)
+
     def busy_view(self, error, request, object_id, form_url, extra_context):
         if request.method != "POST" or not is_lock_error(error):
             raise error
         logger.warning("Save refused, the database is locked: %s", error)
-        # Django's change form without its transaction: it only reads, which
-        # SQLite allows while another connection writes.
         with refusing_saves():
-            return admin.ModelAdmin._changeform_view(
-                self, request, object_id, form_url, extra_context
-            )
+            return self.show_form(request, object_id, form_url, extra_context)
 
 
 class SafeEditingAdmin(BusyDatabaseAdmin, VersionAdmin):

@@ -2,7 +2,7 @@ import pycountry
 import reversion
 from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, RegexValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, RegexValidator
 from django.db import models
 from django.urls import reverse
 from taggit.managers import TaggableManager
@@ -11,6 +11,12 @@ from taggit.models import TaggedItem
 from citations.footnotes import find_markers, validate_markers
 from citations.models import Citation
 from editing.fields import EditVersionField
+
+# The longest text a vision, conclusion or goal may have. Far more than any
+# strategy writes in one (Mexico's vision is under a thousand characters), and
+# short enough that rendering the strangest Markdown stays quick.
+MAX_TEXT_LENGTH = 10_000
+validate_text_length = MaxLengthValidator(MAX_TEXT_LENGTH)
 
 MARKDOWN_HELP = (
     "Markdown. Cite a source with a footnote marker: <code>[^key]</code>, where "
@@ -97,10 +103,15 @@ class Country(models.Model):
         "region", max_length=40, choices=Region, blank=True, help_text="World Bank region."
     )
     vision = models.TextField(
-        "vision", help_text="The strategy's overall aim, a paragraph or two. " + MARKDOWN_HELP
+        "vision",
+        validators=[validate_text_length],
+        help_text="The strategy's overall aim, a paragraph or two. " + MARKDOWN_HELP,
     )
     conclusion = models.TextField(
-        "conclusion", blank=True, help_text="Closing summary. " + MARKDOWN_HELP
+        "conclusion",
+        blank=True,
+        validators=[validate_text_length],
+        help_text="Closing summary. " + MARKDOWN_HELP,
     )
     status = models.CharField(
         "status",
@@ -312,7 +323,9 @@ class Goal(models.Model):
     title = models.CharField(
         "title", max_length=200, help_text="A short heading for the goal, in a few words."
     )
-    description = models.TextField("description", help_text=MARKDOWN_HELP)
+    description = models.TextField(
+        "description", validators=[validate_text_length], help_text=MARKDOWN_HELP
+    )
     tags = TaggableManager(
         "themes",
         blank=True,

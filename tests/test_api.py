@@ -199,7 +199,7 @@ EXPECTED = {
     "/api/countries/": 3,  # count, page
     "/api/countries/mexico/": 5,  # country, goals, their tags, citations
     "/api/citations/": 4,  # count, page, published citing countries
-    "/api/themes/": 3,  # count, page
+    "/api/themes/": 2,  # every published theme (few), paginated in Python
     "/api/goals.csv": 3,  # goals with countries, their tags
 }
 
