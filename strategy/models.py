@@ -43,7 +43,7 @@ class CountryQuerySet(models.QuerySet):
         """
         What ``user`` may see at a country's own address: what the public may
         see, and drafts too (as a preview) for staff who can edit countries.
-        Lists, themes, sources and feeds use ``published()`` for everyone.
+        Lists, themes, sources, the API and the downloads use ``published()`` for everyone.
         """
         if user.is_staff and user.has_perm("strategy.change_country"):
             return self.all()
