@@ -28,12 +28,10 @@ from django.test.utils import CaptureQueriesContext, override_settings
 from pagecache.backends import BoundedLocMemCache
 
 from .conftest import REDIS_URL
-from .helpers import PUBLIC_PAGES
+from .helpers import DOWNLOADS, PUBLIC_PAGES
 from .tcp_proxy import TcpProxy, free_port
 
 pytestmark = pytest.mark.django_db
-
-DOWNLOADS = ["/citations/export.bib", "/countries/mexico/citations.ris", "/api/goals.csv"]
 
 
 def queries(client, url, **headers):
