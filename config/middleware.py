@@ -75,7 +75,7 @@ class DatabaseUnavailableMiddleware:
     A change (POST) that found SQLite's database locked for longer than its
     timeout is not an outage: the editor is sent back to the page they came
     from, with a message that nothing was changed. (Change forms answer with
-    the form as typed; see ``citations.editing.BusyDatabaseAdmin``.)
+    the form as typed; see ``editing.admin.BusyDatabaseAdmin``.)
     """
 
     def __init__(self, get_response):

@@ -9,7 +9,9 @@ Admin bases for every model editors change.
   object (``editing.history.revision_problems``).
 """
 
+import copy
 import logging
+from dataclasses import dataclass
 
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
@@ -67,14 +69,73 @@ class BusyDatabaseAdmin(admin.ModelAdmin):
             return self.show_form(request, object_id, form_url, extra_context)
 
 
+@dataclass
+class Restore:
+    """
+    A restore (or recover) in progress: ``keep`` holds the fields the object
+    keeps (or gets) whatever the revision says, ``before`` the object as it
+    was (None when recovering), ``saved`` whether the restored form was saved.
+    """
+
+    keep: dict
+    before: object = None
+    saved: bool = False
+
+
 class SafeEditingAdmin(BusyDatabaseAdmin, VersionAdmin):
     """
     History, restore and recover (django-reversion), edit-conflict checks, and
     a revision of the last state before any delete, so a delete can be undone.
+
+    A restore runs in one transaction, kept only if the restored form is
+    saved, on a copy of the admin made for its one request, which holds the
+    restore's state in ``restore`` (None on the registered admin). Set
+    ``restore_keeps`` to the fields an object keeps from before when one of
+    its revisions is restored, ``recover_sets`` to the fields a recovered
+    object gets, and override ``prepare_restore`` for work before the
+    revision is put back.
     """
 
     form = ConflictCheckForm
     history_latest_first = True
+    restore_keeps = ()
+    recover_sets = {}
+    restore = None
+
+    def prepare_restore(self, obj):
+        """Hook: ``obj`` is about to have one of its revisions put back."""
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is not None and self.restore is not None:
+            for name, value in self.restore.keep.items():
+                setattr(obj, name, value)
+        return obj
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if self.restore is not None:
+            self.restore.saved = True
+
+    def restoring(self, restore):
+        """A copy of this admin for one restore's request, holding ``restore``."""
+        restoring = copy.copy(self)
+        restoring.restore = restore
+        return restoring
+
+    def run_restore(self, obj, view):
+        """
+        Run django-reversion's restore or recover ``view`` in one transaction
+        that is kept only if the restored object was saved. Showing the form
+        (GET), a refused form and a failed restore all leave nothing behind.
+        """
+        with transaction.atomic(using=router.db_for_write(self.model)):
+            if obj is not None:
+                self.prepare_restore(obj)
+            response = view()
+            if not self.restore.saved:
+                transaction.set_rollback(True)
+        return response
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
@@ -100,26 +161,36 @@ class SafeEditingAdmin(BusyDatabaseAdmin, VersionAdmin):
     # revisions that hold anything besides that object and what it follows.
 
     def revision_view(self, request, object_id, version_id, extra_context=None):
-        # django-reversion would put a deleted object back from its history
-        # page too; that is recovering, which needs the add permission.
         if not self.has_view_or_change_permission(request):
             raise PermissionDenied
-        if self.get_object(request, unquote(object_id)) is None:
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            # django-reversion would put a deleted object back from its history
+            # page too; that is recovering, which needs the add permission.
             return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
-        version = self.get_revision_version(object_id, version_id)
-        refusal = self.restore_refusal(request, version)
+        refusal = self.restore_refusal(request, self.get_revision_version(object_id, version_id))
         if refusal:
             return refusal
-        return super().revision_view(request, object_id, version_id, extra_context)
+        keep = {name: getattr(obj, name) for name in self.restore_keeps}
+        restoring = self.restoring(Restore(keep=keep, before=obj))
+        return restoring.run_restore(
+            obj,
+            lambda: VersionAdmin.revision_view(
+                restoring, request, object_id, version_id, extra_context
+            ),
+        )
 
     def recover_view(self, request, version_id, extra_context=None):
         if not self.has_add_permission(request):
             raise PermissionDenied
-        version = self.get_recover_version(version_id)
-        refusal = self.restore_refusal(request, version)
+        refusal = self.restore_refusal(request, self.get_recover_version(version_id))
         if refusal:
             return refusal
-        return super().recover_view(request, version_id, extra_context)
+        restoring = self.restoring(Restore(keep=dict(self.recover_sets)))
+        return restoring.run_restore(
+            None,
+            lambda: VersionAdmin.recover_view(restoring, request, version_id, extra_context),
+        )
 
     def get_revision_version(self, object_id, version_id):
         """The version ``version_id`` of this admin's object ``object_id``, or 404."""

@@ -1,10 +1,6 @@
-import copy
-from dataclasses import dataclass
-
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import router, transaction
 from django.db.models import Count
 from django.shortcuts import redirect
@@ -90,19 +86,6 @@ class GoalInline(admin.StackedInline):
     extra = 0
     ordering = ["position"]
     show_change_link = True
-
-
-@dataclass
-class _Restore:
-    """
-    A restore (or recover) in progress. Restoring brings back content, never
-    publication: ``keep`` holds the fields the country keeps from before (a
-    recovered country comes back as a draft), ``slug`` its address before.
-    """
-
-    keep: dict
-    slug: str | None = None
-    saved: bool = False
 
 
 @admin.register(Country)
@@ -204,16 +187,15 @@ class CountryAdmin(SafeEditingAdmin):
                 request, f"Already {done.lower()}, left as they were: {', '.join(unchanged)}."
             )
 
-    # Saving, and restoring a revision or recovering a deleted country
-    # (django-reversion's views) made safe for the editorial workflow. A
-    # restore runs on a copy of this admin made for its one request, which
-    # holds the restore's state in ``restore`` (None on the registered admin).
-
-    restore = None
+    # Restoring a revision brings back content, never publication: the
+    # country keeps its status and dates; a recovered country is a draft.
+    restore_keeps = ["status", "published_at", "last_published_change"]
+    recover_sets = {"status": Country.Status.DRAFT}
 
     def save_model(self, request, obj, form, change):
         if self.restore is not None:
-            previous_slug = self.restore.slug
+            before = self.restore.before
+            previous_slug = before.slug if before is not None else None
         else:
             previous_slug = form.initial.get("slug") if change else None
         publishing.record_change(obj, changed=form.has_changed() or self.restore is not None)
@@ -228,54 +210,11 @@ class CountryAdmin(SafeEditingAdmin):
         if only_goals and self.restore is None and country.is_published:
             publishing.record_change(country)
             country.save(update_fields=["last_published_change"])
-        if self.restore is not None:
-            self.restore.saved = True
 
-    def get_object(self, request, object_id, from_field=None):
-        country = super().get_object(request, object_id, from_field)
-        if country is not None and self.restore is not None:
-            for name, value in self.restore.keep.items():
-                setattr(country, name, value)
-        return country
-
-    def revision_view(self, request, object_id, version_id, extra_context=None):
-        if not self.has_view_or_change_permission(request):
-            raise PermissionDenied
-        country = self.get_object(request, unquote(object_id))
-        if country is None:  # deleted: recover it instead (see SafeEditingAdmin)
-            return super().revision_view(request, object_id, version_id, extra_context)
-        refusal = self.restore_refusal(request, self.get_revision_version(object_id, version_id))
-        if refusal:
-            return refusal
-        restoring = self.restoring(
-            _Restore(
-                keep={
-                    "status": country.status,
-                    "published_at": country.published_at,
-                    "last_published_change": country.last_published_change,
-                },
-                slug=country.slug,
-            )
-        )
-        return restoring.run_restore(
-            country,
-            lambda: SafeEditingAdmin.revision_view(
-                restoring, request, object_id, version_id, extra_context
-            ),
-        )
-
-    def recover_view(self, request, version_id, extra_context=None):
-        restoring = self.restoring(_Restore(keep={"status": Country.Status.DRAFT}))
-        return restoring.run_restore(
-            None,
-            lambda: SafeEditingAdmin.recover_view(restoring, request, version_id, extra_context),
-        )
-
-    def restoring(self, restore):
-        """A copy of this admin for one restore's request, holding ``restore``."""
-        restoring = copy.copy(self)
-        restoring.restore = restore
-        return restoring
+    def prepare_restore(self, country):
+        # Goals are put back one by one; two that swapped positions since
+        # would each find the other's position taken.
+        Goal.objects.filter(country=country).park()
 
     def restore_refusal(self, request, version):
         missing = deleted_theme_ids(version.revision)
@@ -289,22 +228,6 @@ class CountryAdmin(SafeEditingAdmin):
             )
             return redirect("admin:strategy_country_changelist")
         return super().restore_refusal(request, version)
-
-    def run_restore(self, country, view):
-        """
-        Run django-reversion's restore or recover ``view`` in one transaction
-        that is kept only if the restored country was saved. Showing the form
-        (GET), a refused form and a failed restore all leave nothing behind.
-        """
-        with transaction.atomic(using=router.db_for_write(Country)):
-            if country is not None:
-                # Goals are put back one by one; two that swapped positions
-                # since would each find the other's position taken.
-                Goal.objects.filter(country=country).park()
-            response = view()
-            if not self.restore.saved:
-                transaction.set_rollback(True)
-        return response
 
 
 @admin.register(Goal)
