@@ -4,7 +4,9 @@ from django.db import models
 from django.urls import reverse
 from django.utils.html import format_html_join
 
-from .editing import ConflictCheckForm, SafeEditingAdmin
+from editing.admin import SafeEditingAdmin
+from editing.forms import ConflictCheckForm
+
 from .models import Citation
 
 

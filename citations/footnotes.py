@@ -34,7 +34,7 @@ ALLOWED_TAGS = {
 }  # fmt: skip
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title", "role", "aria-label"},
-    "sup": {"id", "class"},
+    "sup": {"id", "class", "data-cite"},
     "ol": {"start"},
     "th": {"style"},
     "td": {"style"},
@@ -95,16 +95,15 @@ def _citation_ref_rule(state, silent):
 
 
 # Markdown is rendered and sanitized once per distinct text (memoized), with
-# each marker left as a placeholder made of two private-use characters around
-# the key; each page then numbers the placeholders in reading order. Editors'
-# own private-use characters are replaced before rendering, so only markers
-# ever become placeholders.
-PLACEHOLDER_START, PLACEHOLDER_END = "\ue000", "\ue001"
-PLACEHOLDER_RE = re.compile(f"{PLACEHOLDER_START}([A-Za-z0-9][A-Za-z0-9_-]*){PLACEHOLDER_END}")
+# each marker left as a placeholder element, ``<sup data-cite="key"></sup>``;
+# each page then numbers the placeholders in reading order. Editors' text
+# can never produce one: raw HTML is off, so any "<" they write, in text or
+# in an attribute such as a link title, comes out escaped.
+PLACEHOLDER_RE = re.compile(r'<sup data-cite="([A-Za-z0-9][A-Za-z0-9_-]*)"></sup>')
 
 
 def _render_citation_ref(renderer, tokens, idx, options, env):
-    return f"{PLACEHOLDER_START}{tokens[idx].meta['key']}{PLACEHOLDER_END}"
+    return f'<sup data-cite="{tokens[idx].meta["key"]}"></sup>'
 
 
 def _build_markdown():
@@ -123,7 +122,6 @@ _markdown = _build_markdown()
 @lru_cache(maxsize=4096)
 def render_markdown(text):
     """Sanitized HTML of ``text`` with its markers left as placeholders."""
-    text = text.replace(PLACEHOLDER_START, "\ufffd").replace(PLACEHOLDER_END, "\ufffd")
     return sanitize(_markdown.render(text))
 
 

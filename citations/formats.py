@@ -94,8 +94,10 @@ def bibtex_name(name):
 
 def _bibtex_name_part(part):
     escaped = latex_escape(part)
-    # " and " separates names in BibTeX; braces keep a part that contains it whole.
-    return "{" + escaped + "}" if " and " in f" {part.lower()} " else escaped
+    # " and " separates names in BibTeX, and a comma the parts of one; braces
+    # keep a part that contains either whole (whatever spaces stand around it).
+    plain = " ".join(part.split()).lower()
+    return "{" + escaped + "}" if " and " in f" {plain} " or "," in plain else escaped
 
 
 def _bibtex_url(url):

@@ -4,7 +4,9 @@ from django.core.validators import MaxValueValidator, MinValueValidator, URLVali
 from django.db import models
 from django.urls import reverse
 
-from .fields import EditVersionField
+from editing.fields import EditVersionField
+
+from .references import harvard_parts, reference_from_citation
 
 validate_web_url = URLValidator(schemes=["http", "https"])
 
@@ -144,3 +146,8 @@ class Citation(models.Model):
     @property
     def full_title(self):
         return f"{self.title}: {self.subtitle}" if self.subtitle else self.title
+
+    @property
+    def harvard_parts(self):
+        """The reference in Harvard style, in parts, for ``includes/reference.html``."""
+        return harvard_parts(reference_from_citation(self), self.author_display)

@@ -264,31 +264,54 @@ def _parse_date(text):
 # --- Writing ---------------------------------------------------------------
 
 
-def format_reference(reference):
-    """The reference in Harvard style; ``parse_reference`` reads it back whole."""
+def harvard_parts(reference, authors):
+    """
+    The reference in Harvard style, as (text, kind) pairs that join into it:
+    the one renderer of references, for chapters (``format_reference``) and
+    for pages (``includes/reference.html``, which marks up the title and the
+    URL by their kind)::
+
+        Authors (2018). Title: Subtitle. [online] Publisher.
+        Available at: URL [Accessed 5 March 2019]
+
+    ``authors`` is the author list as the medium writes it.
+    """
     year = reference.year if reference.year else "n.d."
-    parts = [f"{format_authors(reference.authors)} ({year}). {reference.full_title}."]
-    parts.append("[print]" if reference.medium == "print" else "[online]")
+    parts = [(authors, "authors"), (f" ({year}). ", None), (reference.full_title, "title")]
+    parts.append((". [print]" if reference.medium == "print" else ". [online]", None))
     if reference.publisher:
-        parts.append(f"{reference.publisher}.")
+        parts += [(" ", None), (reference.publisher, "publisher"), (".", None)]
     if reference.url:
-        parts.append(f"Available at: {reference.url}")
+        parts += [(" Available at: ", None), (reference.url, "url")]
     if reference.accessed_on:
         accessed = reference.accessed_on
-        parts.append(f"[Accessed {accessed.day} {accessed:%B} {accessed.year}]")
-    return " ".join(parts)
+        parts.append((f" [Accessed {accessed.day} {accessed:%B} {accessed.year}]", "accessed"))
+    return parts
+
+
+def format_reference(reference):
+    """The reference in Harvard style; ``parse_reference`` reads it back whole."""
+    parts = harvard_parts(reference, format_authors(reference.authors))
+    return "".join(text for text, _ in parts)
+
+
+# The Citation model's fields that a reference gives, and back: the one
+# mapping between the two.
+REFERENCE_FIELDS = ("year", "title", "subtitle", "medium", "publisher", "url", "accessed_on")
+
+
+def citation_fields(reference):
+    """The Citation fields ``reference`` gives, as the model stores them (authors one a line)."""
+    fields = {"authors": "\n".join(reference.authors)}
+    fields.update((name, getattr(reference, name)) for name in REFERENCE_FIELDS)
+    return fields
 
 
 def reference_from_citation(citation):
+    """The reference a Citation stands for, to be written as Harvard text."""
     return Reference(
         authors=tuple(citation.author_list),
-        year=citation.year,
-        title=citation.title,
-        subtitle=citation.subtitle,
-        medium=citation.medium,
-        publisher=citation.publisher,
-        url=citation.url,
-        accessed_on=citation.accessed_on,
+        **{name: getattr(citation, name) for name in REFERENCE_FIELDS},
     )
 
 

@@ -1,11 +1,11 @@
-from django.urls import path, re_path
+from django.urls import path
 
-from . import views
+from . import converters, views  # noqa: F401 -- converters registers "bibformat"
 
 app_name = "citations"
 
 urlpatterns = [
     path("", views.CitationListView.as_view(), name="list"),
-    re_path(r"^export\.(?P<extension>bib|ris|json)$", views.export, name="export"),
+    path("export.<bibformat:extension>", views.export, name="export"),
     path("<slug:key>/", views.citation_detail, name="detail"),
 ]

@@ -13,7 +13,7 @@ from django.db import InterfaceError, OperationalError
 from django.shortcuts import redirect
 from django.views.defaults import bad_request
 
-from citations.editing import is_lock_error
+from editing.forms import is_lock_error
 
 from .views import service_unavailable
 
@@ -43,10 +43,13 @@ class PermissionsPolicyMiddleware:
 
 class RejectNullCharactersMiddleware:
     """
-    Answer 400 Bad Request to a path or query string holding a null character.
+    Answer 400 Bad Request to a path, query string or cookie holding a null
+    character.
 
-    No address of the site contains one, and PostgreSQL refuses to compare text
-    with it, so such a value reaching a query would fail with a server error.
+    No address or cookie of the site contains one, and PostgreSQL refuses to
+    compare text with it, so such a value reaching a query (a session key
+    looked up, say: a cookie's ``\\000`` escape is decoded into one) would
+    fail with a server error.
     """
 
     def __init__(self, get_response):
@@ -54,7 +57,11 @@ class RejectNullCharactersMiddleware:
 
     def __call__(self, request):
         query = unquote_to_bytes(request.META.get("QUERY_STRING", ""))
-        if "\x00" in request.path_info or b"\x00" in query:
+        if (
+            "\x00" in request.path_info
+            or b"\x00" in query
+            or any("\x00" in f"{name}{value}" for name, value in request.COOKIES.items())
+        ):
             return bad_request(request, exception=None)
         return self.get_response(request)
 
@@ -68,7 +75,7 @@ class DatabaseUnavailableMiddleware:
     A change (POST) that found SQLite's database locked for longer than its
     timeout is not an outage: the editor is sent back to the page they came
     from, with a message that nothing was changed. (Change forms answer with
-    the form as typed; see ``citations.editing.BusyDatabaseAdmin``.)
+    the form as typed; see ``editing.admin.BusyDatabaseAdmin``.)
     """
 
     def __init__(self, get_response):

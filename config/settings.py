@@ -13,42 +13,9 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from .env import env_bool, env_choice, env_float, env_int, env_list, env_words
+
 BASE_DIR = Path(__file__).resolve().parent.parent
-
-
-def env_bool(name, default=False):
-    """True when the variable is "1" (or "true"/"yes"/"on"), else the default."""
-    value = os.environ.get(name)
-    if value is None or value == "":
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
-
-
-def env_list(name, default=""):
-    """A comma-separated variable as a list, blanks dropped."""
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
-
-
-def env_float(name, default):
-    """A number from the environment; a clear error if it is not one."""
-    value = os.environ.get(name, "").strip()
-    if not value:
-        return default
-    try:
-        return float(value)
-    except ValueError:
-        raise ImproperlyConfigured(f"{name} must be a number, not {value!r}.") from None
-
-
-def env_int(name, default):
-    """A whole number from the environment; a clear error if it is not one."""
-    value = os.environ.get(name, "").strip()
-    if not value:
-        return default
-    try:
-        return int(value)
-    except ValueError:
-        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}.") from None
 
 
 DEBUG = env_bool("DJANGO_DEBUG")
@@ -65,7 +32,7 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
 
 INSTALLED_APPS = [
-    "config.admin.AtlasAdminConfig",  # django.contrib.admin, as the atlas's editing site
+    "config.apps.AtlasAdminConfig",  # django.contrib.admin, as the atlas's editing site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -76,8 +43,16 @@ INSTALLED_APPS = [
     "reversion",
     "axes",
     "csp",
+    # The atlas's own apps; each depends only on those listed before it.
+    "config.apps.SiteConfig",
+    "web",
+    "editing",
     "citations",
     "strategy",
+    "chapters",
+    "api",
+    "pagecache",
+    "operations",
 ]
 
 MIDDLEWARE = [
@@ -116,6 +91,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "web.context_processors.page_address",
+                "citations.context_processors.bibliography_formats",
             ],
         },
     },
@@ -124,13 +100,16 @@ TEMPLATES = [
 WSGI_APPLICATION = "config.wsgi.application"
 
 # SQLite file in the project unless DATABASE_URL names another database.
-DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=int(os.environ.get("DJANGO_CONN_MAX_AGE", "60")),
-        conn_health_checks=True,
-    )
-}
+try:
+    DATABASES = {
+        "default": dj_database_url.config(
+            default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
+            conn_max_age=env_int("DJANGO_CONN_MAX_AGE", 60),
+            conn_health_checks=True,
+        )
+    }
+except ValueError as error:
+    raise ImproperlyConfigured(f"DATABASE_URL cannot be read: {error}") from None
 # A PostgreSQL server that does not answer must not hang a worker, and the
 # worker must answer 503 well within gunicorn's timeout (30 s): give up
 # connecting after DJANGO_DB_CONNECT_TIMEOUT seconds; on a kept connection,
@@ -139,6 +118,9 @@ DATABASES = {
 # a blackholed server is noticed; cancel a statement that runs longer than
 # DJANGO_DB_STATEMENT_TIMEOUT seconds (0: no limit). Values given in
 # DATABASE_URL's query string win.
+# A statement still running a little after it should have been cancelled has
+# its connection closed by the client too (config/database.py).
+DATABASE_STATEMENT_TIMEOUT = env_int("DJANGO_DB_STATEMENT_TIMEOUT", 25)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     options = DATABASES["default"].setdefault("OPTIONS", {})
     options.setdefault("connect_timeout", env_int("DJANGO_DB_CONNECT_TIMEOUT", 5))
@@ -147,9 +129,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     options.setdefault("keepalives_idle", 10)
     options.setdefault("keepalives_interval", 5)
     options.setdefault("keepalives_count", 3)
-    statement_timeout = env_int("DJANGO_DB_STATEMENT_TIMEOUT", 25)
-    if statement_timeout:
-        options.setdefault("options", f"-c statement_timeout={statement_timeout * 1000}")
+    if DATABASE_STATEMENT_TIMEOUT:
+        options.setdefault("options", f"-c statement_timeout={DATABASE_STATEMENT_TIMEOUT * 1000}")
 # SQLite lets one writer in at a time. Every transaction starts as a writer
 # (BEGIN IMMEDIATE), so that two editors saving at once queue for the lock
 # rather than one failing with "database is locked"; a save waits up to
@@ -228,20 +209,39 @@ CACHES = {
 }
 # How long a rendered page is kept; 0 turns the page cache off (conditional
 # GET with ETag/Last-Modified stays on).
-PAGE_CACHE_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS", "600"))
+PAGE_CACHE_SECONDS = env_int("DJANGO_PAGE_CACHE_SECONDS", 600)
 PAGE_CACHE_EXCLUDED_PATHS = ["/admin/", "/static/", "/healthz"]
 
 # django-taggit: tag lookups are case-insensitive, so "Health" and "health"
 # are one theme.
 TAGGIT_CASE_INSENSITIVE = True
 
-SITE_NAME = "AI Strategy Atlas"
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
+    "filters": {"without_traceback": {"()": "web.logging.WithoutTraceback"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "console_one_line": {
+            "class": "logging.StreamHandler",
+            "filters": ["without_traceback"],
+        },
+    },
+    "loggers": {
+        # A Host header the site does not serve: one line each, not a traceback.
+        "django.security.DisallowedHost": {
+            "handlers": ["console_one_line"],
+            "level": "ERROR",
+            "propagate": False,
+        },
+    },
+    "root": {
+        "handlers": ["console"],
+        "level": env_choice(
+            "DJANGO_LOG_LEVEL", "INFO", ["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
+        ),
+    },
 }
 
 # --- HTTPS, cookies and security headers (README: "Production") --------------
@@ -259,17 +259,16 @@ def proxy_ssl_header(value):
     "X-Forwarded-Proto" (or "X-Forwarded-Proto=https") as Django's
     SECURE_PROXY_SSL_HEADER tuple; None when unset.
     """
-    if not value.strip():
+    name, expected = value
+    if not name:
         return None
-    name, _, expected = value.partition("=")
-    meta_name = "HTTP_" + name.strip().upper().replace("-", "_")
-    return (meta_name, expected.strip() or "https")
+    return ("HTTP_" + name.upper().replace("-", "_"), expected)
 
 
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)
 # Load balancers probe /healthz over plain HTTP inside the network.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
-SECURE_PROXY_SSL_HEADER = proxy_ssl_header(os.environ.get("DJANGO_SECURE_PROXY_SSL_HEADER", ""))
+SECURE_PROXY_SSL_HEADER = proxy_ssl_header(env_words("DJANGO_SECURE_PROXY_SSL_HEADER"))
 SECURE_HSTS_SECONDS = env_int("DJANGO_SECURE_HSTS_SECONDS", 0 if DEBUG else 31_536_000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
 SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", default=True)

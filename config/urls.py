@@ -7,6 +7,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", views.healthz, name="healthz"),
     path("citations/", include("citations.urls")),
-    path("api/", include("strategy.api_urls")),  # read-only JSON and CSV (strategy/api.py)
+    path("api/", include("api.urls")),
     path("", include("strategy.urls")),
 ]

@@ -39,6 +39,9 @@ class ResilientRedisCache(RedisCache):
     def __init__(self, server, params):
         options = dict(params.get("OPTIONS", {}))
         self.retry_after = float(options.pop("RETRY_AFTER", 5))
+        # An answer that trickles in never trips the socket timeout, which
+        # counts from one byte to the next: a call this slow counts as failed.
+        self.too_slow = 4 * float(options.get("socket_timeout") or 0.25)
         super().__init__(server, {**params, "OPTIONS": options})
         self._location = server if isinstance(server, str) else ",".join(server)
 
@@ -71,12 +74,17 @@ class ResilientRedisCache(RedisCache):
     def _call(self, method, fallback, *args, **kwargs):
         if self._resting():
             return fallback
+        started = time.monotonic()
         try:
             result = getattr(super(), method)(*args, **kwargs)
         except RedisError as error:
             self._failed(error)
             return fallback
-        self._answered()
+        took = time.monotonic() - started
+        if took > self.too_slow:
+            self._failed(RedisError(f"{method} took {took:.1f} s"))
+        else:
+            self._answered()
         return result
 
     # --- the cache API, each failure a miss ------------------------------

@@ -1,9 +1,9 @@
 """
 Conditional GET and a version-keyed page cache for anonymous visitors.
 
-* One database row (``strategy.models.ContentVersion``) counts changes to
+* One database row (``pagecache.models.ContentVersion``) counts changes to
   public content; every change that can alter a public page bumps it in the
-  same transaction (``strategy.caching``). The middleware reads it (one
+  same transaction (``pagecache.versions``). The middleware reads it (one
   query), answers a matching ``If-None-Match``/``If-Modified-Since`` with 304,
   serves a cached copy keyed by the version, or renders and stores the page.
   Since the version lives in the database, even per-process local-memory
@@ -31,10 +31,14 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.core.cache import caches
+from django.core.exceptions import DisallowedHost
 from django.db import InterfaceError, OperationalError
+from django.http.request import split_domain_port
 from django.urls import Resolver404, resolve
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
+
+from .versions import current_content_version
 
 logger = logging.getLogger(__name__)
 
@@ -54,6 +58,24 @@ def query_parameters(path):
     if names is None:
         names = getattr(getattr(func, "view_class", None), "query_parameters", None)
     return names
+
+
+def canonical_host(request):
+    """
+    The host a page is for, spelled one way (lowercase, no trailing dot, no
+    default port), or None when the Host header names a port the site is
+    not served on: such a request is answered, but not from the cache and
+    not into it, so that ports and spellings cannot multiply the entries.
+    Raises DisallowedHost for a host the site does not serve.
+    """
+    domain, port = split_domain_port(request.get_host())
+    if not domain:
+        return None
+    if not port or port == ("443" if request.is_secure() else "80"):
+        return domain
+    if port == request.META.get("SERVER_PORT"):
+        return f"{domain}:{port}"
+    return None
 
 
 def signed_in(request):
@@ -80,9 +102,12 @@ class PublicPageCacheMiddleware:
         names = query_parameters(request.path_info)
         if names is None:
             return self.get_response(request)
-
-        # Imported here: the domain's models load after the middleware.
-        from strategy.caching import current_content_version
+        try:
+            host = canonical_host(request)
+        except DisallowedHost:
+            return self.get_response(request)  # the 400 page, from CommonMiddleware
+        if host is None:
+            return self.get_response(request)
 
         try:
             if signed_in(request):
@@ -97,7 +122,7 @@ class PublicPageCacheMiddleware:
 
         # The change time goes into the key with the counter, so a database
         # restored from a backup (an older counter) never meets stale pages.
-        etag = self.etag(request, names, f"{version}.{changed_at.timestamp():.6f}")
+        etag = self.etag(request, host, names, f"{version}.{changed_at.timestamp():.6f}")
         timestamp = int(changed_at.timestamp())
         not_modified = get_conditional_response(request, etag=etag, last_modified=timestamp)
         if not_modified is not None:
@@ -116,7 +141,7 @@ class PublicPageCacheMiddleware:
         return response
 
     @staticmethod
-    def etag(request, names, version):
+    def etag(request, host, names, version):
         """
         A weak ETag for the address as the view sees it: scheme, host, path
         and the query parameters the view reads (each one's last value, as
@@ -124,7 +149,7 @@ class PublicPageCacheMiddleware:
         """
         read = sorted(names & request.GET.keys())
         query = urlencode([(name, request.GET[name]) for name in read])
-        address = f"{request.scheme}://{request.get_host()}{request.path}?{query}"
+        address = f"{request.scheme}://{host}{request.path}?{query}"
         digest = hashlib.blake2b(address.encode(), digest_size=8).hexdigest()
         return f'W/"{version}-{digest}"'
 

@@ -1,24 +1,18 @@
-from dataclasses import dataclass
-
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import router, transaction
-from django.db.models import Count, F
+from django.db.models import Count
 from django.shortcuts import redirect
 from django.utils.html import format_html_join
 
-from citations.editing import BusyDatabaseAdmin, RefusableForm, SafeEditingAdmin
+from editing.admin import BusyDatabaseAdmin, SafeEditingAdmin
+from editing.forms import RefusableForm
 
 from . import publishing
-from .admin_import import ChapterImportMixin
-from .models import Country, CountrySlugRedirect, Goal, validate_theme_name
+from .models import Country, CountrySlugRedirect, Goal
 from .revisions import deleted_theme_ids, save_revision
-
-# A position an existing goal is parked at while its siblings are renumbered,
-# so that swapping two positions never trips the unique constraint mid-save.
-PARKING_OFFSET = 100_000
+from .themes import validate_theme_name
 
 
 class GoalForm(forms.ModelForm):
@@ -81,9 +75,7 @@ class GoalInlineFormSet(forms.BaseInlineFormSet):
         deleted = [form.instance.pk for form in self.deleted_forms if form.instance.pk]
         if moved or deleted:
             # Free the positions being given up before any goal takes one.
-            Goal.objects.filter(pk__in=moved + deleted).update(
-                position=F("position") + PARKING_OFFSET
-            )
+            Goal.objects.filter(pk__in=moved + deleted).park()
         return super().save(commit)
 
 
@@ -96,22 +88,10 @@ class GoalInline(admin.StackedInline):
     show_change_link = True
 
 
-@dataclass
-class _Restore:
-    """
-    A restore (or recover) in progress. Restoring brings back content, never
-    publication: ``keep`` holds the fields the country keeps from before (a
-    recovered country comes back as a draft), ``slug`` its address before.
-    """
-
-    keep: dict
-    slug: str | None = None
-    saved: bool = False
-
-
 @admin.register(Country)
-class CountryAdmin(ChapterImportMixin, SafeEditingAdmin):
-    # Reversion's change list ("Recover deleted countries") plus "Import a chapter".
+class CountryAdmin(SafeEditingAdmin):
+    # Reversion's change list ("Recover deleted countries") plus "Import a chapter"
+    # (chapters/admin.py).
     change_list_template = "admin/strategy/country/change_list.html"
     list_display = ["name", "iso_code", "region", "status", "goal_count", "updated_at"]
     list_filter = ["status", "region"]
@@ -207,12 +187,18 @@ class CountryAdmin(ChapterImportMixin, SafeEditingAdmin):
                 request, f"Already {done.lower()}, left as they were: {', '.join(unchanged)}."
             )
 
+    # Restoring a revision brings back content, never publication: the
+    # country keeps its status and dates; a recovered country is a draft.
+    restore_keeps = ["status", "published_at", "last_published_change"]
+    recover_sets = {"status": Country.Status.DRAFT}
+
     def save_model(self, request, obj, form, change):
-        restore = getattr(request, "country_restore", None)
-        if restore is not None:
-            previous_slug = restore.slug
+        if self.restore is not None:
+            before = self.restore.before
+            previous_slug = before.slug if before is not None else None
         else:
             previous_slug = form.initial.get("slug") if change else None
+        publishing.record_change(obj, changed=form.has_changed() or self.restore is not None)
         super().save_model(request, obj, form, change)
         CountrySlugRedirect.objects.record_slug_change(obj, previous_slug)
 
@@ -220,58 +206,15 @@ class CountryAdmin(ChapterImportMixin, SafeEditingAdmin):
         super().save_related(request, form, formsets, change)
         country = form.instance
         country.sync_citations()
-        restore = getattr(request, "country_restore", None)
-        changed = form.has_changed() or any(formset.has_changed() for formset in formsets)
-        if country.is_published and (changed or restore is not None):
-            country.note_public_change()
+        only_goals = not form.has_changed() and any(formset.has_changed() for formset in formsets)
+        if only_goals and self.restore is None and country.is_published:
+            publishing.record_change(country)
             country.save(update_fields=["last_published_change"])
-        if restore is not None:
-            restore.saved = True
 
-    # Restoring a revision and recovering a deleted country (django-reversion's
-    # views), made safe for the editorial workflow.
-
-    def get_object(self, request, object_id, from_field=None):
-        country = super().get_object(request, object_id, from_field)
-        restore = getattr(request, "country_restore", None)
-        if country is not None and restore is not None:
-            for name, value in restore.keep.items():
-                setattr(country, name, value)
-        return country
-
-    def revision_view(self, request, object_id, version_id, extra_context=None):
-        if not self.has_view_or_change_permission(request):
-            raise PermissionDenied
-        country = self.get_object(request, unquote(object_id))
-        if country is None:  # deleted: recover it instead (see SafeEditingAdmin)
-            return super().revision_view(request, object_id, version_id, extra_context)
-        refusal = self.restore_refusal(request, self.get_revision_version(object_id, version_id))
-        if refusal:
-            return refusal
-        restore = _Restore(
-            keep={
-                "status": country.status,
-                "published_at": country.published_at,
-                "last_published_change": country.last_published_change,
-            },
-            slug=country.slug,
-        )
-        return self._restoring(
-            request,
-            restore,
-            country,
-            lambda: super(CountryAdmin, self).revision_view(
-                request, object_id, version_id, extra_context
-            ),
-        )
-
-    def recover_view(self, request, version_id, extra_context=None):
-        return self._restoring(
-            request,
-            _Restore(keep={"status": Country.Status.DRAFT}),
-            None,
-            lambda: super(CountryAdmin, self).recover_view(request, version_id, extra_context),
-        )
+    def prepare_restore(self, country):
+        # Goals are put back one by one; two that swapped positions since
+        # would each find the other's position taken.
+        Goal.objects.filter(country=country).park()
 
     def restore_refusal(self, request, version):
         missing = deleted_theme_ids(version.revision)
@@ -285,23 +228,6 @@ class CountryAdmin(ChapterImportMixin, SafeEditingAdmin):
             )
             return redirect("admin:strategy_country_changelist")
         return super().restore_refusal(request, version)
-
-    def _restoring(self, request, restore, country, view):
-        """
-        Run django-reversion's restore or recover ``view`` in one transaction
-        that is kept only if the restored country was saved. Showing the form
-        (GET), a refused form and a failed restore all leave nothing behind.
-        """
-        request.country_restore = restore
-        with transaction.atomic(using=router.db_for_write(Country)):
-            if country is not None:
-                # Goals are put back one by one; two that swapped positions
-                # since would each find the other's position taken.
-                Goal.objects.filter(country=country).update(position=F("position") + PARKING_OFFSET)
-            response = view()
-            if not restore.saved:
-                transaction.set_rollback(True)
-        return response
 
 
 @admin.register(Goal)
@@ -362,7 +288,6 @@ class GoalAdmin(BusyDatabaseAdmin):
         form open are warned before they save over it.
         """
         country.sync_citations()
-        if changed:
-            country.note_public_change()
+        publishing.record_change(country, changed=changed)
         country.save()
         save_revision(country, user=request.user, comment=comment)

@@ -1,27 +1,22 @@
-import logging
-import re
-
 import pycountry
 import reversion
 from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, RegexValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, RegexValidator
 from django.db import models
 from django.urls import reverse
-from django.utils import timezone
 from taggit.managers import TaggableManager
-from taggit.models import Tag, TaggedItem
+from taggit.models import TaggedItem
 
-from citations.fields import EditVersionField
 from citations.footnotes import find_markers, validate_markers
 from citations.models import Citation
+from editing.fields import EditVersionField
 
-logger = logging.getLogger(__name__)
-
-# A theme's page address is /themes/<slug>/, its slug as django-taggit makes
-# it: letters of any script, digits, hyphens and underscores (the
-# ``theme_slug`` URL converter).
-THEME_SLUG_PATTERN = r"[-\w]+"
+# The longest text a vision, conclusion or goal may have. Far more than any
+# strategy writes in one (Mexico's vision is under a thousand characters), and
+# short enough that rendering the strangest Markdown stays quick.
+MAX_TEXT_LENGTH = 10_000
+validate_text_length = MaxLengthValidator(MAX_TEXT_LENGTH)
 
 MARKDOWN_HELP = (
     "Markdown. Cite a source with a footnote marker: <code>[^key]</code>, where "
@@ -39,48 +34,6 @@ def validate_iso_code(value):
         )
 
 
-def validate_theme_name(name):
-    """
-    A theme (a django-taggit tag) must fit its column and have an address:
-    its slug is made from its letters and digits, so it needs at least one.
-    """
-    limit = Tag._meta.get_field("name").max_length
-    if len(name) > limit:
-        raise ValidationError(
-            "Theme “%(name)s…” is too long: at most %(limit)d characters.",
-            code="theme_too_long",
-            params={"name": name[:30], "limit": limit},
-        )
-    if not Tag().slugify(name):
-        raise ValidationError(
-            "Theme “%(name)s” needs at least one letter or digit.",
-            code="theme_without_slug",
-            params={"name": name},
-        )
-
-
-def with_addresses(themes):
-    """
-    The themes (tags) that have a page address, in order. A theme without one
-    cannot come from the admin or an import (``validate_theme_name``), but a
-    database may hold one written there directly: it is left off the page,
-    and logged, rather than failing the page.
-    """
-    kept = []
-    for theme in themes:
-        if re.fullmatch(THEME_SLUG_PATTERN, theme.slug or ""):
-            kept.append(theme)
-        else:
-            logger.warning(
-                "Theme “%s” (id %s) has no usable slug (%r); it is left off public pages. "
-                "Give it a slug in the admin.",
-                theme.name,
-                theme.pk,
-                theme.slug,
-            )
-    return kept
-
-
 class CountryQuerySet(models.QuerySet):
     def published(self):
         """What the public may see. Every public view, list and export uses this."""
@@ -90,7 +43,7 @@ class CountryQuerySet(models.QuerySet):
         """
         What ``user`` may see at a country's own address: what the public may
         see, and drafts too (as a preview) for staff who can edit countries.
-        Lists, themes, sources and feeds use ``published()`` for everyone.
+        Lists, themes, sources, the API and the downloads use ``published()`` for everyone.
         """
         if user.is_staff and user.has_perm("strategy.change_country"):
             return self.all()
@@ -150,10 +103,15 @@ class Country(models.Model):
         "region", max_length=40, choices=Region, blank=True, help_text="World Bank region."
     )
     vision = models.TextField(
-        "vision", help_text="The strategy's overall aim, a paragraph or two. " + MARKDOWN_HELP
+        "vision",
+        validators=[validate_text_length],
+        help_text="The strategy's overall aim, a paragraph or two. " + MARKDOWN_HELP,
     )
     conclusion = models.TextField(
-        "conclusion", blank=True, help_text="Closing summary. " + MARKDOWN_HELP
+        "conclusion",
+        blank=True,
+        validators=[validate_text_length],
+        help_text="Closing summary. " + MARKDOWN_HELP,
     )
     status = models.CharField(
         "status",
@@ -214,15 +172,6 @@ class Country(models.Model):
     def __str__(self):
         return self.name
 
-    def save(self, *args, **kwargs):
-        if self.status == self.Status.PUBLISHED:
-            now = timezone.now()
-            if self.published_at is None:
-                self.published_at = now
-            if self.last_published_change is None:
-                self.last_published_change = now
-        super().save(*args, **kwargs)
-
     def get_absolute_url(self):
         return reverse("strategy:country_detail", kwargs={"slug": self.slug})
 
@@ -250,14 +199,6 @@ class Country(models.Model):
     def sync_citations(self):
         """Make ``citations`` exactly the sources its footnote markers cite."""
         self.citations.set(Citation.objects.filter(key__in=self.cited_keys()))
-
-    def note_public_change(self):
-        """
-        Record that the country's content changed just now: if it is
-        published, its "Last updated" date moves to today. Save it afterwards.
-        """
-        if self.is_published:
-            self.last_published_change = timezone.now()
 
     def places_citing(self, key):
         """Where the text cites ``key``, as an editor would say it: "the vision", "goal 2 …"."""
@@ -342,7 +283,23 @@ def _known_keys(*texts):
     return set(Citation.objects.filter(key__in=keys).values_list("key", flat=True))
 
 
+# Goals are parked this far above their positions while they are renumbered.
+PARKING_OFFSET = 100_000
+
+
 class GoalQuerySet(models.QuerySet):
+    def published(self):
+        """Goals of published countries: what the public may see."""
+        return self.filter(country__in=Country.objects.published())
+
+    def park(self):
+        """
+        Move the goals out of the way, to positions above any an editor gives
+        (``PARKING_OFFSET`` up), so that goals can be renumbered one by one, two
+        swapping places included, without meeting the unique constraint.
+        """
+        return self.update(position=models.F("position") + PARKING_OFFSET)
+
     def with_themes(self):
         """Goals with their themes loaded in one query, for ``Goal.themes``."""
         items = TaggedItem.objects.select_related("tag").order_by("tag__name")
@@ -366,7 +323,9 @@ class Goal(models.Model):
     title = models.CharField(
         "title", max_length=200, help_text="A short heading for the goal, in a few words."
     )
-    description = models.TextField("description", help_text=MARKDOWN_HELP)
+    description = models.TextField(
+        "description", validators=[validate_text_length], help_text=MARKDOWN_HELP
+    )
     tags = TaggableManager(
         "themes",
         blank=True,
@@ -399,6 +358,8 @@ class Goal(models.Model):
     def themes(self):
         """The goal's themes by name; loaded with the goal by ``with_themes()``."""
         items = getattr(self, "theme_items", None)
+        from .themes import with_addresses
+
         if items is None:
             return with_addresses(self.tags.order_by("name"))
         return with_addresses(item.tag for item in items)
@@ -408,20 +369,3 @@ class Goal(models.Model):
             validate_markers(self.description, _known_keys(self.description))
         except ValidationError as error:
             raise ValidationError({"description": error}) from None
-
-
-class ContentVersion(models.Model):
-    """
-    One row that counts changes to public content. Every change that can alter
-    a public page bumps it (see ``strategy.caching``); cached pages and ETags
-    are keyed by it, so no server ever serves a page older than the last change.
-    """
-
-    version = models.PositiveBigIntegerField("version", default=1)
-    changed_at = models.DateTimeField("changed", default=timezone.now)
-
-    class Meta:
-        verbose_name = "content version"
-
-    def __str__(self):
-        return f"version {self.version} of {self.changed_at:%Y-%m-%d %H:%M:%S}"

@@ -1,4 +1,16 @@
-"""Publishing and unpublishing countries, each as a revision of its history."""
+"""
+Publishing: the one place that sets a country's publication dates.
+
+* ``published_at`` ("first published") is set the first time a country is
+  saved as published, and never moves after.
+* ``last_published_change`` ("Last updated" on its page) is set whenever
+  what the public sees changes: the country is published, or saved with a
+  change while published. Edits to a draft do not move it.
+
+Everything that saves a country calls ``record_change`` first (the admin,
+the importer, goal changes on their own page), and ``publish`` and
+``unpublish`` make the change as a revision of the country's history.
+"""
 
 import reversion
 from django.db import transaction
@@ -7,14 +19,27 @@ from django.utils import timezone
 from .models import Country
 
 
+def record_change(country, *, changed=True):
+    """
+    Before saving ``country``: if it is published, give it its first
+    publication date if it has none, and move its "Last updated" date when
+    what the public sees ``changed`` (publishing it is such a change).
+    """
+    if not country.is_published:
+        return
+    now = timezone.now()
+    if country.published_at is None:
+        country.published_at = now
+    if changed or country.last_published_change is None:
+        country.last_published_change = now
+
+
 def publish(country, *, user=None):
     """Make ``country`` public. Returns False, changing nothing, if it already was."""
     if country.is_published:
         return False
-    now = timezone.now()
     country.status = Country.Status.PUBLISHED
-    country.published_at = country.published_at or now
-    country.last_published_change = now
+    record_change(country)
     _save(country, user, "Published.")
     return True
 

@@ -1,7 +1,9 @@
-from django.urls import path, re_path, register_converter
+from django.urls import path, register_converter
+
+import citations.converters  # noqa: F401 -- registers the "bibformat" converter
 
 from . import views
-from .models import THEME_SLUG_PATTERN
+from .themes import THEME_SLUG_PATTERN
 
 
 class ThemeSlugConverter:
@@ -28,8 +30,8 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("countries/", views.CountryListView.as_view(), name="country_list"),
     path("countries/<slug:slug>/", views.country_detail, name="country_detail"),
-    re_path(
-        r"^countries/(?P<slug>[-a-zA-Z0-9_]+)/citations\.(?P<extension>bib|ris|json)$",
+    path(
+        "countries/<slug:slug>/citations.<bibformat:extension>",
         views.country_citations,
         name="country_citations",
     ),

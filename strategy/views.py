@@ -2,40 +2,20 @@ from http import HTTPStatus
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, OuterRef, Prefetch
+from django.db.models import Count, Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_cache_control
-from taggit.models import Tag
 
 from citations.footnotes import FootnoteRenderer, find_markers
 from citations.models import Citation
 from citations.views import bibliography_response
 from web.views import PublicListView, page_of, public_view
 
-from .models import Country, CountrySlugRedirect, Goal, with_addresses
+from .models import Country, CountrySlugRedirect, Goal
+from .themes import published_themes, published_themes_with_counts, with_addresses
 
 GOALS_WITH_THEMES = Prefetch("goals", queryset=Goal.objects.order_by("position").with_themes())
-
-
-def published_goals():
-    return Goal.objects.filter(country__in=Country.objects.published())
-
-
-def published_themes():
-    """Themes used by at least one published goal."""
-    return Tag.objects.filter(Exists(published_goals().filter(tags=OuterRef("pk")))).order_by(
-        "name"
-    )
-
-
-def published_themes_with_counts():
-    """Published themes, each with how many published goals use it."""
-    return (
-        Tag.objects.filter(goal__country__in=Country.objects.published())
-        .annotate(goal_count=Count("goal", distinct=True))
-        .order_by("name")
-    )
 
 
 def cited_citations(*texts):
@@ -192,7 +172,7 @@ THEME_GOALS_PER_PAGE = 20
 def theme_detail(request, slug):
     theme = get_object_or_404(published_themes(), slug=slug)
     goals = (
-        published_goals()
+        Goal.objects.published()
         .filter(tags=theme)
         .select_related("country")
         .with_themes()

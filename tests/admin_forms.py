@@ -1,16 +1,9 @@
 """Submitting admin forms as a browser does, and the editorial roles."""
 
-from bs4 import BeautifulSoup
 from django.contrib.auth.models import Group, User
 from django.test import Client
 
-
-def parse(response):
-    """
-    The response's HTML as a browser reads it, decoded with the charset the
-    response declares (admin pages carry no <meta charset> to guess from).
-    """
-    return BeautifulSoup(response.content.decode(response.charset), "html5lib")
+from .helpers import parse
 
 
 def form_data(response, form_id):

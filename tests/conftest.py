@@ -19,7 +19,10 @@ from django.core.management import call_command
 from django.db import connection
 
 CHROMIUM = "/usr/bin/chromium"
-REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/15")
+# Tests run in parallel processes (pytest-xdist); each uses a Redis database
+# of its own (15, 14, ...), so that one's flushing leaves the other's alone.
+_WORKER = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
+REDIS_URL = os.environ.get("REDIS_URL", f"redis://127.0.0.1:6379/{15 - _WORKER % 16}")
 
 
 def _reachable(host, port):
@@ -75,7 +78,6 @@ SERVICES = {
 }
 
 _available = {}
-_skipped = {}
 
 
 def _service_available(name):
@@ -96,7 +98,14 @@ def pytest_configure(config):
     settings.SECURE_SSL_REDIRECT = False
 
 
+ON_POSTGRESQL = os.environ.get("DATABASE_URL", "").startswith(("postgres:", "postgresql:"))
+
+
 def pytest_runtest_setup(item):
+    if ON_POSTGRESQL and not _uses_database(item):
+        # The same test, with nothing of the database in it, ran in the SQLite
+        # run (CI runs both; see .ci/run).
+        pytest.skip("touches no database: the SQLite run covers it")
     for name in SERVICES:
         if item.get_closest_marker(name) is None or _service_available(name):
             continue
@@ -107,12 +116,18 @@ def pytest_runtest_setup(item):
             pytest.skip("runs when DATABASE_URL names a PostgreSQL database")
         if os.environ.get("CI") == "true":
             pytest.fail(f"{problem}; under CI=true {name} tests must run: {remedy}")
-        _skipped[name] = _skipped.get(name, 0) + 1
         pytest.skip(f"{problem}: {remedy}")
 
 
 def pytest_terminal_summary(terminalreporter):
-    for name, count in _skipped.items():
+    """One loud line per missing service, counted from the skips of every process."""
+    counts = {}
+    for report in terminalreporter.stats.get("skipped", []):
+        reason = str(report.longrepr[-1]) if isinstance(report.longrepr, tuple) else ""
+        for name, (_, problem, remedy) in SERVICES.items():
+            if reason.endswith(f"{problem}: {remedy}"):
+                counts[name] = counts.get(name, 0) + 1
+    for name, count in counts.items():
         _, problem, remedy = SERVICES[name]
         terminalreporter.write_line(
             f"SKIPPED {count} {name} test(s): {problem}; {remedy}", red=True, bold=True
@@ -138,13 +153,100 @@ def _empty_cache():
     cache.clear()
 
 
+# --- The Mexico fixture, loaded once --------------------------------------------
+#
+# Loading the fixture costs some thirty queries, and most tests want it. So it
+# is loaded into the test database once, when the database is made, and each
+# test runs in a transaction rolled back at its end (pytest-django's ``db``):
+# every test that asks for ``mexico`` (itself, or through another fixture)
+# finds it as the fixture has it; every other test gets an empty atlas, the
+# fixture's rows deleted inside its transaction. Tests that commit
+# (``transactional_db``, live servers) run last, and the database is emptied
+# after each; ``mexico`` loads the fixture again for them.
+
+FIXTURE_TABLES = [  # in an order the foreign keys allow deleting them
+    "taggit_taggeditem",
+    "strategy_country_citations",
+    "strategy_countryslugredirect",
+    "strategy_goal",
+    "strategy_country",
+    "citations_citation",
+    "taggit_tag",
+]
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database, with the Mexico fixture loaded once for the whole run."""
+    with django_db_blocker.unblock():
+        call_command("loaddata", "mexico", verbosity=0)
+
+
+def _uses_database(node_or_request):
+    """Whether a test (its item, or its fixture request) uses the test database."""
+    node = getattr(node_or_request, "node", node_or_request)
+    if node.get_closest_marker("django_db"):
+        return True
+    return bool({"db", "transactional_db", "live_server"} & set(node.fixturenames))
+
+
+@pytest.fixture(autouse=True)
+def _atlas_as_the_test_asks(request):
+    """An empty atlas for the tests that do not ask for ``mexico`` (see above)."""
+    if "mexico" in request.fixturenames or not _uses_database(request):
+        return
+    request.getfixturevalue("_django_db_helper")
+    with connection.cursor() as cursor:
+        for table in FIXTURE_TABLES:
+            cursor.execute(f"DELETE FROM {connection.ops.quote_name(table)}")  # noqa: S608
+
+
 @pytest.fixture
 def mexico(db):
     """The Mexico fixture, as `python manage.py loaddata mexico` loads it."""
     from strategy.models import Country
 
-    call_command("loaddata", "mexico", verbosity=0)
-    return Country.objects.get(slug="mexico")
+    country = Country.objects.filter(slug="mexico").first()
+    if country is None:  # emptied after a test that committed
+        call_command("loaddata", "mexico", verbosity=0)
+        country = Country.objects.get(slug="mexico")
+    return country
+
+
+# --- People, and their browsers --------------------------------------------------
+# ``*_user`` fixtures are User objects, ``*_client`` fixtures browsers (test
+# clients) signed in as them; pytest-django's ``admin_user`` and
+# ``admin_client`` are the superuser's.
+
+
+@pytest.fixture
+def editor_user(db):
+    """Ana Ruiz, in the group Editors."""
+    from .admin_forms import make_user
+
+    return make_user("ana", group="Editors", full_name="Ana Ruiz")
+
+
+@pytest.fixture
+def manager_user(db):
+    """Max Weber, in the group Country managers."""
+    from .admin_forms import make_user
+
+    return make_user("max", group="Country managers", full_name="Max Weber")
+
+
+@pytest.fixture
+def editor_client(editor_user):
+    from .admin_forms import logged_in
+
+    return logged_in(editor_user)
+
+
+@pytest.fixture
+def manager_client(manager_user):
+    from .admin_forms import logged_in
+
+    return logged_in(manager_user)
 
 
 @pytest.fixture

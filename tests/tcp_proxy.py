@@ -21,7 +21,9 @@ class TcpProxy:
     forwards every connection to ``upstream``. ``stop()`` refuses new
     connections and cuts the open ones, as a database server that goes down
     does; ``start(hang=True)`` accepts connections and never answers, as a
-    server that has stopped responding does.
+    server that has stopped responding does; ``freeze()`` stops passing data
+    on the open connections while keeping them open, as a hung server (or
+    pgbouncer) does whose machine still acknowledges every packet.
     """
 
     def __init__(self, upstream, host="127.0.0.1", port=None):
@@ -32,8 +34,10 @@ class TcpProxy:
         self._thread = None
         self._sockets = set()
         self._lock = threading.Lock()
+        self._frozen = threading.Event()
 
     def start(self, hang=False):
+        self._frozen.clear()
         listener = socket.socket()
         listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         listener.bind((self.host, self.port))
@@ -76,9 +80,14 @@ class TcpProxy:
             for source, target in [(client, server), (server, client)]:
                 threading.Thread(target=self._pump, args=(source, target), daemon=True).start()
 
+    def freeze(self):
+        self._frozen.set()
+
     def _pump(self, source, target):
         try:
             while data := source.recv(65536):
+                if self._frozen.is_set():
+                    continue  # read and dropped: the sender hears nothing back
                 target.sendall(data)
         except OSError:
             pass

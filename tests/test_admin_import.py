@@ -3,38 +3,24 @@
 from http import HTTPStatus
 
 import pytest
-from bs4 import BeautifulSoup
 from django.contrib.auth.models import Permission, User
 from django.core import signing
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from chapters.admin import SIGNING_SALT, sign_preview
 from citations.models import Citation
-from strategy.admin_import import SIGNING_SALT, sign_preview
 from strategy.models import Country
 
-from .helpers import SOURCE_DIR
+from .helpers import SOURCE_DIR, parse
 
 pytestmark = pytest.mark.django_db
 
 URL = "/admin/strategy/country/import/"
 
 
-def parse(response):
-    """The page as a browser reads it: decoded with the charset of its Content-Type."""
-    return BeautifulSoup(response.content.decode(response.charset), "html5lib")
-
-
 def staff(username, *codenames):
     user = User.objects.create_user(username, is_staff=True)
     user.user_permissions.set(Permission.objects.filter(codename__in=codenames))
-    return user
-
-
-@pytest.fixture
-def manager(client):
-    """A Country manager: may add and change countries."""
-    user = staff("manager", "add_country", "change_country", "view_country")
-    client.force_login(user)
     return user
 
 
@@ -60,8 +46,8 @@ def confirm(client, page):
     return client.post(URL, data)
 
 
-def test_upload_shows_the_dry_run_and_writes_nothing(client, manager):
-    page = upload(client, (SOURCE_DIR / "mexico.md").read_bytes())
+def test_upload_shows_the_dry_run_and_writes_nothing(manager_client):
+    page = upload(manager_client, (SOURCE_DIR / "mexico.md").read_bytes())
     assert not Country.objects.exists()
     assert not Citation.objects.exists()
     assert page.select_one("#preview-heading").get_text() == "What importing mexico.md will do"
@@ -76,9 +62,9 @@ def test_upload_shows_the_dry_run_and_writes_nothing(client, manager):
     assert rows[-1] == ["citation", "created", "secretaria-de-hacienda-2017 [^31]", ""]
 
 
-def test_confirming_imports_and_goes_to_the_country(client, manager):
-    page = upload(client, (SOURCE_DIR / "mexico.md").read_bytes(), publish=True)
-    response = confirm(client, page)
+def test_confirming_imports_and_goes_to_the_country(manager_client):
+    page = upload(manager_client, (SOURCE_DIR / "mexico.md").read_bytes(), publish=True)
+    response = confirm(manager_client, page)
     mexico = Country.objects.get()
     assert response.status_code == HTTPStatus.FOUND
     assert response["Location"] == f"/admin/strategy/country/{mexico.pk}/change/"
@@ -86,15 +72,15 @@ def test_confirming_imports_and_goes_to_the_country(client, manager):
     assert mexico.goals.count() == 3
     messages = [
         m.get_text(strip=True)
-        for m in parse(client.get(response["Location"])).select(".messagelist li")
+        for m in parse(manager_client.get(response["Location"])).select(".messagelist li")
     ]
     assert messages == [
         "Imported mexico.md: 1 country created, 3 goals created, 2 citations created."
     ]
 
 
-def test_problems_are_shown_and_nothing_is_written(client, manager):
-    page = upload(client, b"# Mexico\n\nVision.[^7]\n", name="broken.md")
+def test_problems_are_shown_and_nothing_is_written(manager_client):
+    page = upload(manager_client, b"# Mexico\n\nVision.[^7]\n", name="broken.md")
     assert [li.get_text() for li in page.select("#import-problems li")] == [
         "broken.md:3: footnote [^7] has no reference"
     ]
@@ -103,39 +89,39 @@ def test_problems_are_shown_and_nothing_is_written(client, manager):
     assert not Country.objects.exists()
 
 
-def test_a_file_that_is_not_utf8_is_a_problem_on_the_page(client, manager):
-    page = upload(client, "# México\n".encode("latin-1"))
+def test_a_file_that_is_not_utf8_is_a_problem_on_the_page(manager_client):
+    page = upload(manager_client, "# México\n".encode("latin-1"))
     assert [li.get_text() for li in page.select("#import-problems li")] == [
         "mexico.md:1: not UTF-8 text (byte 0xE9); save the file as UTF-8"
     ]
 
 
-def test_warnings_are_shown_with_the_preview(client, manager):
-    page = upload(client, b"# Mexico\n\nVision.\n\n[^9]: A (2019). T.\n")
+def test_warnings_are_shown_with_the_preview(manager_client):
+    page = upload(manager_client, b"# Mexico\n\nVision.\n\n[^9]: A (2019). T.\n")
     assert [li.get_text() for li in page.select("#import-warnings li")] == [
         "mexico.md:5: footnote [^9] is never cited; its reference is not imported"
     ]
 
 
-def test_only_markdown_files_are_taken(client, manager):
-    page = upload(client, b"%PDF-1.4", name="report.pdf")
+def test_only_markdown_files_are_taken(manager_client):
+    page = upload(manager_client, b"%PDF-1.4", name="report.pdf")
     assert "Choose a Markdown file (.md)." in page.select_one(".errorlist").get_text()
 
 
-def test_a_tampered_preview_is_refused(client, manager):
-    page = upload(client, (SOURCE_DIR / "mexico.md").read_bytes())
+def test_a_tampered_preview_is_refused(manager_client):
+    page = upload(manager_client, (SOURCE_DIR / "mexico.md").read_bytes())
     field = page.select_one("input[name=preview]")
     field["value"] = field["value"][:-2] + "xx"
-    response = confirm(client, page)
+    response = confirm(manager_client, page)
     assert response.status_code == HTTPStatus.OK
     assert "it was altered" in parse(response).select_one("#import-problems").get_text()
     assert not Country.objects.exists()
 
 
-def test_a_preview_made_for_someone_else_is_refused(client, manager):
+def test_a_preview_made_for_someone_else_is_refused(manager_client):
     other = staff("other", "add_country")
     preview = sign_preview(other, "evil.md", "# Evil\n\nVision.\n", False)
-    response = client.post(URL, {"preview": preview})
+    response = manager_client.post(URL, {"preview": preview})
     assert "made by someone else" in parse(response).select_one("#import-problems").get_text()
     assert not Country.objects.exists()
     assert signing.loads(preview, salt=SIGNING_SALT)["user"] == other.pk
@@ -156,8 +142,8 @@ def test_editors_who_may_not_add_countries_are_refused(client):
     assert not changelist.find("a", href=URL)
 
 
-def test_the_country_list_links_to_the_import_for_managers(client, manager):
-    changelist = parse(client.get("/admin/strategy/country/"))
+def test_the_country_list_links_to_the_import_for_managers(manager_client):
+    changelist = parse(manager_client.get("/admin/strategy/country/"))
     link = changelist.find("a", href=URL)
     assert link.get_text(strip=True) == "Import a chapter"
 

@@ -20,7 +20,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from citations.models import Citation
-from strategy.backups import POSTGRESQL_HEADER, SQLITE_HEADER
+from operations.backups import POSTGRESQL_HEADER, SQLITE_HEADER
 from strategy.models import Country
 
 PROJECT = Path(__file__).resolve().parent.parent

@@ -28,12 +28,10 @@ from django.test.utils import CaptureQueriesContext, override_settings
 from pagecache.backends import BoundedLocMemCache
 
 from .conftest import REDIS_URL
-from .helpers import PUBLIC_PAGES
+from .helpers import DOWNLOADS, PUBLIC_PAGES
 from .tcp_proxy import TcpProxy, free_port
 
 pytestmark = pytest.mark.django_db
-
-DOWNLOADS = ["/citations/export.bib", "/countries/mexico/citations.ris", "/api/goals.csv"]
 
 
 def queries(client, url, **headers):
@@ -280,3 +278,63 @@ def test_redis_that_is_full_is_a_cache_miss(mexico, full_redis):
     client = Client()
     answers_everything(client)
     assert health(client)["cache"] == "degraded"
+
+
+class TricklingRedis:
+    """
+    A "Redis" on loopback that answers every command with a nil reply, one
+    byte every 0.2 s: never silent long enough to trip a socket timeout.
+    """
+
+    def __init__(self):
+        import socket
+        import threading
+
+        self.listener = socket.socket()
+        self.listener.bind(("127.0.0.1", 0))
+        self.listener.listen()
+        self.port = self.listener.getsockname()[1]
+        self.stopped = threading.Event()
+        threading.Thread(target=self.serve, daemon=True).start()
+
+    def serve(self):
+        import threading
+
+        while not self.stopped.is_set():
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return
+            threading.Thread(target=self.answer, args=(client,), daemon=True).start()
+
+    def answer(self, client):
+        try:
+            while client.recv(65536):
+                for byte in b"$-1\r\n":
+                    time.sleep(0.2)
+                    client.sendall(bytes([byte]))
+        except OSError:
+            pass
+        finally:
+            client.close()
+
+    def stop(self):
+        self.stopped.set()
+        self.listener.close()
+
+
+def test_a_redis_that_answers_too_slowly_is_left_alone(mexico):
+    slow = TricklingRedis()
+    try:
+        with override_settings(CACHES=redis_settings(slow.port, retry_after=60)):
+            cache = caches["default"]
+            started = time.monotonic()
+            assert cache.get("atlas:anything") is None  # about a second, then the breaker
+            first = time.monotonic() - started
+            started = time.monotonic()
+            for _ in range(20):
+                assert cache.get("atlas:anything") is None
+            assert time.monotonic() - started < 0.2 < first
+            assert cache.health() == "degraded"
+    finally:
+        slow.stop()

@@ -16,11 +16,6 @@ from .factories import CountryFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def editor(db):
-    return logged_in(make_user("ed", group="Editors"))
-
-
 LISTS = [
     "/",
     "/countries/",
@@ -41,8 +36,8 @@ def visitors():
 
 
 @pytest.mark.parametrize("url", LISTS)
-def test_drafts_are_absent_from_every_list_even_for_editors(draft, editor, url):
-    for _, client in [*visitors(), ("editor", editor)]:
+def test_drafts_are_absent_from_every_list_even_for_editors(draft, editor_client, url):
+    for _, client in [*visitors(), ("editor", editor_client)]:
         response = client.get(url)
         assert response.status_code == HTTPStatus.OK
         page = parse(response)
@@ -59,8 +54,8 @@ def test_draft_pages_are_not_found_for_the_public(draft, url):
         assert client.get(url).status_code == HTTPStatus.NOT_FOUND, who
 
 
-def test_editors_preview_a_draft_at_its_address_with_a_banner(draft, editor):
-    response = editor.get("/countries/atlantis/")
+def test_editors_preview_a_draft_at_its_address_with_a_banner(draft, editor_client):
+    response = editor_client.get("/countries/atlantis/")
     assert response.status_code == HTTPStatus.OK
     page = parse(response)
     banner = page.select_one("aside.draft-banner")
@@ -71,27 +66,22 @@ def test_editors_preview_a_draft_at_its_address_with_a_banner(draft, editor):
     assert "Cookie" in response["Vary"]
 
 
-def test_a_published_page_has_no_banner_and_no_private_cache_header(draft, editor):
-    for client in (Client(), editor):
+def test_a_published_page_has_no_banner_and_no_private_cache_header(draft, editor_client):
+    for client in (Client(), editor_client):
         response = client.get("/countries/mexico/")
         assert parse(response).select_one(".draft-banner") is None
         assert "no-store" not in response.get("Cache-Control", "")
 
 
-def test_the_admin_view_on_site_link_leads_to_the_preview(draft, editor):
-    page = parse(editor.get(reverse("admin:strategy_country_change", args=[draft.pk])))
+def test_the_admin_view_on_site_link_leads_to_the_preview(draft, editor_client):
+    page = parse(editor_client.get(reverse("admin:strategy_country_change", args=[draft.pk])))
     link = page.find("a", string="View on site")
-    response = editor.get(link["href"], follow=True)
+    response = editor_client.get(link["href"], follow=True)
     assert response.redirect_chain[-1][0].endswith("/countries/atlantis/")
     assert parse(response).select_one(".draft-banner") is not None
 
 
 # Publishing
-
-
-@pytest.fixture
-def manager(db):
-    return logged_in(make_user("max", group="Country managers"))
 
 
 def run_action(client, action, *countries):
@@ -102,8 +92,8 @@ def run_action(client, action, *countries):
     )
 
 
-def test_publish_action_makes_drafts_public(draft, manager, mexico):
-    response = run_action(manager, "publish_selected", draft, mexico)
+def test_publish_action_makes_drafts_public(draft, manager_client, mexico):
+    response = run_action(manager_client, "publish_selected", draft, mexico)
     assert "Published: Atlantis." in message_text(response)
     assert "Already published, left as they were: Mexico." in message_text(response)
     draft.refresh_from_db()
@@ -114,9 +104,9 @@ def test_publish_action_makes_drafts_public(draft, manager, mexico):
     assert "Atlantis" in parse(Client().get("/countries/")).get_text()
 
 
-def test_unpublish_action_hides_a_country_again(draft, manager, mexico):
+def test_unpublish_action_hides_a_country_again(draft, manager_client, mexico):
     first_published = mexico.published_at
-    response = run_action(manager, "unpublish_selected", mexico, draft)
+    response = run_action(manager_client, "unpublish_selected", mexico, draft)
     assert "Unpublished: Mexico." in message_text(response)
     assert "Already unpublished, left as they were: Atlantis." in message_text(response)
     mexico.refresh_from_db()
@@ -126,11 +116,11 @@ def test_unpublish_action_hides_a_country_again(draft, manager, mexico):
     assert "Mexico" not in parse(Client().get("/")).select_one("#countries-heading").parent.text
 
 
-def test_new_countries_start_as_drafts(manager):
-    data = form_data(manager.get(reverse("admin:strategy_country_add")), "country_form")
+def test_new_countries_start_as_drafts(manager_client):
+    data = form_data(manager_client.get(reverse("admin:strategy_country_add")), "country_form")
     assert data["status"] == Country.Status.DRAFT
     data.update(name="Newland", slug="newland", vision="New.")
-    response = manager.post(reverse("admin:strategy_country_add"), data)
+    response = manager_client.post(reverse("admin:strategy_country_add"), data)
     assert response.status_code == HTTPStatus.FOUND, error_text(response)
     country = Country.objects.get(slug="newland")
     assert country.status == Country.Status.DRAFT
@@ -155,34 +145,34 @@ def edit(client, country, **changes):
     assert response.status_code == HTTPStatus.FOUND, error_text(response)
 
 
-def test_last_updated_is_the_date_of_the_last_published_change(mexico, manager):
+def test_last_updated_is_the_date_of_the_last_published_change(mexico, manager_client):
     Country.objects.filter(pk=mexico.pk).update(last_published_change=LONG_AGO)
     today = timezone.now().date().isoformat()
     assert last_updated(Client(), "mexico") == "2020-01-02"
 
-    edit(manager, mexico)  # saved without changing anything
+    edit(manager_client, mexico)  # saved without changing anything
     assert last_updated(Client(), "mexico") == "2020-01-02"
 
-    run_action(manager, "unpublish_selected", mexico)
-    edit(manager, mexico, vision="Work in progress.")  # a draft edit: not public
+    run_action(manager_client, "unpublish_selected", mexico)
+    edit(manager_client, mexico, vision="Work in progress.")  # a draft edit: not public
     mexico.refresh_from_db()
     assert mexico.last_published_change == LONG_AGO
-    assert last_updated(manager, "mexico") == "2020-01-02"  # the preview says so too
+    assert last_updated(manager_client, "mexico") == "2020-01-02"  # the preview says so too
 
-    run_action(manager, "publish_selected", mexico)  # now the public sees the change
+    run_action(manager_client, "publish_selected", mexico)  # now the public sees the change
     assert last_updated(Client(), "mexico") == today
 
     Country.objects.filter(pk=mexico.pk).update(last_published_change=LONG_AGO)
-    edit(manager, mexico, conclusion="A corrected conclusion.")  # published: live at once
+    edit(manager_client, mexico, conclusion="A corrected conclusion.")  # published: live at once
     assert last_updated(Client(), "mexico") == today
 
 
-def test_a_goal_change_counts_as_a_change_to_the_country(mexico, manager):
+def test_a_goal_change_counts_as_a_change_to_the_country(mexico, manager_client):
     Country.objects.filter(pk=mexico.pk).update(last_published_change=LONG_AGO)
     url = reverse("admin:strategy_country_change", args=[mexico.pk])
-    data = form_data(manager.get(url), "country_form")
+    data = form_data(manager_client.get(url), "country_form")
     data["goals-0-title"] = "A sharper goal title"
-    assert manager.post(url, data).status_code == HTTPStatus.FOUND
+    assert manager_client.post(url, data).status_code == HTTPStatus.FOUND
     assert last_updated(Client(), "mexico") == timezone.now().date().isoformat()
 
 

@@ -51,16 +51,6 @@ def snapshot(country):
     }
 
 
-@pytest.fixture
-def ana(db):
-    return make_user("ana", group="Editors", full_name="Ana Ruiz")
-
-
-@pytest.fixture
-def manager(db):
-    return make_user("max", group="Country managers", full_name="Max Weber")
-
-
 def change_url(country):
     return reverse("admin:strategy_country_change", args=[country.pk])
 
@@ -111,12 +101,12 @@ def second_edit(data):
     data["goals-TOTAL_FORMS"] = str(total + 1)
 
 
-def test_every_admin_save_is_a_revision_with_user_and_comment(mexico, ana):
-    client = logged_in(ana)
+def test_every_admin_save_is_a_revision_with_user_and_comment(mexico, editor_user):
+    client = logged_in(editor_user)
     save_change_form(client, mexico, first_edit)
     save_change_form(client, mexico, second_edit)
     revisions = [version.revision for version in revisions_of(mexico)]
-    assert [revision.user for revision in revisions] == [ana, ana]
+    assert [revision.user for revision in revisions] == [editor_user, editor_user]
     assert "Changed Vision" in revisions[0].get_comment()
     # One revision holds the country, its goals and their themes.
     models = {v.content_type.model for v in revisions[1].version_set.all()}
@@ -128,8 +118,10 @@ def test_every_admin_save_is_a_revision_with_user_and_comment(mexico, ana):
     assert all("ana (Ana Ruiz)" in " ".join(row.get_text(" ").split()) for row in rows)
 
 
-def test_restoring_the_first_revision_brings_back_country_goals_and_themes_exactly(mexico, ana):
-    client = logged_in(ana)
+def test_restoring_the_first_revision_brings_back_country_goals_and_themes_exactly(
+    mexico, editor_user
+):
+    client = logged_in(editor_user)
     save_change_form(client, mexico, first_edit)
     first_state = snapshot(mexico)
     save_change_form(client, mexico, second_edit)
@@ -142,14 +134,14 @@ def test_restoring_the_first_revision_brings_back_country_goals_and_themes_exact
     assert not Goal.objects.filter(title="A goal added later").exists()
     # The restore is itself a revision, by the editor who restored.
     latest = revisions_of(mexico)[-1].revision
-    assert latest.user == ana and "Reverted" in latest.get_comment()
+    assert latest.user == editor_user and "Reverted" in latest.get_comment()
     # The public page shows the restored text.
     page = parse(client.get("/countries/mexico/"))
     assert "First edited vision." in page.select_one(".vision").get_text()
 
 
-def test_restore_resyncs_citations_with_the_restored_text(mexico, ana):
-    client = logged_in(ana)
+def test_restore_resyncs_citations_with_the_restored_text(mexico, editor_user):
+    client = logged_in(editor_user)
     save_change_form(client, mexico, first_edit)
     cited_first = snapshot(mexico)["citations"]
     save_change_form(client, mexico, second_edit)
@@ -158,8 +150,8 @@ def test_restore_resyncs_citations_with_the_restored_text(mexico, ana):
     assert snapshot(mexico)["citations"] == cited_first
 
 
-def test_looking_at_an_old_revision_changes_nothing(mexico, ana):
-    client = logged_in(ana)
+def test_looking_at_an_old_revision_changes_nothing(mexico, editor_user):
+    client = logged_in(editor_user)
     save_change_form(client, mexico, first_edit)
     save_change_form(client, mexico, second_edit)
     before = snapshot(mexico)
@@ -173,8 +165,8 @@ def test_looking_at_an_old_revision_changes_nothing(mexico, ana):
     assert max(mexico.goals.values_list("position", flat=True)) < 100
 
 
-def test_restore_refused_by_the_form_leaves_nothing_behind(mexico, ana):
-    client = logged_in(ana)
+def test_restore_refused_by_the_form_leaves_nothing_behind(mexico, editor_user):
+    client = logged_in(editor_user)
     save_change_form(client, mexico, first_edit)
     save_change_form(client, mexico, second_edit)
     before = snapshot(mexico)
@@ -189,10 +181,10 @@ def test_restore_refused_by_the_form_leaves_nothing_behind(mexico, ana):
     assert max(mexico.goals.values_list("position", flat=True)) < 100
 
 
-def test_restore_never_changes_publication(mexico, ana, manager):
+def test_restore_never_changes_publication(mexico, editor_user, manager_user):
     """A revision saved while published does not republish a country unpublished since."""
-    save_change_form(logged_in(ana), mexico, first_edit)  # saved while published
-    manager_client = logged_in(manager)
+    save_change_form(logged_in(editor_user), mexico, first_edit)  # saved while published
+    manager_client = logged_in(manager_user)
     manager_client.post(
         reverse("admin:strategy_country_changelist"),
         {"action": "unpublish_selected", "_selected_action": [mexico.pk]},
@@ -200,7 +192,7 @@ def test_restore_never_changes_publication(mexico, ana, manager):
     mexico.refresh_from_db()
     assert mexico.status == Country.Status.DRAFT
 
-    for client in (logged_in(ana), manager_client):
+    for client in (logged_in(editor_user), manager_client):
         response = restore(client, mexico, revisions_of(mexico)[0])
         assert response.status_code == HTTPStatus.FOUND, error_text(response)
         mexico.refresh_from_db()
@@ -211,8 +203,8 @@ def test_restore_never_changes_publication(mexico, ana, manager):
     )
 
 
-def test_restoring_an_old_slug_keeps_the_newer_address_working(mexico, ana):
-    client = logged_in(ana)
+def test_restoring_an_old_slug_keeps_the_newer_address_working(mexico, editor_user):
+    client = logged_in(editor_user)
     save_change_form(client, mexico, first_edit)
     save_change_form(client, mexico, lambda data: data.update(slug="united-mexican-states"))
     response = restore(client, mexico, revisions_of(mexico)[0])
@@ -223,10 +215,12 @@ def test_restoring_an_old_slug_keeps_the_newer_address_working(mexico, ana):
     assert response["Location"] == "/countries/mexico/"
 
 
-def test_deleted_country_is_recovered_with_its_goals_and_themes_as_a_draft(mexico, ana, manager):
-    save_change_form(logged_in(ana), mexico, first_edit)
+def test_deleted_country_is_recovered_with_its_goals_and_themes_as_a_draft(
+    mexico, editor_user, manager_user
+):
+    save_change_form(logged_in(editor_user), mexico, first_edit)
     before = snapshot(mexico)
-    client = logged_in(manager)
+    client = logged_in(manager_user)
     response = client.post(
         reverse("admin:strategy_country_delete", args=[mexico.pk]), {"post": "yes"}
     )
@@ -256,27 +250,27 @@ def recover_link(client, model, name):
     raise AssertionError(f"{name} is not on the recover list")
 
 
-def test_a_country_never_saved_in_the_admin_can_still_be_recovered(mexico, manager):
+def test_a_country_never_saved_in_the_admin_can_still_be_recovered(mexico, manager_user):
     assert not revisions_of(mexico)  # loaded by loaddata, no history yet
-    client = logged_in(manager)
+    client = logged_in(manager_user)
     client.post(reverse("admin:strategy_country_delete", args=[mexico.pk]), {"post": "yes"})
     deleted = Version.objects.get_deleted(Country).get()
-    assert deleted.revision.user == manager and "Deleted" in deleted.revision.get_comment()
+    assert deleted.revision.user == manager_user and "Deleted" in deleted.revision.get_comment()
     url = reverse("admin:strategy_country_recover", args=[deleted.pk])
     response = client.post(url, form_data(client.get(url), "country_form"))
     assert response.status_code == HTTPStatus.FOUND, error_text(response)
     assert Country.objects.get(slug="mexico").goals.count() == 3
 
 
-def test_goal_changed_or_deleted_on_its_own_page_is_in_the_country_history(mexico, ana):
-    client = logged_in(ana)
+def test_goal_changed_or_deleted_on_its_own_page_is_in_the_country_history(mexico, editor_user):
+    client = logged_in(editor_user)
     goal = mexico.goals.get(position=3)
     url = reverse("admin:strategy_goal_change", args=[goal.pk])
     data = form_data(client.get(url), "goal_form")
     data["title"] = "Better public services"
     assert client.post(url, data).status_code == HTTPStatus.FOUND
     latest = revisions_of(mexico)[-1].revision
-    assert latest.user == ana and "Better public services" in latest.get_comment()
+    assert latest.user == editor_user and "Better public services" in latest.get_comment()
 
     response = client.post(reverse("admin:strategy_goal_delete", args=[goal.pk]), {"post": "yes"})
     assert response.status_code == HTTPStatus.FOUND
@@ -288,8 +282,8 @@ def test_goal_changed_or_deleted_on_its_own_page_is_in_the_country_history(mexic
     assert mexico.goals.get(position=3).title == "Better public services"
 
 
-def test_citation_history_and_restore(mexico, ana):
-    client = logged_in(ana)
+def test_citation_history_and_restore(mexico, editor_user):
+    client = logged_in(editor_user)
     citation = Citation.objects.get(key="secretaria-de-hacienda-2017")
     url = reverse("admin:citations_citation_change", args=[citation.pk])
     for title in ("Informe 2017, first correction", "Informe 2017, second correction"):
@@ -329,9 +323,9 @@ def test_load_initial_content_starts_the_history(db):
     assert version.revision.version_set.filter(content_type__model="goal").count() == 3
 
 
-def test_publishing_and_unpublishing_are_revisions(db, manager):
+def test_publishing_and_unpublishing_are_revisions(db, manager_user):
     country = CountryFactory(status=Country.Status.DRAFT)
-    client = logged_in(manager)
+    client = logged_in(manager_user)
     changelist = reverse("admin:strategy_country_changelist")
     for action in ("publish_selected", "unpublish_selected"):
         response = client.post(
@@ -340,7 +334,7 @@ def test_publishing_and_unpublishing_are_revisions(db, manager):
         assert country.name in message_text(response)
     comments = [version.revision.comment for version in revisions_of(country)]
     assert comments == ["Published.", "Unpublished: back to draft."]
-    assert {version.revision.user for version in revisions_of(country)} == {manager}
+    assert {version.revision.user for version in revisions_of(country)} == {manager_user}
 
 
 def test_recover_list_shows_deleted_citations_too(mexico, db):
@@ -357,9 +351,9 @@ def test_recover_list_shows_deleted_citations_too(mexico, db):
     assert Citation.objects.filter(key="unused-source").exists()
 
 
-def test_an_action_on_several_countries_makes_one_revision_each(db, manager):
+def test_an_action_on_several_countries_makes_one_revision_each(db, manager_user):
     first, second = CountryFactory(status="draft"), CountryFactory(status="draft")
-    logged_in(manager).post(
+    logged_in(manager_user).post(
         reverse("admin:strategy_country_changelist"),
         {"action": "publish_selected", "_selected_action": [first.pk, second.pk]},
     )
@@ -368,10 +362,10 @@ def test_an_action_on_several_countries_makes_one_revision_each(db, manager):
         assert version.revision.version_set.filter(content_type__model="country").count() == 1
 
 
-def test_deleting_several_countries_keeps_each_recoverable_on_its_own(db, manager):
+def test_deleting_several_countries_keeps_each_recoverable_on_its_own(db, manager_user):
     first = CountryFactory(name="Aland", slug="aland")
     second = CountryFactory(name="Bland", slug="bland")
-    client = logged_in(manager)
+    client = logged_in(manager_user)
     response = client.post(
         reverse("admin:strategy_country_changelist"),
         {"action": "delete_selected", "_selected_action": [first.pk, second.pk], "post": "yes"},
@@ -384,8 +378,8 @@ def test_deleting_several_countries_keeps_each_recoverable_on_its_own(db, manage
     assert list(Country.objects.values_list("slug", flat=True)) == ["aland"]
 
 
-def test_a_revision_whose_theme_was_deleted_since_is_refused_clearly(mexico, ana):
-    client = logged_in(ana)
+def test_a_revision_whose_theme_was_deleted_since_is_refused_clearly(mexico, editor_user):
+    client = logged_in(editor_user)
     save_change_form(client, mexico, first_edit)  # goal 2 gets the new theme "jobs"
     save_change_form(client, mexico, second_edit)
     before = snapshot(mexico)
@@ -400,22 +394,24 @@ def test_a_revision_whose_theme_was_deleted_since_is_refused_clearly(mexico, ana
     assert snapshot(mexico) == before
 
 
-def test_a_deleted_country_cannot_be_put_back_from_its_history_page(mexico, ana, manager):
+def test_a_deleted_country_cannot_be_put_back_from_its_history_page(
+    mexico, editor_user, manager_user
+):
     """Putting back a deleted country is recovering: Country managers only, as a draft."""
-    save_change_form(logged_in(ana), mexico, first_edit)
+    save_change_form(logged_in(editor_user), mexico, first_edit)
     version = revisions_of(mexico)[0]
-    logged_in(manager).post(
+    logged_in(manager_user).post(
         reverse("admin:strategy_country_delete", args=[mexico.pk]), {"post": "yes"}
     )
     url = reverse("admin:strategy_country_revision", args=[version.object_id, version.pk])
-    response = logged_in(ana).post(url, {}, follow=True)
+    response = logged_in(editor_user).post(url, {}, follow=True)
     assert "doesn’t exist. Perhaps it was deleted?" in message_text(response)
     assert not Country.objects.exists()
 
 
-def test_moving_a_goal_to_another_country_is_in_both_histories(mexico, ana):
+def test_moving_a_goal_to_another_country_is_in_both_histories(mexico, editor_user):
     other = CountryFactory(name="Freedonia")
-    client = logged_in(ana)
+    client = logged_in(editor_user)
     goal = mexico.goals.get(position=3)
     url = reverse("admin:strategy_goal_change", args=[goal.pk])
     data = form_data(client.get(url), "goal_form")

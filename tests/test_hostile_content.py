@@ -238,10 +238,19 @@ def hostile_content(admin_user):
     for index, theme in enumerate(pack(PAYLOADS, max_length(Tag, "name"))):
         goals[index % len(goals)].tags.add(theme)
 
+    # The first country, its first goal and the first citation hold every
+    # payload in their long texts, so that one page of each kind shows them all.
+    countries[0].vision = "\n\n".join(PAYLOADS)
+    countries[0].conclusion = "\n\n".join(PAYLOADS[::-1])
+    goals[0].description = "\n\n".join(PAYLOADS) + f" [^{citations[0].key}]"
+    Goal.objects.bulk_update([goals[0]], ["description"])
+    citations[0].authors = "\n".join(" ".join(payload.split()) for payload in PAYLOADS)
+    Citation.objects.bulk_update([citations[0]], ["authors"])
+
     # Every citation is cited from a country's vision, so it is public.
     for index, citation in enumerate(citations):
         countries[index % len(countries)].vision += f" [^{citation.key}]"
-    Country.objects.bulk_update(countries, ["vision"])
+    Country.objects.bulk_update(countries, ["vision", "conclusion"])
     for country in countries:
         country.sync_citations()
 
@@ -253,6 +262,7 @@ def hostile_content(admin_user):
         LogEntry.objects.log_actions(admin_user.pk, model.objects.all(), ADDITION)
     for country, comment in zip(countries, spread(PAYLOADS, len(countries)), strict=True):
         save_revision(country, user=admin_user, comment=comment)
+    save_revision(countries[0], user=admin_user, comment="\n\n".join(PAYLOADS))
     for citation in Citation.objects.exclude(title__startswith="Report "):
         with reversion.create_revision():
             reversion.set_user(admin_user)
@@ -266,7 +276,12 @@ def hostile_content(admin_user):
     )
     save_revision(deleted, user=admin_user, comment="Before deleting.")
     deleted.delete()
-    return {"countries": countries, "goals": goals, "citations": citations}
+    return {
+        "countries": countries,
+        "goals": goals,
+        "citations": citations,
+        "citations_with_text": citations[:with_text],
+    }
 
 
 def item(values, index):
@@ -308,27 +323,31 @@ def admin_url(model, action, *args):
     return reverse(f"admin:{opts.app_label}_{opts.model_name}_{action}", args=args)
 
 
-def admin_pages():
+def admin_pages(content):
     """
-    The admin's changelists and, for every object, its change page, its history
-    page and the page of each of its revisions (citations named "Report n" have
-    no history), and the lists of deleted countries and citations with the
-    recover page of each.
+    One admin page of each kind that shows payloads: every page of every
+    changelist (each object's name, title and other listed fields); the
+    change, history and revision pages of the objects that hold every
+    payload in their long texts (the first country, goal and citation); the
+    change page of each citation whose short fields hold payloads (only the
+    form shows those); and the lists of deleted countries and citations
+    with the recover page of each.
     """
     pages = ["/admin/"]
-    for model in [Country, Goal, Citation, Tag]:
+    dense = {
+        Country: content["countries"][0],
+        Goal: content["goals"][0],
+        Citation: content["citations"][0],
+        Tag: Tag.objects.order_by("pk").first(),
+    }
+    for model, obj in dense.items():
         changelist = admin_url(model, "changelist")
         pages += [f"{changelist}?p={page}" for page in range(1, model.objects.count() // 100 + 2)]
-        for pk in model.objects.values_list("pk", flat=True):
-            pages.append(admin_url(model, "change", pk))
-        named = model.objects.all()
-        if model is Citation:
-            named = named.exclude(title__startswith="Report ")
-        pages += [admin_url(model, "history", pk) for pk in named.values_list("pk", flat=True)]
+        pages += [admin_url(model, "change", obj.pk), admin_url(model, "history", obj.pk)]
+    pages += [admin_url(Citation, "change", c.pk) for c in content["citations_with_text"]]
     for model in [Country, Citation]:
-        for version in Version.objects.get_for_model(model):
-            if model.objects.filter(pk=version.object_id).exists():
-                pages.append(admin_url(model, "revision", version.object_id, version.pk))
+        version = Version.objects.get_for_object(dense[model]).order_by("-pk").first()
+        pages.append(admin_url(model, "revision", version.object_id, version.pk))
         pages.append(admin_url(model, "recoverlist"))
         pages += [admin_url(model, "recover", v.pk) for v in Version.objects.get_deleted(model)]
     return pages
@@ -356,7 +375,7 @@ def test_public_pages_show_payloads_as_text(client, hostile_content):
 
 def test_admin_pages_show_payloads_as_text(admin_client, hostile_content):
     allowed = (settings.STATIC_URL, reverse("admin:jsi18n"))
-    pages = admin_pages()
+    pages = admin_pages(hostile_content)
     for url in pages:
         response = admin_client.get(url)
         assert response.status_code == HTTPStatus.OK, url

@@ -3,7 +3,6 @@
 import io
 
 import pytest
-import reversion
 from django.core.management import CommandError, call_command
 from reversion.models import Revision
 from taggit.models import Tag
@@ -108,19 +107,10 @@ def test_importing_the_source_over_the_curated_fixture_keeps_the_curation(mexico
 
 
 def test_import_is_one_revision_with_the_file_name():
-    registered = [
-        model for model in (Country, Goal, Citation) if not reversion.is_registered(model)
-    ]
-    for model in registered:
-        reversion.register(model)
-    try:
-        run(MEXICO)
-        revision = Revision.objects.get()
-        assert revision.comment == "Imported from mexico.md"
-        assert revision.version_set.count() == 6  # country, 3 goals, 2 citations
-    finally:
-        for model in registered:
-            reversion.unregister(model)
+    run(MEXICO)
+    revision = Revision.objects.get()
+    assert revision.comment == "Imported from mexico.md"
+    assert revision.version_set.count() == 6  # country, 3 goals, 2 citations
 
 
 # --- Reuse and keys ------------------------------------------------------------------

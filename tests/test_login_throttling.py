@@ -29,7 +29,7 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture
-def editor(django_user_model):
+def login_user(django_user_model):
     return django_user_model.objects.create_user(
         "editor", password=PASSWORD, is_staff=True, is_superuser=True
     )
@@ -60,7 +60,7 @@ def move_attempts_back(delta):
         attempt.save(update_fields=["attempt_time"])
 
 
-def test_four_failures_leave_the_login_form(client, editor):
+def test_four_failures_leave_the_login_form(client, login_user):
     for response in fail(client, 4):
         assert response.status_code == HTTPStatus.OK
         assert "Please enter the correct username and password" in parse(response).get_text()
@@ -69,7 +69,7 @@ def test_four_failures_leave_the_login_form(client, editor):
     assert logged_in(client)
 
 
-def test_the_fifth_failure_locks_and_says_when_to_try_again(client, editor):
+def test_the_fifth_failure_locks_and_says_when_to_try_again(client, login_user):
     fail(client, 4)
     before = timezone.now()
     response = log_in(client, "editor", "wrong password")
@@ -85,7 +85,7 @@ def test_the_fifth_failure_locks_and_says_when_to_try_again(client, editor):
     assert page.find("a", string="Back to the login page")["href"] == "/admin/login/"
 
 
-def test_a_locked_username_stays_locked_from_any_address_and_browser(client, editor):
+def test_a_locked_username_stays_locked_from_any_address_and_browser(client, login_user):
     for number in range(5):
         fail(client, 1, address=f"198.51.100.{number}", browser=f"Browser {number}")
     response = log_in(client, "editor", PASSWORD, address="192.0.2.99", browser="Another")
@@ -93,14 +93,14 @@ def test_a_locked_username_stays_locked_from_any_address_and_browser(client, edi
     assert not logged_in(client)
 
 
-def test_other_usernames_are_not_locked(client, editor, django_user_model):
+def test_other_usernames_are_not_locked(client, login_user, django_user_model):
     django_user_model.objects.create_user("other", password=PASSWORD, is_staff=True)
     fail(client, 5)
     assert log_in(client, "other", PASSWORD).status_code == HTTPStatus.FOUND
     assert logged_in(client)
 
 
-def test_a_correct_login_after_the_cool_off_works(client, editor):
+def test_a_correct_login_after_the_cool_off_works(client, login_user):
     fail(client, 5)
     move_attempts_back(timedelta(minutes=14, seconds=59))
     assert log_in(client, "editor", PASSWORD).status_code == HTTPStatus.TOO_MANY_REQUESTS
@@ -115,7 +115,7 @@ def test_a_correct_login_after_the_cool_off_works(client, editor):
     assert not AccessAttempt.objects.filter(username="editor").exists()
 
 
-def test_a_failure_during_the_lockout_restarts_the_wait(client, editor):
+def test_a_failure_during_the_lockout_restarts_the_wait(client, login_user):
     fail(client, 5)
     move_attempts_back(timedelta(minutes=10))
     assert fail(client, 1)[0].status_code == HTTPStatus.TOO_MANY_REQUESTS
@@ -123,7 +123,7 @@ def test_a_failure_during_the_lockout_restarts_the_wait(client, editor):
     assert log_in(client, "editor", PASSWORD).status_code == HTTPStatus.TOO_MANY_REQUESTS
 
 
-def test_the_cool_off_is_configurable(client, editor, settings):
+def test_the_cool_off_is_configurable(client, login_user, settings):
     settings.AXES_COOLOFF_TIME = timedelta(minutes=30)
     response = fail(client, 5)[-1]
     assert response["Retry-After"] == str(30 * 60)
@@ -154,7 +154,7 @@ OFF_SITE = [
 
 
 @pytest.mark.parametrize("next_url", OFF_SITE)
-def test_login_never_redirects_off_site(client, editor, next_url):
+def test_login_never_redirects_off_site(client, login_user, next_url):
     page = parse(client.get("/admin/login/?" + urlencode({"next": next_url})))
     assert page.find("form", id="login-form")["action"].startswith("/admin/login/")
 
@@ -168,7 +168,7 @@ def test_login_never_redirects_off_site(client, editor, next_url):
     assert response["Location"] == "/admin/"
 
 
-def test_login_follows_a_local_next(client, editor):
+def test_login_follows_a_local_next(client, login_user):
     response = log_in(client, "editor", PASSWORD, next_url="/admin/strategy/country/?q=mx")
     assert response["Location"] == "/admin/strategy/country/?q=mx"
     assert urlsplit(response["Location"]).netloc == ""

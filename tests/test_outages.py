@@ -96,6 +96,7 @@ def server_behind_proxy(transactional_db, tmp_path):
         DJANGO_ALLOWED_HOSTS="127.0.0.1",
         DJANGO_SECURE_PROXY_SSL_HEADER="X-Forwarded-Proto",
         DJANGO_DB_CONNECT_TIMEOUT="2",
+        DJANGO_DB_STATEMENT_TIMEOUT="2",
         DATABASE_URL=(
             f"postgres://{database['USER']}:{database['PASSWORD']}"
             f"@127.0.0.1:{proxy.port}/{database['NAME']}"
@@ -178,6 +179,27 @@ def test_pages_answer_503_while_the_database_is_down_and_recover(server_behind_p
     assert output.count("Booting worker") == 1
     assert "Traceback" not in output
     assert "Database unavailable, answering 503" in output
+
+
+@pytest.mark.postgres
+def test_a_database_that_hangs_on_a_kept_connection_answers_503_in_time(server_behind_proxy):
+    """
+    The server (or a pgbouncer in front of it) stops answering while its
+    machine still acknowledges every packet: no TCP timeout fires, and the
+    server's own statement timeout never runs. The client's deadline does.
+    """
+    port, proxy, _, log = server_behind_proxy
+    assert get(port, "/countries/mexico/")[0] == HTTPStatus.OK  # a kept connection now
+    proxy.freeze()
+    status, _, _, seconds = get(port, "/countries/mexico/", timeout=30)
+    assert status == HTTPStatus.SERVICE_UNAVAILABLE
+    # The statement timeout (2 s here) and the client's grace (2 s), then 503.
+    assert seconds < 8
+    proxy.stop()
+    proxy.start()
+    assert get(port, "/countries/mexico/")[0] == HTTPStatus.OK
+    output = log.read_text()
+    assert "did not answer within" in output and "WORKER TIMEOUT" not in output
 
 
 # --- a kept connection to a database that the network stops delivering to ----------

@@ -1,8 +1,10 @@
 """What every page carries around its content: header, footer, breadcrumbs, contents."""
 
 import pytest
+from django.utils import timezone
 
 from citations.models import Citation
+from strategy.models import Country
 
 from .helpers import PUBLIC_PAGES, parse
 
@@ -32,9 +34,15 @@ def footer_updated(client, url):
 
 
 def test_footer_says_when_the_content_was_last_updated(client, mexico):
+    # A change the public does not see (saved while a draft, say) moves the
+    # country's updated_at, not the date its pages give.
+    Country.objects.filter(pk=mexico.pk).update(updated_at=timezone.now())
+    mexico.refresh_from_db()
+    assert mexico.updated_at != mexico.last_published_change
     source = Citation.objects.get(key="british-embassy-mexico-city-2018")
-    assert footer_updated(client, "/countries/mexico/") == mexico.updated_at.isoformat()
-    assert footer_updated(client, "/") == mexico.updated_at.isoformat()
+    published = mexico.last_published_change.isoformat()
+    assert footer_updated(client, "/countries/mexico/") == published
+    assert footer_updated(client, "/") == published
     assert footer_updated(client, source.get_absolute_url()) == source.updated_at.isoformat()
     # Lists have no single date to give.
     assert footer_updated(client, "/themes/") is None

@@ -2,7 +2,7 @@
 Every parser finishes in linear time, and says what is wrong instead of failing.
 
 The parsers read text that strangers and editors write: report chapters
-(``strategy.chapters``), Harvard references and author lists
+(``chapters.reader``), Harvard references and author lists
 (``citations.references``) and Markdown with footnote markers
 (``citations.footnotes``). A regular expression that backtracks, or a loop
 that copies what it has read so far, turns a 100 KB input into minutes of
@@ -21,21 +21,15 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from chapters.problems import ChapterError
+from chapters.reader import parse_chapter, read_chapter
+from chapters.syntax import MAX_LINE_LENGTH, MAX_REFERENCE_LENGTH, parse_themes, suggest_title
 from citations.footnotes import FootnoteRenderer, render_markdown
 from citations.references import (
     ReferenceParseError,
     format_authors,
     parse_reference,
     split_authors,
-)
-from strategy.chapters import (
-    MAX_LINE_LENGTH,
-    MAX_REFERENCE_LENGTH,
-    ChapterError,
-    parse_chapter,
-    parse_themes,
-    read_chapter,
-    suggest_title,
 )
 
 # Fragments that make careless parsers backtrack or copy: initials and the

@@ -13,6 +13,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 PROJECT = Path(__file__).resolve().parent.parent
 REQUIRED = {
     "DJANGO_DEBUG": "0",
@@ -160,6 +162,55 @@ def test_a_number_that_is_not_one_is_a_clear_error():
     )
     assert result.returncode != 0
     assert "DJANGO_LOGIN_COOLOFF_MINUTES must be a whole number, not 'fifteen'" in result.stderr
+
+
+BAD_VALUES = [
+    ("DJANGO_DEBUG", "maybe", "DJANGO_DEBUG must be 1 or 0"),
+    ("DJANGO_SECURE_SSL_REDIRECT", "sometimes", "DJANGO_SECURE_SSL_REDIRECT must be 1 or 0"),
+    ("DJANGO_CONN_MAX_AGE", "a minute", "DJANGO_CONN_MAX_AGE must be a whole number"),
+    ("DJANGO_PAGE_CACHE_SECONDS", "-5", "DJANGO_PAGE_CACHE_SECONDS must be a whole number"),
+    ("DJANGO_CACHE_TIMEOUT", "fast", "DJANGO_CACHE_TIMEOUT must be a number"),
+    ("DJANGO_SQLITE_TIMEOUT", "nan", "DJANGO_SQLITE_TIMEOUT must be a number"),
+    ("DJANGO_LOCAL_CACHE_MB", "1.5", "DJANGO_LOCAL_CACHE_MB must be a whole number"),
+    ("DJANGO_DB_STATEMENT_TIMEOUT", "25s", "DJANGO_DB_STATEMENT_TIMEOUT must be a whole number"),
+    ("DJANGO_LOG_LEVEL", "LOUD", "DJANGO_LOG_LEVEL must be one of DEBUG, INFO"),
+    (
+        "DJANGO_SECURE_PROXY_SSL_HEADER",
+        "X Forwarded Proto",
+        "DJANGO_SECURE_PROXY_SSL_HEADER must be",
+    ),
+    ("DATABASE_URL", "mongodb://nowhere/db", "DATABASE_URL cannot be read"),
+]
+
+
+@pytest.mark.parametrize("name, value, message", BAD_VALUES)
+def test_every_bad_value_is_a_clear_error_naming_its_variable(name, value, message):
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=PROJECT,
+        env=clean_environment(**{**REQUIRED, name: value}),
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode != 0
+    assert message in result.stderr
+    assert result.stderr.count("\n") < 40, "a message, not a long traceback"
+
+
+@pytest.mark.parametrize(
+    "name, value",
+    [("WEB_CONCURRENCY", "lots"), ("GUNICORN_THREADS", "-1"), ("GUNICORN_TIMEOUT", "x")],
+)
+def test_gunicorn_settings_say_which_variable_is_bad(name, value):
+    result = subprocess.run(
+        [sys.executable, "-c", "import config.gunicorn"],
+        cwd=PROJECT,
+        env=clean_environment(**{**REQUIRED, name: value}),
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode != 0
+    assert f"{name} must be a whole number" in result.stderr
 
 
 def test_the_deployment_checklist_is_clean_with_only_the_required_variables():

@@ -5,7 +5,7 @@ django-reversion's revision and recover views find a Version by its id (and
 the object id in the address), not by its model, and revert the version's
 whole revision before showing the form. These tests put the ids of other
 models' and other objects' versions into every history address of every
-admin, as an Editor and as a Country manager, and check that nothing in
+admin, as an Editor and as a Country manager_user, and check that nothing in
 the database changes: no country is published, unpublished or brought back,
 no goal is moved or parked.
 """
@@ -27,6 +27,8 @@ from .factories import CitationFactory, CountryFactory, GoalFactory
 pytestmark = pytest.mark.django_db
 
 ROLES = ["Editors", "Country managers"]
+ATLANTIS = 10**7 + 1  # Atlantis's pk, which a citation has too
+SHARED = 10**7 + 2  # the pk of a goal of Atlantis and of another country
 
 
 def world():
@@ -47,23 +49,21 @@ def world():
 
 
 @pytest.fixture
-def manager(db):
-    return make_user("max", group="Country managers")
-
-
-@pytest.fixture
-def atlantis(mexico, manager):
+def atlantis(mexico, manager_user):
     """
     A draft that was published once (so its history holds a "Published."
     revision), with a goal whose pk is also the pk of another country
     (Freedonia), and a citation whose pk is Atlantis's own.
     """
-    country = CountryFactory(name="Atlantis", slug="atlantis", status=Country.Status.DRAFT)
-    freedonia = CountryFactory(pk=900, name="Freedonia", slug="freedonia")
-    GoalFactory(pk=900, country=country, position=1, title="Sink slowly")
+    # Explicit primary keys far above any the sequences hand out in a test run.
+    country = CountryFactory(
+        pk=ATLANTIS, name="Atlantis", slug="atlantis", status=Country.Status.DRAFT
+    )
+    freedonia = CountryFactory(pk=SHARED, name="Freedonia", slug="freedonia")
+    GoalFactory(pk=SHARED, country=country, position=1, title="Sink slowly")
     GoalFactory(country=freedonia, position=1, title="Freedonia's own goal")
-    publishing.publish(country, user=manager)
-    publishing.unpublish(country, user=manager)
+    publishing.publish(country, user=manager_user)
+    publishing.unpublish(country, user=manager_user)
     if not Citation.objects.filter(pk=country.pk).exists():
         CitationFactory(pk=country.pk)
     return country
@@ -107,10 +107,10 @@ def test_a_citation_history_page_will_not_publish_a_country(atlantis, role):
 @pytest.mark.parametrize("role", ROLES)
 def test_a_country_history_page_will_not_take_a_goal_version(atlantis, role):
     _, goal_version = published_revision(atlantis)
-    assert goal_version.object_id == "900"  # Freedonia's pk too
+    assert goal_version.object_id == str(SHARED)  # Freedonia's pk too
     client = logged_in(make_user("someone", group=role))
     before = world()
-    url = reverse("admin:strategy_country_revision", args=[900, goal_version.pk])
+    url = reverse("admin:strategy_country_revision", args=[SHARED, goal_version.pk])
     shown, posted = attempt(client, url)
     assert shown.status_code == HTTPStatus.NOT_FOUND
     assert posted.status_code == HTTPStatus.NOT_FOUND
@@ -119,9 +119,11 @@ def test_a_country_history_page_will_not_take_a_goal_version(atlantis, role):
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_a_deleted_country_does_not_come_back_through_a_citation_history(atlantis, manager, role):
+def test_a_deleted_country_does_not_come_back_through_a_citation_history(
+    atlantis, manager_user, role
+):
     version, _ = published_revision(atlantis)
-    logged_in(manager).post(
+    logged_in(manager_user).post(
         reverse("admin:strategy_country_delete", args=[atlantis.pk]), {"post": "yes"}
     )
     assert not Country.objects.filter(pk=atlantis.pk).exists()
@@ -170,7 +172,7 @@ def test_goals_have_no_revision_pages(atlantis, role):
     client = logged_in(make_user("someone", group=role))
     before = world()
     for some_version in (version, goal_version):
-        url = f"/admin/strategy/goal/900/history/{some_version.pk}/"
+        url = f"/admin/strategy/goal/{SHARED}/history/{some_version.pk}/"
         client.get(url, follow=True)
         client.post(url, {}, follow=True)
     assert world() == before
@@ -185,7 +187,7 @@ def test_a_revision_that_holds_another_country_is_refused(atlantis, role):
     mexico = Country.objects.get(slug="mexico")
     with reversion.create_revision():
         reversion.add_to_revision(mexico)
-        reversion.add_to_revision(Country.objects.get(pk=900))
+        reversion.add_to_revision(Country.objects.get(pk=SHARED))
     version = Version.objects.get_for_object(mexico).first()
     publishing.unpublish(mexico)
     client = logged_in(make_user("someone", group=role))
@@ -200,8 +202,8 @@ def test_a_revision_whose_goal_now_belongs_to_another_country_is_refused(atlanti
     """Restoring it would take the goal away from the country it belongs to now."""
     client = logged_in(make_user("ana", group="Editors"))
     version, _ = published_revision(atlantis)
-    goal = Goal.objects.get(pk=900)
-    freedonia = Country.objects.get(pk=900)
+    goal = Goal.objects.get(pk=SHARED)
+    freedonia = Country.objects.get(pk=SHARED)
     goal.country, goal.position = freedonia, 2
     goal.save()
     before = world()

@@ -26,7 +26,7 @@ REVIEWED = {
         "CitationAdmin.cited_by: a constant format string; every country name and URL is "
         "escaped by format_html_join",
     ),
-    ("citations/editing.py", "format_html"): (
+    ("editing/forms.py", "format_html"): (
         1,
         "ConflictCheckForm: the edit-conflict message, a constant format string; the "
         "model name, the other editor's name and time, and the history URL are escaped",

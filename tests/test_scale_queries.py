@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from strategy.synthetic import create_synthetic_content
+from operations.synthetic import create_synthetic_content
 
 pytestmark = pytest.mark.django_db
 

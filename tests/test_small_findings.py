@@ -120,3 +120,206 @@ def test_every_public_view_says_which_query_parameters_it_reads():
     assert undeclared == []
     assert query_parameters("/countries/") == {"region", "theme", "page"}
     assert query_parameters("/admin/") is None
+
+
+# --- A second round of attacks, on the fixes above ----------------------------------
+
+
+@pytest.mark.parametrize("url", ["/countries/mexico/", "/admin/", "/api/goals.csv"])
+def test_a_null_character_in_a_cookie_is_a_400(mexico, url):
+    client = Client(raise_request_exception=False)
+    client.cookies["sessionid"] = "abcdefgh\x00ijkl"
+    assert client.get(url).status_code == HTTPStatus.BAD_REQUEST
+
+
+def test_a_username_longer_than_any_is_refused_as_a_wrong_login(db):
+    client = Client(raise_request_exception=False)
+    for length in (151, 256, 10_000):
+        response = client.post("/admin/login/", {"username": "b" * length, "password": "x"})
+        assert response.status_code == HTTPStatus.OK
+        assert "at most 150 characters" in response.content.decode()
+
+
+def test_host_ports_and_spellings_make_no_cache_entries_of_their_own(
+    client, mexico, django_assert_num_queries
+):
+    from django.core.cache import cache
+
+    plain = client.get("/countries/mexico/")
+    entries = len(cache._cache)
+    for port in range(10_000, 10_200):
+        response = client.get("/countries/mexico/", HTTP_HOST=f"testserver:{port}")
+        assert response.status_code == HTTPStatus.OK
+    client.get("/countries/mexico/", HTTP_HOST="testserver:" + "0" * 4000 + "1")
+    assert len(cache._cache) == entries
+    # Spellings of the one host the site serves are the same page, from the cache.
+    for host in ("TestServer", "testserver.", "testserver:80"):
+        with django_assert_num_queries(1):
+            response = client.get("/countries/mexico/", HTTP_HOST=host)
+        assert response.content == plain.content
+
+
+def test_a_refused_host_is_logged_on_one_line(mexico, caplog):
+    Client(raise_request_exception=False).get("/countries/mexico/", HTTP_HOST="evil.example")
+    records = [r for r in caplog.records if r.name == "django.security.DisallowedHost"]
+    assert records
+    # The handler's filter drops the traceback; what reaches the log is one line.
+    from web.logging import WithoutTraceback
+
+    for record in records:
+        WithoutTraceback().filter(record)
+        assert record.exc_info is None and "\n" not in record.getMessage()
+
+
+def test_text_fields_have_a_length_limit_in_the_admin(mexico):
+    from strategy.models import MAX_TEXT_LENGTH
+
+    from .admin_forms import country_form, error_text, goal_rows
+
+    client = logged_in(make_user("ana", group="Editors"))
+    url = reverse("admin:strategy_country_change", args=[mexico.pk])
+    rows = goal_rows(mexico)
+    rows[0]["description"] = "[^" * MAX_TEXT_LENGTH
+    data = country_form(mexico, rows, vision="x" * (MAX_TEXT_LENGTH + 1))
+    data.pop("status")
+    response = client.post(url, data)
+    assert response.status_code == HTTPStatus.OK
+    errors = error_text(response)
+    assert errors.count(f"Ensure this value has at most {MAX_TEXT_LENGTH:,}") == 2 or (
+        errors.count(f"at most {MAX_TEXT_LENGTH}") == 2
+    )
+
+
+def import_problems(tmp_path, text):
+    import io
+
+    from django.core.management import CommandError, call_command
+
+    path = tmp_path / "chapter.md"
+    path.write_text(text, encoding="utf-8")
+    err = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("import_strategy", str(path), "--dry-run", stderr=err, stdout=io.StringIO())
+    return [line.replace(f"{path}:", "") for line in err.getvalue().splitlines()]
+
+
+def test_an_imported_text_longer_than_the_limit_is_named_with_its_line(db, tmp_path):
+    from strategy.models import MAX_TEXT_LENGTH
+
+    long = "Long. " * (MAX_TEXT_LENGTH // 6 + 1)
+    problems = import_problems(tmp_path, f"# Testland\n\nVision.\n\n{long}\n\nThe end.\n")
+    assert problems == [
+        f"5: goal: description: Ensure this value has at most 10000 characters "
+        f"(it has {len(long.strip())})."
+    ]
+
+
+@pytest.mark.parametrize("nesting", ["[" * 500 + "]" * 500, "{a=" * 500 + "1" + "}" * 500])
+def test_front_matter_nested_too_deeply_is_a_problem(db, tmp_path, nesting):
+    problems = import_problems(tmp_path, f"+++\nslug = {nesting}\n+++\n# Testland\n\nVision.\n")
+    assert problems == ["1: cannot read the front matter (TOML): nested too deeply"]
+
+
+def test_more_goals_or_sources_than_a_chapter_has_are_refused(db, tmp_path):
+    from chapters.syntax import MAX_FOOTNOTES, MAX_GOALS
+
+    goals = "\n\n".join(f"Goal {number}." for number in range(MAX_GOALS + 1))
+    problems = import_problems(tmp_path, f"# Testland\n\nVision.\n\n{goals}\n\nThe end.\n")
+    assert problems == [
+        f"{5 + 2 * MAX_GOALS}: the chapter has {MAX_GOALS + 1} goals; a chapter may have at "
+        f"most {MAX_GOALS}"
+    ]
+    cited = "".join(f"[^{number}]" for number in range(MAX_FOOTNOTES + 1))
+    references = "\n".join(f"[^{n}]: A (2019). T {n}." for n in range(MAX_FOOTNOTES + 1))
+    problems = import_problems(tmp_path, f"# Testland\n\nVision.{cited}\n\n{references}\n")
+    assert problems == [
+        f"3: the chapter cites {MAX_FOOTNOTES + 1} sources; a chapter may cite at most "
+        f"{MAX_FOOTNOTES}"
+    ]
+
+
+def test_many_sources_by_one_author_in_one_year_import_in_linear_work(db):
+    """Each new key is checked against the keys in use without a query of its own."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from chapters.importer import import_chapter
+    from chapters.reader import parse_chapter
+
+    count = 300
+    cited = "".join(f"[^{number}]" for number in range(count))
+    references = "\n".join(
+        f"[^{n}]: Smith, J. (2020). Title number {n}. [online] Available at: https://example.org/{n}"
+        for n in range(count)
+    )
+    chapter = parse_chapter(f"# Testland\n\nVision.{cited}\n\n{references}\n")
+    with CaptureQueriesContext(connection) as captured:
+        result = import_chapter(chapter, dry_run=True)
+    assert result.totals().startswith("1 country created")
+    assert len(captured) < 10 * count  # a few per source, not one per key tried
+
+
+def test_a_theme_whose_slug_is_no_address_is_left_out_of_the_api(mexico):
+    from taggit.models import Tag
+
+    Tag.objects.filter(slug="health").update(slug="a b")
+    response = Client(raise_request_exception=False).get("/api/themes/")
+    assert response.status_code == HTTPStatus.OK
+    slugs = [theme["slug"] for theme in response.json()["results"]]
+    assert "a b" not in slugs and slugs
+
+
+def test_text_cannot_forge_a_footnote_marker(mexico):
+    """
+    Neither characters written as references (``&#xE000;``) nor markup typed
+    as text become a footnote marker, in text or in a link's title.
+    """
+    from .helpers import parse as parse_page
+
+    title = "\ue000british-embassy-mexico-city-2018\ue001 <sup data-cite=x></sup>"
+    mexico.vision = (
+        "Cited here.[^british-embassy-mexico-city-2018] See [the report](https://example.org/ "
+        '"&#xE000;british-embassy-mexico-city-2018&#xE001; <sup data-cite=x></sup>") and '
+        '&lt;sup data-cite="british-embassy-mexico-city-2018"&gt;&lt;/sup&gt; '
+        "and &#xE000;x&#xE001;."
+    )
+    mexico.save()
+    vision = parse_page(Client().get("/countries/mexico/")).select_one("section.vision .prose")
+    (link,) = vision.select("a[href^='https://example.org']")
+    assert link.attrs == {
+        "href": "https://example.org/",
+        "title": title,
+        "rel": ["noopener", "noreferrer"],
+    }
+    assert [ref.get_text() for ref in vision.select("sup.footnote-ref")] == ["[1]"]
+    assert '<sup data-cite="british-embassy-mexico-city-2018"></sup>' in vision.get_text()
+
+
+def test_bibtex_keeps_each_author_whole_whatever_the_spaces(db):
+    from pybtex.database import parse_string
+
+    from citations.formats import to_bibtex
+    from citations.models import Citation
+
+    from .factories import CitationFactory
+
+    CitationFactory(key="spaces-2020", authors="Smith\u2003and\u2003Jones, J.\nAlpha, Beta, Gamma")
+    data = parse_string(to_bibtex(Citation.objects.all()), "bibtex")
+    people = data.entries["spaces-2020"].persons["author"]
+    assert len(people) == 2
+    assert [str(person) for person in people][1].startswith("Alpha")
+    assert not people[1].lineage_names
+
+
+@pytest.mark.parametrize("name", ["q", "term"])
+def test_an_admin_search_of_too_many_words_is_a_400(mexico, name):
+    client = logged_in(make_user("max", group="Country managers"))
+    client.raise_request_exception = False
+    words = " ".join(f"w{number}" for number in range(1000))
+    url = reverse("admin:strategy_country_changelist")
+    if name == "term":
+        url = (
+            reverse("admin:autocomplete") + "?app_label=strategy&model_name=goal&field_name=country"
+        )
+    response = client.get(url, {name: words})
+    assert response.status_code == HTTPStatus.BAD_REQUEST

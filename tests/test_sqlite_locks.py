@@ -17,6 +17,7 @@ import concurrent.futures
 import os
 import sqlite3
 import threading
+import time
 
 import pytest
 from bs4 import BeautifulSoup
@@ -110,6 +111,10 @@ def test_a_lock_held_past_the_timeout_answers_with_the_form_and_a_message(site):
     holder = sqlite3.connect(path, isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")  # someone else writes, for longer than the 2 s timeout
     try:
+        # Opening a form only reads: it does not queue for the lock.
+        started = time.monotonic()
+        assert browser.form(url, "country_form")["vision"] == before
+        assert time.monotonic() - started < 1.5
         status, final, body = browser.post(url, data, referer=url)
     finally:
         holder.execute("ROLLBACK")

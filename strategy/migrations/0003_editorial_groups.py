@@ -1,9 +1,48 @@
-"""The two editorial roles (strategy/roles.py), as groups, on every new database."""
+"""
+The two editorial roles, as groups, on every new database.
+
+The groups and their permissions are written out here as they were when
+this migration was made, not imported from strategy/roles.py: a migration
+must do the same thing whenever it runs, whatever the code says later.
+"""
 
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-from strategy.roles import GROUPS, create_missing_groups
+EDITORS = {
+    "strategy": [
+        "view_country",
+        "change_country",
+        "view_goal",
+        "change_goal",
+        "add_goal",
+        "delete_goal",
+    ],
+    "citations": ["view_citation", "change_citation", "add_citation"],
+    "taggit": ["view_tag", "change_tag"],
+}
+COUNTRY_MANAGERS = {
+    **EDITORS,
+    "strategy": [*EDITORS["strategy"], "add_country", "delete_country", "publish_country"],
+}
+GROUPS = {"Editors": EDITORS, "Country managers": COUNTRY_MANAGERS}
+
+
+def create_missing_groups(apps, using):
+    """Create each group that does not exist yet, with its permissions."""
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for name, wanted in GROUPS.items():
+        if Group.objects.using(using).filter(name=name).exists():
+            continue
+        permissions = [
+            Permission.objects.using(using).get(
+                content_type__app_label=app_label, codename=codename
+            )
+            for app_label, codenames in wanted.items()
+            for codename in codenames
+        ]
+        Group.objects.using(using).create(name=name).permissions.set(permissions)
 
 
 def create_groups(apps, schema_editor):

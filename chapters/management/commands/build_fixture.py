@@ -8,9 +8,10 @@ from django.core.management import BaseCommand, CommandError
 from django.db import transaction
 from taggit.models import Tag, TaggedItem
 
+from chapters.importer import apply_chapter
+from chapters.problems import ChapterError
+from chapters.reader import read_chapter
 from citations.models import Citation
-from strategy.chapters import ChapterError, read_chapter
-from strategy.importing import ImportFailed, apply_chapter
 from strategy.models import Country, Goal
 
 TIMESTAMP_FIELDS = ("created_at", "updated_at", "published_at", "last_published_change")
@@ -53,7 +54,7 @@ class Command(BaseCommand):
             try:
                 result = apply_chapter(parsed, publish=curation_data.get("publish", False))
                 curate(result.country, curation_data)
-            except ImportFailed as error:
+            except ChapterError as error:
                 raise CommandError(
                     "\n".join(problem.format(chapter) for problem in error.problems)
                 ) from None

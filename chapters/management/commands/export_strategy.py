@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management import BaseCommand, CommandError
 
-from strategy.chapters import write_chapter
+from chapters.writer import write_chapter
 from strategy.models import Country
 
 

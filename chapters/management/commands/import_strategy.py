@@ -2,8 +2,9 @@ from pathlib import Path
 
 from django.core.management import BaseCommand, CommandError
 
-from strategy.chapters import ChapterError, read_chapter
-from strategy.importing import ImportFailed, import_chapter
+from chapters.importer import import_chapter
+from chapters.problems import ChapterError
+from chapters.reader import read_chapter
 
 
 class Command(BaseCommand):
@@ -38,7 +39,7 @@ class Command(BaseCommand):
             result = import_chapter(
                 chapter, publish=publish, dry_run=dry_run, source_name=path.name
             )
-        except (ChapterError, ImportFailed) as error:
+        except ChapterError as error:
             self.fail(file, [problem.format(file) for problem in error.problems])
 
         for warning in result.warnings:

@@ -11,9 +11,8 @@ from django.db import transaction
 from taggit.models import Tag, TaggedItem
 
 from citations.models import Citation
-
-from .caching import bump_content_version
-from .models import Country, Goal
+from pagecache.versions import bump_content_version
+from strategy.models import Country, Goal
 
 PREFIX = "synthetic"
 

@@ -1,7 +1,7 @@
 from django.core.management import BaseCommand, CommandError
 
+from operations.synthetic import PREFIX, create_synthetic_content
 from strategy.models import Country
-from strategy.synthetic import PREFIX, create_synthetic_content
 
 
 class Command(BaseCommand):

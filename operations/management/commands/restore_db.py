@@ -1,7 +1,7 @@
 from django.core.management import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS, connections
 
-from strategy.backups import BackupError, restore_database
+from operations.backups import BackupError, restore_database
 
 
 class Command(BaseCommand):

@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.management import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS
 
-from strategy.backups import BackupError, backup_database, default_filename
+from operations.backups import BackupError, backup_database, default_filename
 
 
 class Command(BaseCommand):

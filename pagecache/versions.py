@@ -3,7 +3,8 @@ The content version: one database row (``ContentVersion``) that counts
 changes to public content, which the page cache (``pagecache``) keys pages by.
 Every save, delete, publish, import or restore that can change what a page
 shows bumps it, in the same transaction as the change (``bump_content_version``,
-wired to model signals in ``apps.py``; code that writes with
+wired to the content models' signals in ``pagecache.apps``, so the domain
+apps need not know the cache exists; code that writes with
 ``QuerySet.update()`` or ``bulk_create()`` calls it itself).
 """
 

@@ -27,10 +27,9 @@ from django.views.decorators.csrf import csrf_exempt
 
 from citations.footnotes import find_markers
 from citations.models import Citation
+from strategy.models import Country, Goal
+from strategy.themes import published_themes_with_counts, with_addresses
 from web.views import page_of
-
-from .models import Country, Goal, with_addresses
-from .views import published_goals, published_themes_with_counts
 
 PAGE_SIZE = 50
 
@@ -205,10 +204,9 @@ def citation_list(request):
 
 @api_view(query=["page"])
 def theme_list(request):
-    # Paginated in the database, so a theme without an address (see
-    # ``with_addresses``) is left out there.
-    themes = published_themes_with_counts().exclude(slug="")
-    return paginated(request, themes, theme_data)
+    # Themes are few: all are read, those without an address left out
+    # (``with_addresses``), and the rest paginated.
+    return paginated(request, with_addresses(published_themes_with_counts()), theme_data)
 
 
 # --- CSV ---------------------------------------------------------------------
@@ -231,7 +229,7 @@ def spreadsheet_safe(value):
 def goals_csv(request):
     """Every goal of every published country, one row each, for spreadsheets."""
     goals = (
-        published_goals()
+        Goal.objects.published()
         .select_related("country")
         .prefetch_related("tags")
         .order_by("country__name", "position")

@@ -13,17 +13,23 @@ Importing a report chapter from the admin: upload, preview, confirm.
 """
 
 from django import forms
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import reverse
+from django.views import View
 
-from .chapters import ChapterError, Problem, decode, parse_chapter
-from .importing import ImportFailed, import_chapter
+from strategy.models import Country
+
+from .importer import import_chapter
+from .problems import ChapterError, Problem
+from .reader import decode, parse_chapter
 
 MAX_UPLOAD_BYTES = 1024 * 1024
+# Kept as it was when this lived in the strategy app, so previews signed
+# before an upgrade can still be confirmed.
 SIGNING_SALT = "strategy.admin_import"
 PREVIEW_MAX_AGE = 60 * 60  # seconds a preview can be confirmed
 
@@ -86,45 +92,41 @@ def sign_preview(user, filename, text, publish):
     )
 
 
-class ChapterImportMixin:
-    """Adds the chapter import page to the Country admin."""
+class ChapterImportView(View):
+    """The admin's "Import a chapter" page, for those who may add countries."""
 
-    import_template = "admin/strategy/country/import.html"
+    template_name = "admin/strategy/country/import.html"
 
-    def get_urls(self):
-        urls = [
-            path(
-                "import/",
-                self.admin_site.admin_view(self.import_view),
-                name="strategy_country_import",
-            )
-        ]
-        return urls + super().get_urls()
-
-    def has_import_permission(self, request):
-        return request.user.has_perm("strategy.add_country")
-
-    def import_view(self, request):
-        if not self.has_import_permission(request):
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.has_perm("strategy.add_country"):
             raise PermissionDenied
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
+        self.context = {
+            **admin.site.each_context(request),
+            "opts": Country._meta,
             "title": "Import a chapter",
             "form": ChapterUploadForm(),
         }
-        if request.method == "POST" and "preview" in request.POST:
-            return self._confirm(request, context)
-        if request.method == "POST":
-            self._preview(request, context)
-        return TemplateResponse(request, self.import_template, context)
+        return super().dispatch(request, *args, **kwargs)
 
-    def _preview(self, request, context):
-        form = context["form"] = ChapterUploadForm(request.POST, request.FILES)
+    def render(self, **context):
+        self.context.update(context)
+        return TemplateResponse(self.request, self.template_name, self.context)
+
+    def get(self, request):
+        return self.render()
+
+    def post(self, request):
+        if "preview" in request.POST:
+            return self.confirm()
+        return self.preview()
+
+    def preview(self):
+        """Step 2: what the import would do (a dry run), or what stops it."""
+        request = self.request
+        form = ChapterUploadForm(request.POST, request.FILES)
         if not form.is_valid():
-            return
+            return self.render(form=form)
         upload, publish = form.cleaned_data["chapter"], form.cleaned_data["publish"]
-        context["filename"] = upload.name
         try:
             text = decode(upload.read())
             result = import_chapter(
@@ -134,14 +136,12 @@ class ChapterImportMixin:
                 user=request.user,
                 source_name=upload.name,
             )
-        except (ChapterError, ImportFailed) as error:
-            context["problems"] = [problem.format(upload.name) for problem in error.problems]
-            return
-        refusal = self._refusal(request, result)
-        if refusal:
-            context["problems"] = [refusal.format(upload.name)]
-            return
-        context.update(
+            refuse_if_not_allowed(request.user, result)
+        except ChapterError as error:
+            return self.problems(upload.name, error, form=form)
+        return self.render(
+            form=form,
+            filename=upload.name,
             result=result,
             warnings=[warning.format(upload.name) for warning in result.warnings],
             confirm_form=ChapterConfirmForm(
@@ -150,37 +150,47 @@ class ChapterImportMixin:
             ),
         )
 
-    def _confirm(self, request, context):
+    def confirm(self):
+        """Step 3: import what the preview showed, as one revision by this user."""
+        request = self.request
         form = ChapterConfirmForm(request.POST, user=request.user)
         if not form.is_valid():
-            context["problems"] = form.errors["preview"]
-            return TemplateResponse(request, self.import_template, context)
+            return self.render(problems=form.errors["preview"])
         preview = form.cleaned_data["preview"]
         filename = preview["filename"]
         try:
             chapter = parse_chapter(preview["text"])
             if not request.user.has_perm("strategy.change_country"):
                 trial = import_chapter(chapter, publish=preview["publish"], dry_run=True)
-                refusal = self._refusal(request, trial)
-                if refusal:
-                    raise ImportFailed([refusal])
+                refuse_if_not_allowed(request.user, trial)
             result = import_chapter(
                 chapter, publish=preview["publish"], user=request.user, source_name=filename
             )
-        except (ChapterError, ImportFailed) as error:
-            context["filename"] = filename
-            context["problems"] = [problem.format(filename) for problem in error.problems]
-            return TemplateResponse(request, self.import_template, context)
+        except ChapterError as error:
+            return self.problems(filename, error)
         if result.changed_anything:
             messages.success(request, f"Imported {filename}: {result.totals()}.")
         else:
             messages.info(request, f"{filename} is already in the atlas as it is; nothing changed.")
         return redirect(reverse("admin:strategy_country_change", args=[result.country.pk]))
 
-    def _refusal(self, request, result):
-        """A problem when the import would change a country the user may not change."""
-        if result.created or request.user.has_perm("strategy.change_country"):
-            return None
-        return Problem(
-            f"{result.country.name} is already in the atlas and you may not change countries"
+    def problems(self, filename, error, **context):
+        return self.render(
+            filename=filename,
+            problems=[problem.format(filename) for problem in error.problems],
+            **context,
         )
+
+
+def refuse_if_not_allowed(user, result):
+    """ChapterError when the import would change a country ``user`` may not change."""
+    if result.created or user.has_perm("strategy.change_country"):
+        return
+    raise ChapterError(
+        [Problem(f"{result.country.name} is already in the atlas and you may not change countries")]
+    )
+
+
+admin.site.register_view(
+    "strategy/country/import/", ChapterImportView.as_view(), name="strategy_country_import"
+)

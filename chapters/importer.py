@@ -1,0 +1,504 @@
+"""
+Importing a report chapter (``chapters.reader.Chapter``) into a Country,
+its goals and its citations.
+
+* **The country** is found by the slug in the front matter, else by name,
+  else by the slug made from the name; otherwise it is created, as a draft
+  unless ``publish``. Its name, vision and conclusion come from the chapter.
+  The ISO code comes from the front matter, else (for a new country, or
+  one without a code) from the name through pycountry; a name pycountry
+  does not know, or a code another country has, leaves it blank with a
+  warning. The region comes only from the front matter.
+* **Goals** are matched in order with the country's goals. A chapter with
+  ``## `` headings sets their titles and themes; a chapter without them
+  keeps the titles and themes editors gave existing goals, and new goals get
+  a title made from their text. Goals beyond the chapter's are deleted.
+* **Citations**: a reference that is already in the database (same URL, or
+  same title and year) is reused as it is there (it may be cited by other
+  countries, and editors may have corrected it) with a warning if the
+  chapter says otherwise; others are created with the key from the front
+  matter or from ``citations.references.make_key``. Markers are rewritten
+  to the keys and the country's cited sources follow its markers.
+
+The whole import runs in one transaction and one revision, and saves only
+what changed, so importing the same file twice changes nothing the second
+time. A dry run does the same work and rolls it back, so what it reports is
+exactly what the import would do. Themes are checked as the admin checks
+them (``strategy.themes``); publication dates are set by
+``strategy.publishing``, as for every save.
+"""
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+import pycountry
+import reversion
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.validators import validate_slug
+from django.db import IntegrityError, transaction
+from django.utils.text import slugify
+
+from citations.models import Citation
+from citations.references import citation_fields, make_key, unique_key
+from strategy import publishing
+from strategy.models import Country, Goal
+from strategy.themes import theme_problems
+
+from .problems import ChapterError, Problem, refuse_if
+from .syntax import default_source_label, relabel
+
+KINDS = ("country", "goal", "citation")
+PLURALS = {"country": "countries", "goal": "goals", "citation": "citations"}
+
+
+@dataclass
+class Outcome:
+    """What the import does to one country, goal or citation."""
+
+    kind: str  # "country", "goal" or "citation"
+    action: str  # "created", "changed", "unchanged" or "deleted"
+    label: str
+    fields: list = field(default_factory=list)  # the fields that change
+    note: str = ""
+
+    def __str__(self):
+        text = f"{self.kind} {self.action}: {self.label}"
+        if self.fields:
+            text += f" ({', '.join(self.fields)})"
+        if self.note:
+            text += f" — {self.note}"
+        return text
+
+
+@dataclass
+class ImportResult:
+    country: Country
+    created: bool
+    outcomes: list
+    warnings: list
+    dry_run: bool = False
+
+    @property
+    def changed_anything(self):
+        return any(outcome.action != "unchanged" for outcome in self.outcomes)
+
+    def totals(self):
+        """ "2 goals created, 1 citation unchanged, ..." in a fixed order."""
+        counts = Counter((outcome.action, outcome.kind) for outcome in self.outcomes)
+        parts = []
+        for action in ("created", "changed", "deleted", "unchanged"):
+            for kind in KINDS:
+                if counts[action, kind]:
+                    number = counts[action, kind]
+                    parts.append(f"{number} {PLURALS[kind] if number > 1 else kind} {action}")
+        return ", ".join(parts)
+
+
+def import_chapter(chapter, *, publish=False, dry_run=False, user=None, source_name="chapter"):
+    """
+    Import ``chapter`` in one transaction and one revision ("Imported from
+    <source_name>", by ``user``). With ``dry_run``, roll everything back and
+    report what the import would do. Raise ChapterError, with nothing
+    written, when the chapter cannot be imported.
+    """
+    try:
+        with transaction.atomic(), reversion.create_revision():
+            reversion.set_comment(f"Imported from {source_name}")
+            if user is not None:
+                reversion.set_user(user)
+            result = apply_chapter(chapter, publish=publish)
+            if dry_run:
+                result.dry_run = True
+                transaction.set_rollback(True)
+    except IntegrityError as error:
+        raise ChapterError(
+            [
+                Problem(
+                    "the database refused the import, so nothing was written; someone may "
+                    f"have changed the same content at the same moment: try again ({error})"
+                )
+            ]
+        ) from error
+    return result
+
+
+def apply_chapter(chapter, *, publish=False):
+    """
+    Write the chapter into the database inside the caller's transaction;
+    raise ChapterError (the caller rolls back) when it cannot be imported.
+    """
+    return ChapterImport(chapter, publish).run()
+
+
+def _action(created, changed):
+    if created:
+        return "created"
+    return "changed" if changed else "unchanged"
+
+
+def _verbose_names(model, names):
+    return [str(model._meta.get_field(name).verbose_name) for name in names]
+
+
+def validation_problems(error, model, lines, default_line, prefix=""):
+    """A model's ValidationError as problems, each at the line of its field."""
+    problems = []
+    for field_name, messages in error.message_dict.items():
+        label = (
+            ""
+            if field_name == NON_FIELD_ERRORS
+            else f"{model._meta.get_field(field_name).verbose_name}: "
+        )
+        line = lines.get(field_name, default_line)
+        problems += [Problem(f"{prefix}{label}{message}", line) for message in messages]
+    return problems
+
+
+class ChapterImport:
+    """
+    One chapter going into the atlas. Each step writes its part and raises
+    ChapterError with every problem it found; what was done is collected in
+    ``outcomes`` and ``warnings``, the report of the import.
+    """
+
+    def __init__(self, chapter, publish):
+        self.chapter = chapter
+        self.publish = publish
+        self.outcomes = []
+        self.warnings = list(chapter.warnings)
+        # Every key in use, looked up once: new keys are checked against it
+        # without a query each (many sources by one author in one year try
+        # many keys).
+        self.taken_keys = set(Citation.objects.values_list("key", flat=True))
+
+    def run(self):
+        existing = self.find_country()
+        keys = self.import_citations()
+        country, country_fields = self.import_country(existing, keys)
+        created = existing is None
+        goals_changed = self.import_goals(country, created, keys)
+
+        before = set() if created else set(country.citations.all())
+        country.sync_citations()
+        if not created:
+            extra = []
+            if set(country.citations.all()) != before:
+                extra.append("cited sources")
+            if goals_changed:
+                extra.append("goals")
+            if extra and not country_fields:
+                # Only its goals or sources changed: record when the country changed.
+                publishing.record_change(country)
+                country.save(update_fields=["updated_at", "published_at", "last_published_change"])
+            country_fields += extra
+        status = country.get_status_display().lower()
+        self.outcomes.insert(
+            0,
+            Outcome(
+                "country",
+                _action(created, country_fields),
+                f"{country.name} ({country.slug}), {status}",
+                [] if created else country_fields,
+            ),
+        )
+        return ImportResult(
+            country=country,
+            created=created,
+            outcomes=sorted(self.outcomes, key=lambda outcome: KINDS.index(outcome.kind)),
+            warnings=self.warnings,
+        )
+
+    # --- Country -----------------------------------------------------------
+
+    def find_country(self):
+        """The country the chapter is about, or None for a new one."""
+        chapter = self.chapter
+        given_slug = chapter.metadata.get("slug")
+        by_name = Country.objects.filter(name__iexact=chapter.name).first()
+        by_slug = Country.objects.filter(slug=given_slug or slugify(chapter.name)).first()
+        if given_slug and by_slug and by_name and by_slug != by_name:
+            refuse_if(
+                [
+                    Problem(
+                        f"the slug “{given_slug}” belongs to {by_slug.name}, but the name "
+                        f"“{chapter.name}” to another country ({by_name.slug})",
+                        chapter.line,
+                    )
+                ]
+            )
+        if given_slug:
+            return by_slug or by_name
+        return by_name or by_slug
+
+    def import_country(self, country, keys):
+        """
+        The country, created or updated from the chapter and saved if it
+        changed, and the names of the fields that changed.
+        """
+        chapter, metadata = self.chapter, self.chapter.metadata
+        created = country is None
+        if created:
+            country = Country(status=Country.Status.DRAFT)
+        values = self.country_values(country, keys)
+        changed = [name for name, value in values.items() if getattr(country, name) != value]
+        for name, value in values.items():
+            setattr(country, name, value)
+        lines = {
+            "vision": chapter.vision_line,
+            "conclusion": chapter.conclusion_line,
+            **{name: 1 for name in ("slug", "iso_code", "region") if name in metadata},
+        }
+        try:
+            country.full_clean()
+        except ValidationError as error:
+            raise ChapterError(validation_problems(error, Country, lines, chapter.line)) from None
+        if created or changed:
+            publishing.record_change(country)
+            country.save()
+        return country, _verbose_names(Country, changed)
+
+    def country_values(self, country, keys):
+        """The country's fields as the chapter gives them."""
+        chapter, metadata = self.chapter, self.chapter.metadata
+        values = {
+            "name": chapter.name,
+            "vision": relabel(chapter.vision, keys),
+            "conclusion": relabel(chapter.conclusion, keys),
+            "slug": metadata.get("slug") or country.slug or slugify(chapter.name),
+        }
+        if not values["slug"]:
+            refuse_if(
+                [
+                    Problem(
+                        f"cannot make a slug from the name “{chapter.name}”: give one in the "
+                        'front matter (slug = "...")',
+                        chapter.line,
+                    )
+                ]
+            )
+        if "iso_code" in metadata:
+            values["iso_code"] = metadata["iso_code"]
+        elif not country.iso_code:
+            values["iso_code"] = self.derived_iso_code(country)
+        if "region" in metadata:
+            values["region"] = metadata["region"]
+        if self.publish:
+            values["status"] = Country.Status.PUBLISHED
+        return values
+
+    def derived_iso_code(self, country):
+        """The ISO code pycountry gives the name, unless another country has it."""
+        name = self.chapter.name
+        try:
+            code = pycountry.countries.lookup(name).alpha_2
+        except LookupError:
+            self.warnings.append(
+                Problem(
+                    f"ISO code left blank: pycountry knows no country called “{name}”; "
+                    "an editor can set it",
+                    self.chapter.line,
+                )
+            )
+            return ""
+        holder = Country.objects.filter(iso_code=code).exclude(pk=country.pk).first()
+        if holder:
+            self.warnings.append(
+                Problem(
+                    f"ISO code left blank: {code} is already the code of {holder.name}",
+                    self.chapter.line,
+                )
+            )
+            return ""
+        return code
+
+    # --- Citations ---------------------------------------------------------
+
+    def import_citations(self):
+        """Each footnote's citation, found or created: footnote label -> citation key."""
+        keys, first_label, problems = {}, {}, []  # first_label: citation pk -> first label
+        for label, footnote in self.chapter.footnotes.items():
+            citation, reason = find_citation(footnote.reference)
+            if citation is not None:
+                keys[label] = citation.key
+                if citation.pk in first_label:
+                    self.warnings.append(
+                        Problem(
+                            f"footnotes [^{first_label[citation.pk]}] and [^{label}] cite the "
+                            f"same source ({reason}); both now cite “{citation.key}”",
+                            footnote.line,
+                        )
+                    )
+                else:
+                    first_label[citation.pk] = label
+                    self.reuse_citation(citation, reason, label, footnote)
+                continue
+            try:
+                citation = self.create_citation(label, footnote)
+            except ChapterError as error:
+                problems += error.problems
+                continue
+            first_label[citation.pk] = label
+            keys[label] = citation.key
+        refuse_if(problems)
+        return keys
+
+    def create_citation(self, label, footnote):
+        """A new citation for the footnote, with the front matter's key or one made for it."""
+        metadata = self.chapter.citation_metadata.get(label, {})
+        is_taken = self.taken_keys.__contains__
+
+        key = metadata.get("key")
+        if key:
+            try:
+                validate_slug(key)
+            except ValidationError:
+                refuse_if(
+                    [
+                        Problem(
+                            f"front matter: the key “{key}” of [^{label}] may only use "
+                            "letters, digits, hyphens and underscores",
+                            1,
+                        )
+                    ]
+                )
+            if is_taken(key):
+                wanted, key = key, unique_key(key, is_taken)
+                self.warnings.append(
+                    Problem(
+                        f"[^{label}]: the key “{wanted}” belongs to another source; "
+                        f"this one gets “{key}”",
+                        footnote.line,
+                    )
+                )
+        else:
+            reference = footnote.reference
+            key = make_key(reference.authors[0], reference.year, reference.title, is_taken)
+        citation = Citation(
+            key=key,
+            language=metadata.get("language", ""),
+            source_label=metadata.get("source_label", default_source_label(label)),
+            **citation_fields(footnote.reference),
+        )
+        try:
+            citation.full_clean()
+        except ValidationError as error:
+            problems = validation_problems(
+                error, Citation, {}, footnote.line, prefix=f"[^{label}]: "
+            )
+            raise ChapterError(problems) from None
+        citation.save()
+        self.taken_keys.add(key)
+        self.outcomes.append(Outcome("citation", "created", f"{key} [^{label}]"))
+        return citation
+
+    def reuse_citation(self, citation, reason, label, footnote):
+        """Keep a citation already in the atlas as it is; warn where the chapter differs."""
+        given = citation_fields(footnote.reference)
+        metadata = self.chapter.citation_metadata.get(label, {})
+        if "language" in metadata:
+            given["language"] = metadata["language"]
+        differing = [name for name, value in given.items() if getattr(citation, name) != value]
+        if differing:
+            self.warnings.append(
+                Problem(
+                    f"[^{label}] is already in the atlas as “{citation.key}” ({reason}) and is "
+                    "kept as it is there; the chapter differs in: "
+                    + ", ".join(_verbose_names(Citation, differing)),
+                    footnote.line,
+                )
+            )
+        self.outcomes.append(
+            Outcome(
+                "citation",
+                "unchanged",
+                f"{citation.key} [^{label}]",
+                note=f"already in the atlas ({reason})",
+            )
+        )
+
+    # --- Goals -------------------------------------------------------------
+
+    def import_goals(self, country, created, keys):
+        """The chapter's goals, matched in order with the country's; whether any changed."""
+        existing = (
+            [] if created else list(country.goals.order_by("position").prefetch_related("tags"))
+        )
+        last_position = max((goal.position for goal in existing), default=0)
+        anything_changed, problems = False, []
+        for index, section in enumerate(self.chapter.goals):
+            if index < len(existing):
+                goal, new = existing[index], False
+            else:
+                last_position += 1
+                goal, new = Goal(country=country, position=last_position), True
+            try:
+                changed = self.import_goal(goal, new, section, keys)
+            except ChapterError as error:
+                problems += error.problems
+                continue
+            anything_changed = anything_changed or new or bool(changed)
+        refuse_if(problems)
+        for goal in existing[len(self.chapter.goals) :]:
+            self.outcomes.append(Outcome("goal", "deleted", f"{goal.position}. {goal.title}"))
+            goal.delete()
+            anything_changed = True
+        return anything_changed
+
+    def import_goal(self, goal, new, section, keys):
+        """One goal from its section, saved if it changed; the names of what changed."""
+        refuse_if(
+            [
+                Problem(f"goal: {text}", section.line)
+                for text in theme_problems(section.themes or [])
+            ]
+        )
+        values = {"description": relabel(section.text, keys)}
+        note = ""
+        if section.title is not None:
+            values["title"] = section.title
+        elif new:
+            values["title"] = section.suggested_title
+            note = "title made from its text: refine it"
+        changed = [name for name, value in values.items() if getattr(goal, name) != value]
+        for name, value in values.items():
+            setattr(goal, name, value)
+        try:
+            goal.full_clean()
+        except ValidationError as error:
+            raise ChapterError(
+                validation_problems(error, Goal, {}, section.line, prefix="goal: ")
+            ) from None
+        if new or changed:
+            goal.save()
+        current = [] if new else [tag.name for tag in goal.tags.all()]
+        themes = section.themes
+        if themes is not None and {name.casefold() for name in themes} != {
+            name.casefold() for name in current
+        }:
+            # django-taggit finds existing themes whatever their case (TAGGIT_CASE_INSENSITIVE).
+            goal.tags.set(themes)
+            changed.append("tags")
+        self.outcomes.append(
+            Outcome(
+                "goal",
+                _action(new, changed),
+                f"{goal.position}. {goal.title}",
+                [] if new else _verbose_names(Goal, changed),
+                note,
+            )
+        )
+        return changed
+
+
+def find_citation(reference):
+    """(citation, why) for a reference already in the atlas, or (None, why not)."""
+    if reference.url:
+        citation = Citation.objects.filter(url=reference.url).order_by("pk").first()
+        if citation:
+            return citation, "same URL"
+    citation = (
+        Citation.objects.filter(title__iexact=reference.title, year=reference.year)
+        .order_by("pk")
+        .first()
+    )
+    return citation, "same title and year"

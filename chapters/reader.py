@@ -1,0 +1,494 @@
+"""
+Reading report chapters: one country's strategy as Markdown, into a ``Chapter``.
+
+The format is the report's own (``strategy/fixtures/source/mexico.md``)::
+
+    # Country
+
+    The vision.[^30]
+
+    A paragraph per goal ...
+
+    The conclusion.
+
+    [^30]: Authors (Year). Title: Subtitle. [online] Available at: URL
+
+* The ``# `` heading is the country's name. Footnote markers ``[^label]``
+  cite the ``[^label]: reference`` lines (Harvard style, read by
+  ``citations.references``); a reference line may go on over the lines that
+  follow it up to a blank line.
+* **Without** ``## `` headings, the first paragraph is the vision, the last
+  the conclusion, and each paragraph between is a goal (its title is made
+  from its text, for an editor to refine).
+* **With** ``## `` headings (as ``chapters.writer`` writes), the text before
+  the first one is the vision, each ``## Title`` section is a goal (a
+  ``Themes: a, b`` line under the heading gives its themes; a theme with a
+  comma in its name is written in double quotes), and a last section
+  ``## Conclusion`` is the conclusion.
+* Optional front matter in TOML between ``+++`` lines (Hugo's convention)
+  carries what the Markdown cannot: the slug, ISO code and region, and per
+  footnote label the citation's key, language and source footnote number.
+  Without it, the slug comes from the name, the ISO code from pycountry,
+  the key from ``citations.references.make_key`` and the source footnote
+  number from a numeric label::
+
+    +++
+    slug = "mexico"
+    iso_code = "MX"
+    region = "latin-america-caribbean"
+
+    [citations."30"]
+    key = "british-embassy-mexico-city-2018"
+    language = "en"
+    +++
+
+Reading touches no database: ``chapters.importer`` turns a ``Chapter`` into
+rows. Every problem found is reported at once, each with its line.
+"""
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+
+from citations.footnotes import MARKER_RE
+from citations.references import ReferenceParseError, parse_reference
+
+from .problems import ChapterError, Problem, refuse_if
+from .syntax import (
+    CONCLUSION_TITLES,
+    DEFINITION_RE,
+    FRONT_MATTER_FENCE,
+    LABEL_RE,
+    MAX_FOOTNOTES,
+    MAX_GOALS,
+    MAX_LINE_LENGTH,
+    MAX_REFERENCE_LENGTH,
+    NAME_MAX_LENGTH,
+    SUBHEADING_RE,
+    THEMES_RE,
+    TITLE_MAX_LENGTH,
+    heading,
+    is_structural,
+    parse_themes,
+    suggest_title,
+    unescape_line,
+)
+
+
+@dataclass
+class Footnote:
+    label: str
+    reference: object  # citations.references.Reference
+    line: int
+
+
+@dataclass
+class Section:
+    """A goal: its title (None when the chapter has no headings), themes and text."""
+
+    title: str | None
+    themes: list | None
+    text: str
+    line: int
+
+    @property
+    def suggested_title(self):
+        return suggest_title(self.text)
+
+
+@dataclass
+class Chapter:
+    name: str
+    line: int
+    vision: str
+    vision_line: int
+    goals: list
+    conclusion: str
+    conclusion_line: int
+    footnotes: dict  # label -> Footnote, cited ones only, in order of first use
+    metadata: dict = field(default_factory=dict)  # slug, iso_code, region, when given
+    citation_metadata: dict = field(default_factory=dict)  # label -> {key, language, ...}
+    warnings: list = field(default_factory=list)
+
+
+@dataclass
+class _Body:
+    """What follows the front matter: the name, the text lines and the footnote definitions."""
+
+    name: str | None = None
+    name_line: int | None = None
+    lines: list = field(default_factory=list)  # (number, text), definitions taken out
+    definitions: dict = field(default_factory=dict)  # label -> (line, reference text)
+
+
+def decode(data):
+    """Bytes as text, or ChapterError saying where the file is not UTF-8."""
+    if not data.strip():
+        raise ChapterError([Problem("the file is empty", 1)])
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        byte = data[error.start : error.start + 1].hex().upper()
+        raise ChapterError(
+            [Problem(f"not UTF-8 text (byte 0x{byte}); save the file as UTF-8", line)]
+        ) from None
+    return text
+
+
+def read_chapter(data):
+    """A chapter from the bytes of a file: ``parse_chapter(decode(data))``."""
+    return parse_chapter(decode(data))
+
+
+def parse_chapter(text):
+    """
+    Read a chapter. Raise ChapterError listing every problem found (with its
+    line) when the chapter cannot be imported as it is; problems that do not
+    stop an import are in ``Chapter.warnings``.
+    """
+    problems, warnings = [], []
+    lines = _checked_lines(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"), problems)
+    metadata, citation_metadata, start = _read_front_matter(lines, problems)
+    body = _read_body(lines, start, problems, warnings)
+    if body.name is None:
+        problems.append(
+            Problem("no “# Country” heading: the chapter must start with the country's name", 1)
+        )
+        raise ChapterError(problems)
+    if len(body.name) > NAME_MAX_LENGTH:
+        problems.append(
+            Problem(f"the name is longer than {NAME_MAX_LENGTH} characters", body.name_line)
+        )
+
+    not_text = set()  # numbers of heading and "Themes:" lines, which cite nothing
+    if any(heading(line, 2) is not None for _, line in body.lines):
+        parts = _read_sections(body.lines, problems, not_text)
+    else:
+        parts = _read_paragraphs(body.lines)
+    vision, vision_line, goals, conclusion, conclusion_line = parts
+    if len(goals) > MAX_GOALS:
+        problems.append(
+            Problem(
+                f"the chapter has {len(goals):,} goals; a chapter may have at most {MAX_GOALS}",
+                goals[MAX_GOALS].line,
+            )
+        )
+    if not vision:
+        problems.append(
+            Problem("no vision: there is no text after the “# ” heading", body.name_line)
+        )
+
+    text_lines = [(number, line) for number, line in body.lines if number not in not_text]
+    footnotes = _read_footnotes(text_lines, body.definitions, problems, warnings)
+    warnings += [
+        Problem(f"front matter names footnote [^{label}], which is not defined", 1)
+        for label in citation_metadata
+        if label not in body.definitions
+    ]
+    refuse_if(problems)
+    return Chapter(
+        name=body.name,
+        line=body.name_line,
+        vision=vision,
+        vision_line=vision_line or body.name_line,
+        goals=goals,
+        conclusion=conclusion,
+        conclusion_line=conclusion_line or body.name_line,
+        footnotes=footnotes,
+        metadata=metadata,
+        citation_metadata=citation_metadata,
+        warnings=warnings,
+    )
+
+
+def _checked_lines(lines, problems):
+    """
+    The lines, each one too long or holding a null character reported (and
+    blanked, so that reading on finds the other problems and costs nothing).
+    """
+    checked = []
+    for number, line in enumerate(lines, start=1):
+        if len(line) > MAX_LINE_LENGTH:
+            problems.append(
+                Problem(
+                    f"the line is {len(line):,} characters long; a line may have at most "
+                    f"{MAX_LINE_LENGTH:,} (is this really a report chapter?)",
+                    number,
+                )
+            )
+            line = ""
+        elif "\x00" in line:
+            problems.append(
+                Problem(
+                    "the line holds a null character (U+0000), which text may not contain",
+                    number,
+                )
+            )
+            line = line.replace("\x00", "")
+        checked.append(line)
+    return checked
+
+
+def _read_body(lines, start, problems, warnings):
+    """The ``# `` heading, the text after it, and the footnote definitions, in one pass."""
+    body = _Body()
+    stray_text = False
+    index = start
+    while index < len(lines):
+        number, line = index + 1, lines[index]
+        if DEFINITION_RE.match(line):
+            index = _read_definition(lines, index, body.definitions, problems)
+            continue
+        index += 1
+        if body.name is None:
+            title = heading(line, 1)
+            if title is not None:
+                body.name, body.name_line = title, number
+                if not title:
+                    problems.append(Problem("the “# ” heading has no country name", number))
+            elif line.strip() and not stray_text:
+                stray_text = True
+                problems.append(
+                    Problem(
+                        "text before the “# Country” heading; a chapter starts with "
+                        "the country's name as a “# ” heading",
+                        number,
+                    )
+                )
+        elif heading(line, 1) is not None:
+            problems.append(
+                Problem("a second “# ” heading: a file holds one country's chapter", number)
+            )
+        else:
+            if SUBHEADING_RE.match(line):
+                warnings.append(
+                    Problem(
+                        "a “###” sub-heading is not part of the chapter format; it is kept as "
+                        "text (use “## ” for a goal)",
+                        number,
+                    )
+                )
+            body.lines.append((number, line))
+    return body
+
+
+def _read_definition(lines, index, definitions, problems):
+    """
+    Read the ``[^label]: reference`` starting at ``lines[index]`` (it may go
+    on over the following lines, up to a blank or structural one) into
+    ``definitions``; the index of the line after it.
+    """
+    number = index + 1
+    definition = DEFINITION_RE.match(lines[index])
+    texts = [definition["text"]]
+    index += 1
+    while index < len(lines) and lines[index].strip() and not is_structural(lines[index]):
+        texts.append(lines[index])
+        index += 1
+    label = definition["label"]
+    if not LABEL_RE.fullmatch(label):
+        problems.append(
+            Problem(
+                f"footnote label [^{label}] may only use letters, digits, hyphens and underscores",
+                number,
+            )
+        )
+    elif label in definitions:
+        problems.append(
+            Problem(
+                f"footnote [^{label}] is defined twice (first on line {definitions[label][0]})",
+                number,
+            )
+        )
+    else:
+        definitions[label] = (number, " ".join(texts))
+    return index
+
+
+def _block(numbered_lines, first_of_goal=False):
+    """(text, first line number) of a run of lines, blank lines at the ends dropped."""
+    lines = list(numbered_lines)
+    first, last = 0, len(lines)
+    while first < last and not lines[first][1].strip():
+        first += 1
+    while last > first and not lines[last - 1][1].strip():
+        last -= 1
+    if first == last:
+        return "", None
+    texts = [
+        unescape_line(line, first_of_goal=first_of_goal and position == first)
+        for position, (_, line) in enumerate(lines[first:last], start=first)
+    ]
+    return "\n".join(texts).strip(), lines[first][0]
+
+
+def _read_paragraphs(body):
+    """A chapter without ``## `` headings: vision, a goal per paragraph, conclusion."""
+    paragraphs, current = [], []
+    for number, line in [*body, (None, "")]:
+        if line.strip():
+            current.append((number, line))
+        elif current:
+            paragraphs.append(_block(current))
+            current = []
+    if not paragraphs:
+        return "", None, [], "", None
+    vision, vision_line = paragraphs[0]
+    if len(paragraphs) == 1:
+        return vision, vision_line, [], "", None
+    conclusion, conclusion_line = paragraphs[-1]
+    goals = [Section(None, None, text, line) for text, line in paragraphs[1:-1]]
+    return vision, vision_line, goals, conclusion, conclusion_line
+
+
+def _read_sections(body, problems, not_text):
+    """A chapter with ``## `` headings: the vision before them, a goal each, the conclusion."""
+    preamble, sections = [], []
+    for number, line in body:
+        title = heading(line, 2)
+        if title is not None:
+            not_text.add(number)
+            sections.append((number, title, []))
+        elif sections:
+            sections[-1][2].append((number, line))
+        else:
+            preamble.append((number, line))
+    vision, vision_line = _block(preamble)
+
+    conclusion, conclusion_line = "", None
+    if sections and sections[-1][1].casefold() in CONCLUSION_TITLES:
+        number, _, lines = sections.pop()
+        conclusion, conclusion_line = _block(lines)
+        conclusion_line = conclusion_line or number
+
+    goals = [
+        _read_goal(number, title, lines, problems, not_text) for number, title, lines in sections
+    ]
+    return vision, vision_line, goals, conclusion, conclusion_line
+
+
+def _read_goal(number, title, lines, problems, not_text):
+    """One ``## Title`` section: its ``Themes:`` line, if first, and its text."""
+    if not title:
+        problems.append(Problem("a “## ” heading has no goal title", number))
+    elif len(title) > TITLE_MAX_LENGTH:
+        problems.append(
+            Problem(f"the goal title is longer than {TITLE_MAX_LENGTH} characters", number)
+        )
+    first = next((i for i, (_, line) in enumerate(lines) if line.strip()), len(lines))
+    content, themes = lines[first:], []
+    if content and THEMES_RE.match(content[0][1]):
+        themes_number, themes_line = content[0]
+        content = content[1:]
+        not_text.add(themes_number)
+        themes = parse_themes(THEMES_RE.match(themes_line)["themes"])
+    text, _ = _block(content, first_of_goal=True)
+    if not text:
+        problems.append(Problem(f"the goal “{title}” has no text", number))
+    return Section(title, themes, text, number)
+
+
+def _read_front_matter(lines, problems):
+    """(metadata, citation metadata, index of the first line after it)."""
+    if not lines or lines[0].strip() != FRONT_MATTER_FENCE:
+        return {}, {}, 0
+    try:
+        end = next(i for i in range(1, len(lines)) if lines[i].strip() == FRONT_MATTER_FENCE)
+    except StopIteration:
+        problems.append(Problem("the front matter opened by “+++” is never closed", 1))
+        return {}, {}, len(lines)
+    try:
+        data = tomllib.loads("\n".join(lines[1:end]))
+    except tomllib.TOMLDecodeError as error:
+        match = re.search(r"at line (\d+)", str(error))
+        line = int(match[1]) + 1 if match else 1
+        problems.append(Problem(f"cannot read the front matter (TOML): {error}", line))
+        return {}, {}, end + 1
+    except RecursionError:
+        problems.append(Problem("cannot read the front matter (TOML): nested too deeply", 1))
+        return {}, {}, end + 1
+
+    metadata, citation_metadata = {}, {}
+    for key, value in data.items():
+        if key in {"slug", "iso_code", "region"} and isinstance(value, str):
+            metadata[key] = value.strip()
+        elif key == "citations" and isinstance(value, dict):
+            citation_metadata = _read_citation_metadata(value, problems)
+        else:
+            problems.append(
+                Problem(
+                    f"front matter: unknown or malformed entry “{key}” (known: slug, "
+                    "iso_code, region, citations)",
+                    1,
+                )
+            )
+    return metadata, citation_metadata, end + 1
+
+
+def _read_citation_metadata(entries, problems):
+    """``[citations."label"]`` tables: key, language and source_label, as text."""
+    metadata = {}
+    for label, fields in entries.items():
+        if not isinstance(fields, dict) or not all(
+            name in {"key", "language", "source_label"} and isinstance(text, str)
+            for name, text in fields.items()
+        ):
+            problems.append(
+                Problem(
+                    f'front matter: [citations."{label}"] may only give key, '
+                    "language and source_label, as text",
+                    1,
+                )
+            )
+            continue
+        metadata[str(label)] = {name: text.strip() for name, text in fields.items()}
+    return metadata
+
+
+def _read_footnotes(text_lines, definitions, problems, warnings):
+    """The footnotes the text cites, in order of first use, each with its reference read."""
+    cited = {}  # label -> first line cited
+    for number, line in text_lines:
+        for marker in MARKER_RE.finditer(line):
+            cited.setdefault(marker[1], number)
+    if len(cited) > MAX_FOOTNOTES:
+        number = list(cited.values())[MAX_FOOTNOTES]
+        problems.append(
+            Problem(
+                f"the chapter cites {len(cited):,} sources; a chapter may cite at most "
+                f"{MAX_FOOTNOTES}",
+                number,
+            )
+        )
+        return {}
+    footnotes = {}
+    for label, number in cited.items():
+        if label not in definitions:
+            problems.append(Problem(f"footnote [^{label}] has no reference", number))
+            continue
+        line, text = definitions[label]
+        if len(text) > MAX_REFERENCE_LENGTH:
+            problems.append(
+                Problem(
+                    f"the reference of [^{label}] is {len(text):,} characters long; a reference "
+                    f"may have at most {MAX_REFERENCE_LENGTH:,}",
+                    line,
+                )
+            )
+            continue
+        try:
+            reference = parse_reference(text)
+        except ReferenceParseError as error:
+            problems.append(
+                Problem(f"cannot read the reference of [^{label}] ({error}): {text}", line)
+            )
+            continue
+        warnings += [Problem(f"[^{label}]: {warning}", line) for warning in reference.warnings]
+        footnotes[label] = Footnote(label, reference, line)
+    warnings += [
+        Problem(f"footnote [^{label}] is never cited; its reference is not imported", line)
+        for label, (line, _) in definitions.items()
+        if label not in cited
+    ]
+    return footnotes

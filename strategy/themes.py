@@ -1,0 +1,90 @@
+"""
+Themes: the django-taggit tags on goals. One home for what a theme may be
+called (used by the admin's forms and by the importer), which themes the
+public sees, and which have a page address.
+"""
+
+import logging
+import re
+
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Exists, OuterRef
+from taggit.models import Tag
+
+from .models import Country, Goal
+
+logger = logging.getLogger(__name__)
+
+# A theme's page address is /themes/<slug>/, its slug as django-taggit makes
+# it: letters of any script, digits, hyphens and underscores (the
+# ``theme_slug`` URL converter).
+THEME_SLUG_PATTERN = r"[-\w]+"
+
+
+def validate_theme_name(name):
+    """
+    A theme (a django-taggit tag) must fit its column and have an address:
+    its slug is made from its letters and digits, so it needs at least one.
+    """
+    limit = Tag._meta.get_field("name").max_length
+    if len(name) > limit:
+        raise ValidationError(
+            "Theme “%(name)s…” is too long: at most %(limit)d characters.",
+            code="theme_too_long",
+            params={"name": name[:30], "limit": limit},
+        )
+    if not Tag().slugify(name):
+        raise ValidationError(
+            "Theme “%(name)s” needs at least one letter or digit.",
+            code="theme_without_slug",
+            params={"name": name},
+        )
+
+
+def with_addresses(themes):
+    """
+    The themes (tags) that have a page address, in order. A theme without one
+    cannot come from the admin or an import (``validate_theme_name``), but a
+    database may hold one written there directly: it is left off the page,
+    and logged, rather than failing the page.
+    """
+    kept = []
+    for theme in themes:
+        if re.fullmatch(THEME_SLUG_PATTERN, theme.slug or ""):
+            kept.append(theme)
+        else:
+            logger.warning(
+                "Theme “%s” (id %s) has no usable slug (%r); it is left off public pages. "
+                "Give it a slug in the admin.",
+                theme.name,
+                theme.pk,
+                theme.slug,
+            )
+    return kept
+
+
+def theme_problems(names):
+    """What is wrong with theme names, in the words of ``validate_theme_name``."""
+    problems = []
+    for name in names:
+        try:
+            validate_theme_name(name)
+        except ValidationError as error:
+            problems += error.messages
+    return problems
+
+
+def published_themes():
+    """Themes used by at least one published goal."""
+    return Tag.objects.filter(
+        Exists(Goal.objects.published().filter(tags=OuterRef("pk")))
+    ).order_by("name")
+
+
+def published_themes_with_counts():
+    """Published themes, each with how many published goals use it (``goal_count``)."""
+    return (
+        Tag.objects.filter(goal__country__in=Country.objects.published())
+        .annotate(goal_count=Count("goal", distinct=True))
+        .order_by("name")
+    )
