@@ -8,6 +8,7 @@ and its title says it is synthetic. Nothing here is ever part of a fixture.
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.utils import timezone
 from taggit.models import Tag, TaggedItem
 
 from citations.models import Citation
@@ -43,12 +44,16 @@ def create_synthetic_content(countries=300, goals_per_country=12, citations=1000
         for n in range(1, themes + 1)
     )
     regions = Country.Region.values
+    # Published, with the dates publishing gives (strategy.publishing).
+    published = timezone.now()
     new_countries = Country.objects.bulk_create(
         Country(
             name=f"Synthetic country {n:03d}",
             slug=f"{PREFIX}-{n:03d}",
             region=regions[n % len(regions)],
             status=Country.Status.PUBLISHED,
+            published_at=published,
+            last_published_change=published,
             vision=f"A synthetic vision for load tests.[^{sources[n % citations].key}]",
             conclusion="A synthetic conclusion.",
         )
