@@ -16,13 +16,15 @@ from django import forms
 from django.contrib import admin, messages
 from django.core import signing
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views import View
 
 from strategy.models import Country
 
+from .exports import FORMATS, export, filename
 from .files import ACCEPTED, check_size, file_text
 from .importer import import_report
 from .problems import ChapterError, Problem
@@ -204,4 +206,36 @@ def refuse_if_not_allowed(user, result):
 
 admin.site.register_view(
     "strategy/country/import/", ChapterImportView.as_view(), name="strategy_country_import"
+)
+
+
+def export_view(request, file_format, pk=None):
+    """A country (``pk``), or every country, as a report file to download."""
+    if not request.user.has_perm("strategy.view_country"):
+        raise PermissionDenied
+    if file_format not in FORMATS:
+        raise Http404("No such format.")
+    if pk is None:
+        countries = list(Country.objects.order_by("name"))
+    else:
+        countries = [get_object_or_404(Country, pk=pk)]
+    try:
+        data = export(countries, file_format)
+    except ChapterError as error:
+        messages.error(request, f"The file could not be made: {error.problems[0].message}.")
+        return redirect(reverse("admin:strategy_country_changelist"))
+    content_type, _ = FORMATS[file_format]
+    response = HttpResponse(data, content_type=content_type)
+    name = filename(countries, file_format, whole_atlas=pk is None)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+admin.site.register_view(
+    "strategy/country/export.<str:file_format>", export_view, name="strategy_country_export"
+)
+admin.site.register_view(
+    "strategy/country/<int:pk>/export.<str:file_format>",
+    export_view,
+    name="strategy_country_export_one",
 )

@@ -186,6 +186,6 @@ def text_to_docx(text):
         source = Path(directory) / "report.md"
         source.write_text(text, encoding="utf-8")
         target = Path(directory) / "report.docx"
-        # commonmark_x reads footnotes and code block classes; raw HTML stays text.
-        run_pandoc(source, "commonmark_x-raw_html", "docx", "--output", str(target))
+        # CommonMark, as pages render it, with footnotes; raw HTML stays text.
+        run_pandoc(source, "commonmark+footnotes-raw_html", "docx", "--output", str(target))
         return target.read_bytes()

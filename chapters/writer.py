@@ -146,7 +146,7 @@ def front_matter(country, labelled, *, for_word=False):
         data["citations"] = citations
     toml = tomli_w.dumps(data).strip()
     if for_word:
-        return f"``` {{.{FRONT_MATTER_CLASS}}}\n{toml}\n```"
+        return f"``` {FRONT_MATTER_CLASS}\n{toml}\n```"
     return f"{FRONT_MATTER_FENCE}\n{toml}\n{FRONT_MATTER_FENCE}"
 
 
