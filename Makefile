@@ -7,7 +7,7 @@ DEV_STAMP := $(VENV)/.dev-installed
 # A throwaway key for local commands; production sets its own (see README).
 export DJANGO_SECRET_KEY ?= insecure-local-key-never-use-in-production
 
-.PHONY: run test lint format backup restore upgrade-check bench
+.PHONY: run test lint format superuser backup restore upgrade-check bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,13 +25,17 @@ run: $(RUN_STAMP)
 	DJANGO_DEBUG=1 $(BIN)/python manage.py migrate --no-input
 	DJANGO_DEBUG=1 $(BIN)/python manage.py load_initial_content
 	@echo "Serving http://127.0.0.1:8000/ (Mexico: http://127.0.0.1:8000/countries/mexico/)"
-	@echo "To edit in http://127.0.0.1:8000/admin/, first run: $(BIN)/python manage.py createsuperuser"
+	@echo "To edit in http://127.0.0.1:8000/admin/, first run: make superuser"
 	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 test: $(DEV_STAMP) lint
 	$(BIN)/python manage.py check --fail-level WARNING
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest
+
+# An account for the admin of the local site (make run).
+superuser: $(RUN_STAMP)
+	DJANGO_DEBUG=1 $(BIN)/python manage.py createsuperuser
 
 lint: $(DEV_STAMP)
 	$(BIN)/ruff check .

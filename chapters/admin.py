@@ -16,18 +16,21 @@ from django import forms
 from django.contrib import admin, messages
 from django.core import signing
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views import View
 
 from strategy.models import Country
 
-from .importer import import_chapter
+from .exports import FORMATS, export, filename
+from .files import ACCEPTED, check_size, file_text
+from .importer import import_report
 from .problems import ChapterError, Problem
-from .reader import decode, parse_chapter
+from .reader import parse_report
+from .syntax import MAX_FILE_MEGABYTES
 
-MAX_UPLOAD_BYTES = 1024 * 1024
 # Kept as it was when this lived in the strategy app, so previews signed
 # before an upgrade can still be confirmed.
 SIGNING_SALT = "strategy.admin_import"
@@ -36,26 +39,28 @@ PREVIEW_MAX_AGE = 60 * 60  # seconds a preview can be confirmed
 
 class ChapterUploadForm(forms.Form):
     chapter = forms.FileField(
-        label="Chapter file",
+        label="Report file",
         help_text=(
-            "A Markdown file (.md) in the report's format: a “# Country” heading, "
-            "paragraphs with [^n] footnote markers and “[^n]: reference” lines. "
-            "At most 1 MB."
+            "One chapter or a whole report, in the report's format: a “# Country” heading "
+            "for each country, paragraphs with [^n] footnote markers and “[^n]: reference” "
+            "lines; as Markdown (.md), Word (.docx) or OpenDocument (.odt). "
+            f"At most {MAX_FILE_MEGABYTES} MB."
         ),
-        widget=forms.ClearableFileInput(attrs={"accept": ".md,.markdown,.txt,text/markdown"}),
+        widget=forms.ClearableFileInput(attrs={"accept": ",".join(ACCEPTED)}),
     )
     publish = forms.BooleanField(
-        label="Publish the country",
+        label="Publish the countries",
         required=False,
         help_text="Otherwise a new country is a draft and an existing one keeps its status.",
     )
 
     def clean_chapter(self):
+        # What kind of file it is, is judged by its content (chapters.files).
         upload = self.cleaned_data["chapter"]
-        if not upload.name.lower().endswith((".md", ".markdown", ".txt")):
-            raise forms.ValidationError("Choose a Markdown file (.md).")
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError("The file is larger than 1 MB: is it really one chapter?")
+        try:
+            check_size(upload.size)
+        except ChapterError as error:
+            raise forms.ValidationError(f"{upload.name}: {error.problems[0].message}.") from None
         return upload
 
 
@@ -128,9 +133,9 @@ class ChapterImportView(View):
             return self.render(form=form)
         upload, publish = form.cleaned_data["chapter"], form.cleaned_data["publish"]
         try:
-            text = decode(upload.read())
-            result = import_chapter(
-                parse_chapter(text),
+            text = file_text(upload.name, upload.read())
+            result = import_report(
+                parse_report(text),
                 publish=publish,
                 dry_run=True,
                 user=request.user,
@@ -159,12 +164,12 @@ class ChapterImportView(View):
         preview = form.cleaned_data["preview"]
         filename = preview["filename"]
         try:
-            chapter = parse_chapter(preview["text"])
+            report = parse_report(preview["text"])
             if not request.user.has_perm("strategy.change_country"):
-                trial = import_chapter(chapter, publish=preview["publish"], dry_run=True)
+                trial = import_report(report, publish=preview["publish"], dry_run=True)
                 refuse_if_not_allowed(request.user, trial)
-            result = import_chapter(
-                chapter, publish=preview["publish"], user=request.user, source_name=filename
+            result = import_report(
+                report, publish=preview["publish"], user=request.user, source_name=filename
             )
         except ChapterError as error:
             return self.problems(filename, error)
@@ -172,7 +177,11 @@ class ChapterImportView(View):
             messages.success(request, f"Imported {filename}: {result.totals()}.")
         else:
             messages.info(request, f"{filename} is already in the atlas as it is; nothing changed.")
-        return redirect(reverse("admin:strategy_country_change", args=[result.country.pk]))
+        if len(result.results) == 1:
+            return redirect(
+                reverse("admin:strategy_country_change", args=[result.results[0].country.pk])
+            )
+        return redirect(reverse("admin:strategy_country_changelist"))
 
     def problems(self, filename, error, **context):
         return self.render(
@@ -184,13 +193,49 @@ class ChapterImportView(View):
 
 def refuse_if_not_allowed(user, result):
     """ChapterError when the import would change a country ``user`` may not change."""
-    if result.created or user.has_perm("strategy.change_country"):
+    if user.has_perm("strategy.change_country"):
         return
-    raise ChapterError(
-        [Problem(f"{result.country.name} is already in the atlas and you may not change countries")]
-    )
+    refused = [
+        Problem(f"{chapter.country.name} is already in the atlas and you may not change countries")
+        for chapter in result.results
+        if not chapter.created
+    ]
+    if refused:
+        raise ChapterError(refused)
 
 
 admin.site.register_view(
     "strategy/country/import/", ChapterImportView.as_view(), name="strategy_country_import"
+)
+
+
+def export_view(request, file_format, pk=None):
+    """A country (``pk``), or every country, as a report file to download."""
+    if not request.user.has_perm("strategy.view_country"):
+        raise PermissionDenied
+    if file_format not in FORMATS:
+        raise Http404("No such format.")
+    if pk is None:
+        countries = list(Country.objects.order_by("name"))
+    else:
+        countries = [get_object_or_404(Country, pk=pk)]
+    try:
+        data = export(countries, file_format)
+    except ChapterError as error:
+        messages.error(request, f"The file could not be made: {error.problems[0].message}.")
+        return redirect(reverse("admin:strategy_country_changelist"))
+    content_type, _ = FORMATS[file_format]
+    response = HttpResponse(data, content_type=content_type)
+    name = filename(countries, file_format, whole_atlas=pk is None)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+admin.site.register_view(
+    "strategy/country/export.<str:file_format>", export_view, name="strategy_country_export"
+)
+admin.site.register_view(
+    "strategy/country/<int:pk>/export.<str:file_format>",
+    export_view,
+    name="strategy_country_export_one",
 )

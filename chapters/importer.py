@@ -29,6 +29,7 @@ them (``strategy.themes``); publication dates are set by
 """
 
 from collections import Counter
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import pycountry
@@ -45,6 +46,7 @@ from strategy.models import Country, Goal
 from strategy.themes import theme_problems
 
 from .problems import ChapterError, Problem, refuse_if
+from .reader import Report
 from .syntax import default_source_label, relabel
 
 KINDS = ("country", "goal", "citation")
@@ -94,21 +96,53 @@ class ImportResult:
         return ", ".join(parts)
 
 
-def import_chapter(chapter, *, publish=False, dry_run=False, user=None, source_name="chapter"):
+@dataclass
+class ReportResult:
+    """What importing a report does: one ``ImportResult`` per chapter, in order."""
+
+    results: list
+    warnings: list
+    dry_run: bool = False
+
+    @property
+    def changed_anything(self):
+        return any(result.changed_anything for result in self.results)
+
+    def totals(self):
+        """ "2 countries created, 6 goals created, ..." over every chapter."""
+        outcomes = [outcome for result in self.results for outcome in result.outcomes]
+        return ImportResult(None, False, outcomes, []).totals()
+
+
+def import_report(
+    report, *, publish=False, dry_run=False, user=None, source_name="report", progress=None
+):
     """
-    Import ``chapter`` in one transaction and one revision ("Imported from
-    <source_name>", by ``user``). With ``dry_run``, roll everything back and
-    report what the import would do. Raise ChapterError, with nothing
-    written, when the chapter cannot be imported.
+    Import every chapter of ``report`` in one transaction, all or nothing,
+    each country as one revision of its history ("Imported from
+    <source_name>", by ``user``). A source cited by several chapters becomes
+    one citation. With ``dry_run``, roll everything back and report what the
+    import would do. Raise ChapterError, with nothing written, listing the
+    problems of every chapter that cannot be imported. ``progress``, if
+    given, is called with (number, count, country name) before each chapter.
     """
+    results, problems = [], []
     try:
-        with transaction.atomic(), reversion.create_revision():
-            reversion.set_comment(f"Imported from {source_name}")
-            if user is not None:
-                reversion.set_user(user)
-            result = apply_chapter(chapter, publish=publish)
+        with transaction.atomic():
+            taken_keys = set(Citation.objects.values_list("key", flat=True))
+            for number, chapter in enumerate(report.chapters, start=1):
+                if progress is not None:
+                    progress(number, len(report.chapters), chapter.name)
+                importer = ChapterImport(
+                    chapter, publish, taken_keys, user=user, comment=f"Imported from {source_name}"
+                )
+                try:
+                    with transaction.atomic():
+                        results.append(importer.run())
+                except ChapterError as error:
+                    problems += error.problems  # and on to the next chapter
+            refuse_if(problems)
             if dry_run:
-                result.dry_run = True
                 transaction.set_rollback(True)
     except IntegrityError as error:
         raise ChapterError(
@@ -119,7 +153,19 @@ def import_chapter(chapter, *, publish=False, dry_run=False, user=None, source_n
                 )
             ]
         ) from error
-    return result
+    warnings = [*report.warnings, *(warning for result in results for warning in result.warnings)]
+    for result in results:
+        result.dry_run = dry_run
+    return ReportResult(results, sorted(warnings, key=lambda warning: warning.line or 0), dry_run)
+
+
+def import_chapter(chapter, *, publish=False, dry_run=False, user=None, source_name="chapter"):
+    """Import one chapter as ``import_report`` imports a report: its ``ImportResult``."""
+    report = Report([chapter])
+    result = import_report(
+        report, publish=publish, dry_run=dry_run, user=user, source_name=source_name
+    )
+    return result.results[0]
 
 
 def apply_chapter(chapter, *, publish=False):
@@ -161,19 +207,40 @@ class ChapterImport:
     ``outcomes`` and ``warnings``, the report of the import.
     """
 
-    def __init__(self, chapter, publish):
+    def __init__(self, chapter, publish, taken_keys=None, *, user=None, comment="Imported"):
         self.chapter = chapter
         self.publish = publish
+        self.user, self.comment = user, comment
         self.outcomes = []
         self.warnings = list(chapter.warnings)
-        # Every key in use, looked up once: new keys are checked against it
-        # without a query each (many sources by one author in one year try
-        # many keys).
-        self.taken_keys = set(Citation.objects.values_list("key", flat=True))
+        # Every key in use, looked up once (or handed on from chapter to
+        # chapter): new keys are checked against it without a query each
+        # (many sources by one author in one year try many keys).
+        if taken_keys is None:
+            taken_keys = set(Citation.objects.values_list("key", flat=True))
+        self.taken_keys = taken_keys
 
     def run(self):
+        """
+        Import the chapter: each new citation as a revision of its own, the
+        country with its goals and themes as one revision of the country's
+        (so that either can be restored from its own history).
+        """
         existing = self.find_country()
         keys = self.import_citations()
+        with self.revision():
+            return self.run_country(existing, keys)
+
+    @contextmanager
+    def revision(self):
+        """A django-reversion revision by this import's user, with its comment."""
+        with reversion.create_revision():
+            reversion.set_comment(self.comment)
+            if self.user is not None:
+                reversion.set_user(self.user)
+            yield
+
+    def run_country(self, existing, keys):
         country, country_fields = self.import_country(existing, keys)
         created = existing is None
         goals_changed = self.import_goals(country, created, keys)
@@ -188,8 +255,7 @@ class ChapterImport:
                 extra.append("goals")
             if extra and not country_fields:
                 # Only its goals or sources changed: record when the country changed.
-                publishing.record_change(country)
-                country.save(update_fields=["updated_at", "published_at", "last_published_change"])
+                publishing.save_change(country)
             country_fields += extra
         status = country.get_status_display().lower()
         self.outcomes.insert(
@@ -321,13 +387,14 @@ class ChapterImport:
             if citation is not None:
                 keys[label] = citation.key
                 if citation.pk in first_label:
-                    self.warnings.append(
-                        Problem(
-                            f"footnotes [^{first_label[citation.pk]}] and [^{label}] cite the "
-                            f"same source ({reason}); both now cite “{citation.key}”",
-                            footnote.line,
+                    if self.key_given(label) != citation.key:  # not said so on purpose
+                        self.warnings.append(
+                            Problem(
+                                f"footnotes [^{first_label[citation.pk]}] and [^{label}] cite "
+                                f"the same source ({reason}); both now cite “{citation.key}”",
+                                footnote.line,
+                            )
                         )
-                    )
                 else:
                     first_label[citation.pk] = label
                     self.reuse_citation(citation, reason, label, footnote)
@@ -341,6 +408,10 @@ class ChapterImport:
             keys[label] = citation.key
         refuse_if(problems)
         return keys
+
+    def key_given(self, label):
+        """The key the front matter gives the footnote ``label``, if any."""
+        return self.chapter.citation_metadata.get(label, {}).get("key")
 
     def create_citation(self, label, footnote):
         """A new citation for the footnote, with the front matter's key or one made for it."""
@@ -386,7 +457,8 @@ class ChapterImport:
                 error, Citation, {}, footnote.line, prefix=f"[^{label}]: "
             )
             raise ChapterError(problems) from None
-        citation.save()
+        with self.revision():
+            citation.save()
         self.taken_keys.add(key)
         self.outcomes.append(Outcome("citation", "created", f"{key} [^{label}]"))
         return citation

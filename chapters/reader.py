@@ -59,6 +59,7 @@ from .syntax import (
     DEFINITION_RE,
     FRONT_MATTER_FENCE,
     LABEL_RE,
+    MAX_CHAPTERS,
     MAX_FOOTNOTES,
     MAX_GOALS,
     MAX_LINE_LENGTH,
@@ -109,16 +110,35 @@ class Chapter:
     metadata: dict = field(default_factory=dict)  # slug, iso_code, region, when given
     citation_metadata: dict = field(default_factory=dict)  # label -> {key, language, ...}
     warnings: list = field(default_factory=list)
+    cited_labels: set = field(default_factory=set)  # every label the text cites
 
 
 @dataclass
-class _Body:
-    """What follows the front matter: the name, the text lines and the footnote definitions."""
+class Report:
+    """
+    A file's chapters, in order, and the warnings that belong to no one
+    chapter (each chapter has its own in ``Chapter.warnings``).
+    """
 
-    name: str | None = None
-    name_line: int | None = None
+    chapters: list
+    warnings: list = field(default_factory=list)
+
+    @property
+    def all_warnings(self):
+        warnings = [*self.warnings, *(w for chapter in self.chapters for w in chapter.warnings)]
+        return sorted(warnings, key=lambda warning: warning.line or 0)
+
+
+@dataclass
+class _Part:
+    """One chapter as the file holds it: its front matter, heading and text lines."""
+
+    name: str
+    name_line: int
+    metadata: dict = field(default_factory=dict)
+    citation_metadata: dict = field(default_factory=dict)
     lines: list = field(default_factory=list)  # (number, text), definitions taken out
-    definitions: dict = field(default_factory=dict)  # label -> (line, reference text)
+    warnings: list = field(default_factory=list)
 
 
 def decode(data):
@@ -129,9 +149,17 @@ def decode(data):
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
-        byte = data[error.start : error.start + 1].hex().upper()
+        column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
+        byte = data[error.start : error.start + 1]
+        guess = byte.decode("cp1252", errors="replace")
         raise ChapterError(
-            [Problem(f"not UTF-8 text (byte 0x{byte}); save the file as UTF-8", line)]
+            [
+                Problem(
+                    f"not UTF-8 text (byte 0x{byte.hex().upper()} at character {column}, "
+                    f"“{guess}” in Windows-1252); save the file as UTF-8",
+                    line,
+                )
+            ]
         ) from None
     return text
 
@@ -141,65 +169,137 @@ def read_chapter(data):
     return parse_chapter(decode(data))
 
 
+def read_report(data):
+    """A report from the bytes of a file: ``parse_report(decode(data))``."""
+    return parse_report(decode(data))
+
+
 def parse_chapter(text):
+    """The one chapter of ``text``, read as ``parse_report`` reads it."""
+    report = parse_report(text)
+    if len(report.chapters) > 1:
+        second = report.chapters[1]
+        raise ChapterError(
+            [
+                Problem(
+                    f"this file holds {len(report.chapters)} chapters; one was expected",
+                    second.line,
+                )
+            ]
+        )
+    return report.chapters[0]
+
+
+def parse_report(text):
     """
-    Read a chapter. Raise ChapterError listing every problem found (with its
-    line) when the chapter cannot be imported as it is; problems that do not
-    stop an import are in ``Chapter.warnings``.
+    Read a report: one or more chapters, each from its ``# Country`` heading
+    to the next. Each chapter may have front matter of its own, just before
+    its heading. Footnote definitions may stand anywhere (after each chapter,
+    or all at the end, as Word exports them): their labels belong to the
+    whole report (the source report numbers its footnotes on from chapter to
+    chapter). Raise ChapterError listing every problem of every chapter, with
+    its line; problems that do not stop an import are warnings.
     """
     problems, warnings = [], []
     lines = _checked_lines(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"), problems)
-    metadata, citation_metadata, start = _read_front_matter(lines, problems)
-    body = _read_body(lines, start, problems, warnings)
-    if body.name is None:
+    parts, definitions = _split_report(lines, problems, warnings)
+    if not parts:
         problems.append(
             Problem("no “# Country” heading: the chapter must start with the country's name", 1)
         )
         raise ChapterError(problems)
-    if len(body.name) > NAME_MAX_LENGTH:
+    if len(parts) > MAX_CHAPTERS:
         problems.append(
-            Problem(f"the name is longer than {NAME_MAX_LENGTH} characters", body.name_line)
+            Problem(
+                f"the file holds {len(parts):,} chapters; a report may hold at most {MAX_CHAPTERS}",
+                parts[MAX_CHAPTERS].name_line,
+            )
         )
-
-    not_text = set()  # numbers of heading and "Themes:" lines, which cite nothing
-    if any(heading(line, 2) is not None for _, line in body.lines):
-        parts = _read_sections(body.lines, problems, not_text)
+        raise ChapterError(problems)
+    _check_names(parts, problems)
+    chapters, cited = [], set()
+    for part in parts:
+        chapter = _read_part(part, definitions, problems)
+        if chapter is not None:
+            chapters.append(chapter)
+            cited |= chapter.cited_labels
+    unused = [
+        Problem(f"footnote [^{label}] is never cited; its reference is not imported", line)
+        for label, (line, _) in definitions.items()
+        if label not in cited
+    ]
+    if len(parts) == 1 and chapters:
+        chapters[0].warnings += unused  # a chapter's own file: its warnings
     else:
-        parts = _read_paragraphs(body.lines)
-    vision, vision_line, goals, conclusion, conclusion_line = parts
+        warnings += unused
+    refuse_if(problems)
+    return Report(chapters, warnings)
+
+
+def _check_names(parts, problems):
+    seen = {}
+    for part in parts:
+        if part.name and part.name.casefold() in seen:
+            problems.append(
+                Problem(
+                    f"a second chapter on {part.name} (the first is on line "
+                    f"{seen[part.name.casefold()]}): a report holds each country once",
+                    part.name_line,
+                )
+            )
+        seen.setdefault(part.name.casefold(), part.name_line)
+
+
+def _read_part(part, definitions, problems):
+    """One chapter from its part of the file, or None with its problems added to ``problems``."""
+    mine = []
+    if not part.name:
+        mine.append(Problem("the “# ” heading has no country name", part.name_line))
+    elif len(part.name) > NAME_MAX_LENGTH:
+        mine.append(
+            Problem(f"the name is longer than {NAME_MAX_LENGTH} characters", part.name_line)
+        )
+    not_text = set()  # numbers of heading and "Themes:" lines, which cite nothing
+    if any(heading(line, 2) is not None for _, line in part.lines):
+        sections = _read_sections(part.lines, mine, not_text)
+    else:
+        sections = _read_paragraphs(part.lines)
+    vision, vision_line, goals, conclusion, conclusion_line = sections
     if len(goals) > MAX_GOALS:
-        problems.append(
+        mine.append(
             Problem(
                 f"the chapter has {len(goals):,} goals; a chapter may have at most {MAX_GOALS}",
                 goals[MAX_GOALS].line,
             )
         )
     if not vision:
-        problems.append(
-            Problem("no vision: there is no text after the “# ” heading", body.name_line)
-        )
-
-    text_lines = [(number, line) for number, line in body.lines if number not in not_text]
-    footnotes = _read_footnotes(text_lines, body.definitions, problems, warnings)
+        mine.append(Problem("no vision: there is no text after the “# ” heading", part.name_line))
+    text_lines = [(number, line) for number, line in part.lines if number not in not_text]
+    warnings = list(part.warnings)
+    footnotes, cited = _read_footnotes(text_lines, definitions, mine, warnings)
     warnings += [
-        Problem(f"front matter names footnote [^{label}], which is not defined", 1)
-        for label in citation_metadata
-        if label not in body.definitions
+        Problem(f"front matter names footnote [^{label}], which is not defined", part.name_line)
+        for label in part.citation_metadata
+        if label not in definitions
     ]
-    refuse_if(problems)
-    return Chapter(
-        name=body.name,
-        line=body.name_line,
+    if mine:
+        problems += mine
+        return None
+    chapter = Chapter(
+        name=part.name,
+        line=part.name_line,
         vision=vision,
-        vision_line=vision_line or body.name_line,
+        vision_line=vision_line or part.name_line,
         goals=goals,
         conclusion=conclusion,
-        conclusion_line=conclusion_line or body.name_line,
+        conclusion_line=conclusion_line or part.name_line,
         footnotes=footnotes,
-        metadata=metadata,
-        citation_metadata=citation_metadata,
+        metadata=part.metadata,
+        citation_metadata=part.citation_metadata,
         warnings=warnings,
+        cited_labels=cited,
     )
+    return chapter
 
 
 def _checked_lines(lines, problems):
@@ -230,24 +330,33 @@ def _checked_lines(lines, problems):
     return checked
 
 
-def _read_body(lines, start, problems, warnings):
-    """The ``# `` heading, the text after it, and the footnote definitions, in one pass."""
-    body = _Body()
+def _split_report(lines, problems, warnings):
+    """
+    The file's chapters (``_Part``), each with its front matter, heading and
+    text, and the footnote definitions of the whole file, in one pass.
+    """
+    parts, definitions = [], {}
+    pending = {}, {}  # front matter read, waiting for its heading
     stray_text = False
-    index = start
+    index = 0
+    if lines and lines[0].strip() == FRONT_MATTER_FENCE:
+        pending, index = _read_front_matter(lines, 0, problems)
     while index < len(lines):
         number, line = index + 1, lines[index]
         if DEFINITION_RE.match(line):
-            index = _read_definition(lines, index, body.definitions, problems)
+            index = _read_definition(lines, index, definitions, problems)
+            continue
+        if line.strip() == FRONT_MATTER_FENCE and _front_matter_of_a_chapter(lines, index):
+            pending, index = _read_front_matter(lines, index, problems)
             continue
         index += 1
-        if body.name is None:
-            title = heading(line, 1)
-            if title is not None:
-                body.name, body.name_line = title, number
-                if not title:
-                    problems.append(Problem("the “# ” heading has no country name", number))
-            elif line.strip() and not stray_text:
+        title = heading(line, 1)
+        if title is not None:
+            metadata, citation_metadata = pending
+            parts.append(_Part(title, number, metadata, citation_metadata))
+            pending = {}, {}
+        elif not parts:
+            if line.strip() and not stray_text:
                 stray_text = True
                 problems.append(
                     Problem(
@@ -256,21 +365,28 @@ def _read_body(lines, start, problems, warnings):
                         number,
                     )
                 )
-        elif heading(line, 1) is not None:
-            problems.append(
-                Problem("a second “# ” heading: a file holds one country's chapter", number)
-            )
         else:
             if SUBHEADING_RE.match(line):
-                warnings.append(
+                parts[-1].warnings.append(
                     Problem(
                         "a “###” sub-heading is not part of the chapter format; it is kept as "
                         "text (use “## ” for a goal)",
                         number,
                     )
                 )
-            body.lines.append((number, line))
-    return body
+            parts[-1].lines.append((number, line))
+    return parts, definitions
+
+
+def _front_matter_of_a_chapter(lines, index):
+    """Whether the ``+++`` line at ``index`` opens a block followed by a ``# `` heading."""
+    end = next(
+        (i for i in range(index + 1, len(lines)) if lines[i].strip() == FRONT_MATTER_FENCE), None
+    )
+    if end is None:
+        return False
+    after = next((line for line in lines[end + 1 :] if line.strip()), "")
+    return heading(after, 1) is not None
 
 
 def _read_definition(lines, index, definitions, problems):
@@ -389,44 +505,50 @@ def _read_goal(number, title, lines, problems, not_text):
     return Section(title, themes, text, number)
 
 
-def _read_front_matter(lines, problems):
-    """(metadata, citation metadata, index of the first line after it)."""
-    if not lines or lines[0].strip() != FRONT_MATTER_FENCE:
-        return {}, {}, 0
+def _read_front_matter(lines, start, problems):
+    """
+    The TOML between the ``+++`` line at ``start`` and the next:
+    ((metadata, citation metadata), the index of the line after it).
+    """
+    first_line = start + 1
     try:
-        end = next(i for i in range(1, len(lines)) if lines[i].strip() == FRONT_MATTER_FENCE)
+        end = next(
+            i for i in range(start + 1, len(lines)) if lines[i].strip() == FRONT_MATTER_FENCE
+        )
     except StopIteration:
-        problems.append(Problem("the front matter opened by “+++” is never closed", 1))
-        return {}, {}, len(lines)
+        problems.append(Problem("the front matter opened by “+++” is never closed", first_line))
+        return ({}, {}), len(lines)
     try:
-        data = tomllib.loads("\n".join(lines[1:end]))
+        data = tomllib.loads("\n".join(lines[start + 1 : end]))
     except tomllib.TOMLDecodeError as error:
         match = re.search(r"at line (\d+)", str(error))
-        line = int(match[1]) + 1 if match else 1
+        line = start + int(match[1]) + 1 if match else first_line
         problems.append(Problem(f"cannot read the front matter (TOML): {error}", line))
-        return {}, {}, end + 1
+        return ({}, {}), end + 1
     except RecursionError:
-        problems.append(Problem("cannot read the front matter (TOML): nested too deeply", 1))
-        return {}, {}, end + 1
+        problems.append(
+            Problem("cannot read the front matter (TOML): nested too deeply", first_line)
+        )
+        return ({}, {}), end + 1
 
     metadata, citation_metadata = {}, {}
     for key, value in data.items():
         if key in {"slug", "iso_code", "region"} and isinstance(value, str):
             metadata[key] = value.strip()
         elif key == "citations" and isinstance(value, dict):
-            citation_metadata = _read_citation_metadata(value, problems)
+            citation_metadata = _read_citation_metadata(value, problems, first_line)
         else:
             problems.append(
                 Problem(
                     f"front matter: unknown or malformed entry “{key}” (known: slug, "
                     "iso_code, region, citations)",
-                    1,
+                    first_line,
                 )
             )
-    return metadata, citation_metadata, end + 1
+    return (metadata, citation_metadata), end + 1
 
 
-def _read_citation_metadata(entries, problems):
+def _read_citation_metadata(entries, problems, line):
     """``[citations."label"]`` tables: key, language and source_label, as text."""
     metadata = {}
     for label, fields in entries.items():
@@ -438,7 +560,7 @@ def _read_citation_metadata(entries, problems):
                 Problem(
                     f'front matter: [citations."{label}"] may only give key, '
                     "language and source_label, as text",
-                    1,
+                    line,
                 )
             )
             continue
@@ -447,7 +569,10 @@ def _read_citation_metadata(entries, problems):
 
 
 def _read_footnotes(text_lines, definitions, problems, warnings):
-    """The footnotes the text cites, in order of first use, each with its reference read."""
+    """
+    (the footnotes the text cites, in order of first use, each with its
+    reference read; the labels it cites).
+    """
     cited = {}  # label -> first line cited
     for number, line in text_lines:
         for marker in MARKER_RE.finditer(line):
@@ -461,7 +586,7 @@ def _read_footnotes(text_lines, definitions, problems, warnings):
                 number,
             )
         )
-        return {}
+        return {}, set(cited)
     footnotes = {}
     for label, number in cited.items():
         if label not in definitions:
@@ -486,9 +611,4 @@ def _read_footnotes(text_lines, definitions, problems, warnings):
             continue
         warnings += [Problem(f"[^{label}]: {warning}", line) for warning in reference.warnings]
         footnotes[label] = Footnote(label, reference, line)
-    warnings += [
-        Problem(f"footnote [^{label}] is never cited; its reference is not imported", line)
-        for label, (line, _) in definitions.items()
-        if label not in cited
-    ]
-    return footnotes
+    return footnotes, set(cited)

@@ -19,6 +19,8 @@ SUBHEADING_RE = re.compile(r"^#{3,6}(?:[ \t]|$)")
 THEMES_RE = re.compile(r"^Themes:[ \t]*(?P<themes>.*)$", re.IGNORECASE)
 ESCAPED_RE = re.compile(r"^\\+")
 FRONT_MATTER_FENCE = "+++"
+# In a Word file the front matter is a code block of this class (chapters.word).
+FRONT_MATTER_CLASS = "atlas-front-matter"
 CONCLUSION_TITLES = {"conclusion", "conclusions"}
 CONCLUSION_HEADING = "Conclusion"
 
@@ -26,8 +28,11 @@ CONCLUSION_HEADING = "Conclusion"
 # (a file of one huge line is not a chapter, and reading it costs time).
 MAX_LINE_LENGTH = 20_000
 MAX_REFERENCE_LENGTH = 2_000
-# More goals or cited sources than any strategy has: refused, so that one
-# upload cannot keep the database busy for minutes.
+# More chapters, goals or cited sources than any report has: refused, so
+# that one upload cannot keep the database busy for minutes.
+MAX_FILE_MEGABYTES = 10  # for the command line and the admin upload alike
+MAX_FILE_BYTES = MAX_FILE_MEGABYTES * 1024 * 1024
+MAX_CHAPTERS = 300
 MAX_GOALS = 200
 MAX_FOOTNOTES = 500
 NAME_MAX_LENGTH = 100
@@ -49,11 +54,15 @@ def heading(line, level):
 
 
 def is_structural(line):
-    """Whether ``line`` reads as structure: a ``#`` or ``##`` heading, or a footnote definition."""
+    """
+    Whether ``line`` reads as structure: a ``#`` or ``##`` heading, a
+    footnote definition, or a front matter fence.
+    """
     return (
         heading(line, 1) is not None
         or heading(line, 2) is not None
         or bool(DEFINITION_RE.match(line))
+        or line.strip() == FRONT_MATTER_FENCE
     )
 
 

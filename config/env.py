@@ -43,8 +43,8 @@ def env_float(name, default):
         number = float(value)
     except ValueError:
         number = -1.0
-    if not number >= 0:  # negative, or not a number at all
-        raise ImproperlyConfigured(f"{name} must be a number, not {value!r}.")
+    if not (0 <= number < float("inf")):  # negative, infinite, or not a number at all
+        raise ImproperlyConfigured(f"{name} must be a number of 0 or more, not {value!r}.")
     return number
 
 
@@ -58,7 +58,7 @@ def env_int(name, default):
     except ValueError:
         number = -1
     if number < 0:
-        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}.")
+        raise ImproperlyConfigured(f"{name} must be a whole number of 0 or more, not {value!r}.")
     return number
 
 
@@ -71,6 +71,17 @@ def env_choice(name, default, choices):
 
 
 HEADER_NAME_RE = re.compile(r"[A-Za-z0-9-]+")
+
+
+def env_url(name, schemes):
+    """A URL with one of ``schemes`` (or "" when unset); a clear error for anything else."""
+    value = os.environ.get(name, "").strip()
+    if value and value.partition("://")[0] not in schemes:
+        raise ImproperlyConfigured(
+            f"{name} must be a URL starting {' or '.join(s + '://' for s in schemes)}, "
+            f"not {value!r}."
+        )
+    return value
 
 
 def env_words(name):

@@ -13,7 +13,7 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from .env import env_bool, env_choice, env_float, env_int, env_list, env_words
+from .env import env_bool, env_choice, env_float, env_int, env_list, env_url, env_words
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -184,7 +184,7 @@ STORAGES = {
 # that fails (down, unreachable, slow, full) is a miss, never an error: its
 # sockets time out after DJANGO_CACHE_TIMEOUT seconds, and after a failure it
 # is left alone for a few seconds (pagecache/backends.py).
-REDIS_URL = os.environ.get("REDIS_URL", "")
+REDIS_URL = env_url("REDIS_URL", ["redis", "rediss", "unix"])
 CACHE_TIMEOUT_SECONDS = env_float("DJANGO_CACHE_TIMEOUT", 0.25)
 CACHES = {
     "default": (
@@ -229,6 +229,8 @@ LOGGING = {
         },
     },
     "loggers": {
+        # Django's messages once, through the console handler (not also its own).
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
         # A Host header the site does not serve: one line each, not a traceback.
         "django.security.DisallowedHost": {
             "handlers": ["console_one_line"],

@@ -8,6 +8,7 @@ and its title says it is synthetic. Nothing here is ever part of a fixture.
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.utils import timezone
 from taggit.models import Tag, TaggedItem
 
 from citations.models import Citation
@@ -43,12 +44,16 @@ def create_synthetic_content(countries=300, goals_per_country=12, citations=1000
         for n in range(1, themes + 1)
     )
     regions = Country.Region.values
+    # Published, with the dates publishing gives (strategy.publishing).
+    published = timezone.now()
     new_countries = Country.objects.bulk_create(
         Country(
             name=f"Synthetic country {n:03d}",
             slug=f"{PREFIX}-{n:03d}",
             region=regions[n % len(regions)],
             status=Country.Status.PUBLISHED,
+            published_at=published,
+            last_published_change=published,
             vision=f"A synthetic vision for load tests.[^{sources[n % citations].key}]",
             conclusion="A synthetic conclusion.",
         )
@@ -91,3 +96,28 @@ def create_synthetic_content(countries=300, goals_per_country=12, citations=1000
     )
     bump_content_version()  # bulk writes send no signals
     return len(new_countries)
+
+
+def synthetic_report(chapters=50, goals=3, shared_every=10):
+    """
+    A report of ``chapters`` chapters in the source report's format (no
+    headings but the countries'; footnote numbers running on from chapter to
+    chapter), each citing two sources of its own, and every
+    ``shared_every``-th chapter also the first chapter's first source. Every
+    country is "Synthetic country NN", every source a "Synthetic report".
+    """
+    parts, number = [], 0
+    for index in range(1, chapters + 1):
+        number += 2
+        mine = (number - 1, number)
+        shared = " As the first report says.[^1]" if index % shared_every == 0 else ""
+        paragraphs = [f"# Synthetic country {index:02d}", f"Vision {index}.[^{mine[0]}]{shared}"]
+        paragraphs += [f"Goal {g} of country {index}.[^{mine[1]}]" for g in range(1, goals + 1)]
+        paragraphs.append(f"Conclusion {index}.")
+        paragraphs += [
+            f"[^{n}]: Synthetic Institute {index} ({2000 + index % 20}). Synthetic report {n}. "
+            f"[online] Available at: https://example.org/synthetic/{n}.pdf"
+            for n in mine
+        ]
+        parts.append("\n\n".join(paragraphs))
+    return "\n\n".join(parts) + "\n"

@@ -5,6 +5,8 @@ from django.db import router, transaction
 from django.db.models import Count
 from django.shortcuts import redirect
 from django.utils.html import format_html_join
+from taggit.admin import TagAdmin
+from taggit.models import Tag
 
 from editing.admin import BusyDatabaseAdmin, SafeEditingAdmin
 from editing.forms import RefusableForm
@@ -12,20 +14,15 @@ from editing.forms import RefusableForm
 from . import publishing
 from .models import Country, CountrySlugRedirect, Goal
 from .revisions import deleted_theme_ids, save_revision
-from .themes import validate_theme_name
+from .themes import theme_problems, validate_theme_name
 
 
 class GoalForm(forms.ModelForm):
     def clean_tags(self):
         names = self.cleaned_data["tags"]
-        errors = []
-        for name in names:
-            try:
-                validate_theme_name(name)
-            except ValidationError as error:
-                errors += error.error_list
-        if errors:
-            raise ValidationError(errors)
+        problems = theme_problems(names)
+        if problems:
+            raise ValidationError(problems)
         return names
 
 
@@ -208,8 +205,7 @@ class CountryAdmin(SafeEditingAdmin):
         country.sync_citations()
         only_goals = not form.has_changed() and any(formset.has_changed() for formset in formsets)
         if only_goals and self.restore is None and country.is_published:
-            publishing.record_change(country)
-            country.save(update_fields=["last_published_change"])
+            publishing.save_change(country)
 
     def prepare_restore(self, country):
         # Goals are put back one by one; two that swapped positions since
@@ -291,3 +287,25 @@ class GoalAdmin(BusyDatabaseAdmin):
         publishing.record_change(country, changed=changed)
         country.save()
         save_revision(country, user=request.user, comment=comment)
+
+
+class ThemeForm(forms.ModelForm):
+    """A theme (a django-taggit tag) as the admin edits it, named as themes must be."""
+
+    class Meta:
+        model = Tag
+        fields = ["name", "slug"]
+
+    def clean_name(self):
+        name = self.cleaned_data["name"]
+        validate_theme_name(name)
+        return name
+
+
+# django-taggit's own admin for tags, with the atlas's rules for themes.
+admin.site.unregister(Tag)
+
+
+@admin.register(Tag)
+class ThemeAdmin(TagAdmin):
+    form = ThemeForm

@@ -34,6 +34,16 @@ def record_change(country, *, changed=True):
         country.last_published_change = now
 
 
+def save_change(country):
+    """
+    Save that ``country`` changed through its goals or sources only (its own
+    fields unchanged): its publication dates as ``record_change`` sets them,
+    and a new edit version, so that a form opened before is warned.
+    """
+    record_change(country)
+    country.save(update_fields=["published_at", "last_published_change", "updated_at", "version"])
+
+
 def publish(country, *, user=None):
     """Make ``country`` public. Returns False, changing nothing, if it already was."""
     if country.is_published:

@@ -92,7 +92,8 @@ def test_problems_are_shown_and_nothing_is_written(manager_client):
 def test_a_file_that_is_not_utf8_is_a_problem_on_the_page(manager_client):
     page = upload(manager_client, "# México\n".encode("latin-1"))
     assert [li.get_text() for li in page.select("#import-problems li")] == [
-        "mexico.md:1: not UTF-8 text (byte 0xE9); save the file as UTF-8"
+        "mexico.md:1: not UTF-8 text (byte 0xE9 at character 4, “é” in Windows-1252); save "
+        "the file as UTF-8"
     ]
 
 
@@ -103,9 +104,11 @@ def test_warnings_are_shown_with_the_preview(manager_client):
     ]
 
 
-def test_only_markdown_files_are_taken(manager_client):
+def test_only_markdown_and_word_files_are_taken(manager_client):
     page = upload(manager_client, b"%PDF-1.4", name="report.pdf")
-    assert "Choose a Markdown file (.md)." in page.select_one(".errorlist").get_text()
+    assert [li.get_text() for li in page.select("#import-problems li")] == [
+        "report.pdf: PDF cannot be imported: export the chapter as Word (.docx) or Markdown (.md)"
+    ]
 
 
 def test_a_tampered_preview_is_refused(manager_client):

@@ -419,3 +419,39 @@ def test_moving_a_goal_to_another_country_is_in_both_histories(mexico, editor_us
     assert client.post(url, data).status_code == HTTPStatus.FOUND
     assert "Moved goal" in revisions_of(mexico)[-1].revision.comment
     assert revisions_of(other)[-1].revision.comment.startswith("Changed goal")
+
+
+def test_an_imported_country_can_go_back_to_its_first_revision(db, editor_user):
+    """The import's revision holds the country and its goals, not the new citations."""
+    from django.core.management import call_command
+
+    from .helpers import SOURCE_DIR
+
+    call_command("import_strategy", str(SOURCE_DIR / "mexico.md"), stdout=None)
+    mexico = Country.objects.get(slug="mexico")
+    first = revisions_of(mexico)[0]
+    client = logged_in(editor_user)
+    save_change_form(client, mexico, first_edit)
+    response = restore(client, mexico, first)
+    assert response.status_code == HTTPStatus.FOUND, message_text(client.get("/admin/"))
+    mexico.refresh_from_db()
+    assert mexico.vision.startswith("The key vision")
+
+
+def test_an_import_that_changes_only_goals_warns_an_open_form(mexico, editor_user, tmp_path):
+    """The country's edit version moves, so a form opened before the import is refused."""
+    from django.core.management import call_command
+
+    from .helpers import SOURCE_DIR
+
+    client = logged_in(editor_user)
+    url = change_url(mexico)
+    data = form_data(client.get(url), "country_form")
+    changed = (SOURCE_DIR / "mexico.md").read_text(encoding="utf-8").replace("72%", "73%")
+    path = tmp_path / "mexico.md"
+    path.write_text(changed, encoding="utf-8")
+    call_command("import_strategy", str(path), stdout=None)
+    response = client.post(url, data)
+    assert response.status_code == HTTPStatus.OK
+    assert "Not saved" in error_text(response)
+    assert "73%" in mexico.goals.get(position=1).description

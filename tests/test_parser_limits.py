@@ -44,9 +44,10 @@ FRAGMENTS = [
     "(2019) ", "(2019). ", "n.d.", "x", "é", "\u05d0", "\ue000", "|", "~", "&amp;",
 ]  # fmt: skip
 
-# Linear work on 100 KB takes tens of milliseconds here; quadratic work takes
-# minutes. The deadline sits far from both, so a busy machine cannot fail it.
-DEADLINE = datetime.timedelta(seconds=3)
+# Linear work on 100 KB takes tens of milliseconds here (a second for the
+# slowest Markdown); quadratic work takes minutes. The deadline sits far from
+# both, so a busy machine cannot fail it.
+DEADLINE = datetime.timedelta(seconds=10)
 LIMITS = settings(
     deadline=DEADLINE,
     max_examples=15,

@@ -161,7 +161,10 @@ def test_a_number_that_is_not_one_is_a_clear_error():
         text=True,
     )
     assert result.returncode != 0
-    assert "DJANGO_LOGIN_COOLOFF_MINUTES must be a whole number, not 'fifteen'" in result.stderr
+    assert (
+        "DJANGO_LOGIN_COOLOFF_MINUTES must be a whole number of 0 or more, not 'fifteen'"
+        in result.stderr
+    )
 
 
 BAD_VALUES = [
@@ -171,6 +174,8 @@ BAD_VALUES = [
     ("DJANGO_PAGE_CACHE_SECONDS", "-5", "DJANGO_PAGE_CACHE_SECONDS must be a whole number"),
     ("DJANGO_CACHE_TIMEOUT", "fast", "DJANGO_CACHE_TIMEOUT must be a number"),
     ("DJANGO_SQLITE_TIMEOUT", "nan", "DJANGO_SQLITE_TIMEOUT must be a number"),
+    ("DJANGO_SQLITE_TIMEOUT", "inf", "DJANGO_SQLITE_TIMEOUT must be a number"),
+    ("REDIS_URL", "nonsense", "REDIS_URL must be a URL starting redis://"),
     ("DJANGO_LOCAL_CACHE_MB", "1.5", "DJANGO_LOCAL_CACHE_MB must be a whole number"),
     ("DJANGO_DB_STATEMENT_TIMEOUT", "25s", "DJANGO_DB_STATEMENT_TIMEOUT must be a whole number"),
     ("DJANGO_LOG_LEVEL", "LOUD", "DJANGO_LOG_LEVEL must be one of DEBUG, INFO"),

@@ -85,3 +85,22 @@ def test_the_skipped_theme_is_named_in_the_log(slugless_theme, caplog):
         "“!!!”" in record.getMessage() and "no usable slug" in record.getMessage()
         for record in caplog.records
     )
+
+
+@pytest.mark.parametrize(
+    "name, slug, says",
+    [
+        ("!!!", "bangs", "needs at least one letter or digit"),
+        ("x" * 101, "long", "at most 100 characters"),
+        ("Fine", "a b", "Enter a valid “slug”"),
+    ],
+)
+def test_the_themes_admin_checks_themes_as_the_goal_form_does(admin_client, name, slug, says):
+    from django.urls import reverse
+
+    from .admin_forms import error_text
+
+    response = admin_client.post(reverse("admin:taggit_tag_add"), {"name": name, "slug": slug})
+    assert response.status_code == HTTPStatus.OK
+    assert says in error_text(response)
+    assert not Tag.objects.filter(slug=slug).exists()

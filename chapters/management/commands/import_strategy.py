@@ -2,23 +2,26 @@ from pathlib import Path
 
 from django.core.management import BaseCommand, CommandError
 
-from chapters.importer import import_chapter
+from chapters.files import read_file
+from chapters.importer import import_report
 from chapters.problems import ChapterError
-from chapters.reader import read_chapter
+from chapters.syntax import MAX_FILE_MEGABYTES
 
 
 class Command(BaseCommand):
     help = (
-        "Import a report chapter (Markdown, in the format of "
-        "strategy/fixtures/source/mexico.md) into a country, its goals and its citations. "
-        "New countries are drafts unless --publish. Nothing is written when the chapter "
-        "has a problem; each problem is printed as FILE:LINE: message."
+        "Import a report, one chapter or many (Markdown in the format of "
+        "strategy/fixtures/source/mexico.md, or a Word .docx or OpenDocument .odt file), "
+        "into countries, their goals and their citations: all or nothing, one revision "
+        "per country. New countries are drafts unless --publish. Nothing is written when "
+        "any chapter has a problem; each problem is printed as FILE:LINE: message. "
+        f"Files of at most {MAX_FILE_MEGABYTES} MB."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("file", help="the chapter, a UTF-8 Markdown file")
+        parser.add_argument("file", help="the report: .md, .docx or .odt")
         parser.add_argument(
-            "--publish", action="store_true", help="publish the country (new ones are drafts)"
+            "--publish", action="store_true", help="publish the countries (new ones are drafts)"
         )
         parser.add_argument(
             "--dry-run",
@@ -35,23 +38,53 @@ class Command(BaseCommand):
         except OSError as error:
             self.fail(file, [f"{file}: cannot read the file ({error.strerror})"])
         try:
-            chapter = read_chapter(data)
-            result = import_chapter(
-                chapter, publish=publish, dry_run=dry_run, source_name=path.name
+            report = read_file(path.name, data)
+            result = import_report(
+                report,
+                publish=publish,
+                dry_run=dry_run,
+                source_name=path.name,
+                progress=self.progress if len(report.chapters) > 1 else None,
             )
         except ChapterError as error:
+            self.end_progress()
             self.fail(file, [problem.format(file) for problem in error.problems])
+        self.end_progress()
 
         for warning in result.warnings:
             self.stderr.write(self.style.WARNING(f"{warning.format(file)} (warning)"))
-        for outcome in result.outcomes:
-            self.stdout.write(f"  {outcome}")
+        for chapter_result in result.results:
+            if len(result.results) > 1:
+                self.stdout.write(f"{chapter_result.country.name}:")
+            for outcome in chapter_result.outcomes:
+                self.stdout.write(f"  {outcome}")
         if dry_run:
             self.stdout.write(f"Dry run, nothing written. Would be: {result.totals()}.")
         elif result.changed_anything:
             self.stdout.write(self.style.SUCCESS(f"Imported {file}: {result.totals()}."))
         else:
             self.stdout.write(f"Nothing to change: {file} is already in the atlas as it is.")
+
+    # Progress through a long report: a bar that redraws itself on a
+    # terminal, a plain line per chapter otherwise (a log, a pipe).
+
+    on_terminal = None
+
+    def progress(self, number, count, name):
+        if self.on_terminal is None:
+            self.on_terminal = self.stderr.isatty()
+        if self.on_terminal:
+            done = round(30 * (number - 1) / count)
+            bar = "#" * done + "." * (30 - done)
+            self.stderr.write(f"\r[{bar}] {number}/{count} {name[:40]:<40}", ending="")
+            self.stderr.flush()
+        else:
+            self.stderr.write(f"[{number}/{count}] {name}")
+
+    def end_progress(self):
+        if self.on_terminal:
+            self.stderr.write("\r" + " " * 80 + "\r", ending="")
+            self.stderr.flush()
 
     def fail(self, file, lines):
         for line in lines:
