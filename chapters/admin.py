@@ -6,10 +6,14 @@ Importing a report chapter from the admin: upload, preview, confirm.
 2. The page shows what the import would do (a dry run: created, changed and
    unchanged countries, goals and citations, and warnings) or the problems
    that stop it, each with its line. Nothing is written.
-3. Confirming imports it, as one revision by that user. The text travels
-   from step 2 to step 3 in a hidden field signed with Django's signing
-   framework (bound to the user and valid for an hour), so no file is kept on
-   the server and nobody can slip other text in between.
+3. Where an author list could be read more than one way, the preview shows
+   the names it chose, one a line, for staff to correct; "Check again"
+   shows the import with the corrections.
+4. Confirming imports it, as one revision by that user, with the corrected
+   authors. The text travels from step 2 to step 4 in a hidden field signed
+   with Django's signing framework (bound to the user and valid for an hour),
+   so no file is kept on the server and nobody can slip other text in
+   between.
 """
 
 from django import forms
@@ -22,6 +26,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views import View
 
+from citations.models import Citation
 from strategy.models import Country
 
 from .exports import FORMATS, export, filename
@@ -89,6 +94,70 @@ class ChapterConfirmForm(forms.Form):
         return data
 
 
+AUTHOR_FIELD_PREFIX = "authors-"
+MAX_AUTHOR_NAMES = 100
+MAX_AUTHOR_NAME_LENGTH = 500
+
+
+class AuthorsForm(forms.Form):
+    """
+    The authors of the footnotes whose author lists could be read more than
+    one way, one name a line, for staff to correct in the preview.
+    """
+
+    def __init__(self, *args, footnotes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.footnotes = footnotes
+        for label, footnote in footnotes.items():
+            reference = footnote.reference
+            self.fields[AUTHOR_FIELD_PREFIX + label] = forms.CharField(
+                label=f"Authors of [^{label}]",
+                initial="\n".join(reference.authors),
+                widget=forms.Textarea(attrs={"rows": max(2, len(reference.authors) + 1)}),
+                help_text=reference.authors_note or "As you corrected them.",
+                max_length=MAX_AUTHOR_NAMES * (MAX_AUTHOR_NAME_LENGTH + 1),
+                required=False,  # an empty list is refused in clean(), with a clearer message
+            )
+
+    def clean(self):
+        corrections = {}
+        for name, value in list(self.cleaned_data.items()):
+            names = [" ".join(line.split()) for line in value.splitlines()]
+            names = [name for name in names if name]
+            problem = None
+            if not names:
+                problem = "Give at least one author, one a line."
+            elif len(names) > MAX_AUTHOR_NAMES:
+                problem = f"At most {MAX_AUTHOR_NAMES} authors."
+            elif any(len(author) > MAX_AUTHOR_NAME_LENGTH for author in names):
+                problem = f"A name may have at most {MAX_AUTHOR_NAME_LENGTH} characters."
+            elif any(char in author for author in names for char in "{}"):
+                problem = "Write each name without braces: here each line is one name."
+            if problem:
+                self.add_error(name, problem)
+            else:
+                corrections[name.removeprefix(AUTHOR_FIELD_PREFIX)] = names
+        self.corrections = corrections
+        return self.cleaned_data
+
+    def changed(self):
+        """The corrections that differ from the names as read."""
+        return {
+            label: names
+            for label, names in self.corrections.items()
+            if tuple(names) != self.footnotes[label].reference.authors
+        }
+
+
+def footnotes_to_check(report):
+    """The report's footnotes whose authors staff should look at: label -> Footnote."""
+    return {
+        label: footnote
+        for label, footnote in report.footnotes().items()
+        if footnote.authors_to_check
+    }
+
+
 def sign_preview(user, filename, text, publish):
     return signing.dumps(
         {"user": user.pk, "filename": filename, "text": text, "publish": publish},
@@ -121,9 +190,14 @@ class ChapterImportView(View):
         return self.render()
 
     def post(self, request):
-        if "preview" in request.POST:
-            return self.confirm()
-        return self.preview()
+        if "preview" not in request.POST:
+            return self.preview()
+        form = ChapterConfirmForm(request.POST, user=request.user)
+        if not form.is_valid():
+            return self.render(problems=form.errors["preview"])
+        if "_check" in request.POST:
+            return self.check_again(form)
+        return self.confirm(form)
 
     def preview(self):
         """Step 2: what the import would do (a dry run), or what stops it."""
@@ -134,37 +208,86 @@ class ChapterImportView(View):
         upload, publish = form.cleaned_data["chapter"], form.cleaned_data["publish"]
         try:
             text = file_text(upload.name, upload.read())
+            report = self.read(text)
+        except ChapterError as error:
+            return self.problems(upload.name, error, form=form)
+        preview = sign_preview(request.user, upload.name, text, publish)
+        authors_form = AuthorsForm(footnotes=footnotes_to_check(report))
+        return self.show_preview(report, upload.name, publish, preview, authors_form, form=form)
+
+    def check_again(self, confirm_form):
+        """Step 3: the preview again, with the authors as staff corrected them."""
+        preview = confirm_form.cleaned_data["preview"]
+        filename = preview["filename"]
+        try:
+            report = self.read(preview["text"])
+            authors_form = self.corrected(report)
+        except ChapterError as error:
+            return self.problems(filename, error)
+        return self.show_preview(
+            report, filename, preview["publish"], confirm_form["preview"].value(), authors_form
+        )
+
+    def show_preview(self, report, filename, publish, signed, authors_form, **context):
+        request = self.request
+        try:
             result = import_report(
-                parse_report(text),
-                publish=publish,
-                dry_run=True,
-                user=request.user,
-                source_name=upload.name,
+                report, publish=publish, dry_run=True, user=request.user, source_name=filename
             )
             refuse_if_not_allowed(request.user, result)
         except ChapterError as error:
-            return self.problems(upload.name, error, form=form)
+            return self.problems(filename, error, **context)
         return self.render(
-            form=form,
-            filename=upload.name,
+            filename=filename,
             result=result,
-            warnings=[warning.format(upload.name) for warning in result.warnings],
-            confirm_form=ChapterConfirmForm(
-                initial={"preview": sign_preview(request.user, upload.name, text, publish)},
-                user=request.user,
-            ),
+            warnings=[warning.format(filename) for warning in result.warnings],
+            authors_form=authors_form,
+            confirm_form=ChapterConfirmForm(initial={"preview": signed}, user=request.user),
+            **context,
         )
 
-    def confirm(self):
-        """Step 3: import what the preview showed, as one revision by this user."""
+    def read(self, text):
+        return parse_report(text, known_authors=Citation.objects.author_names())
+
+    def corrected(self, report):
+        """
+        The authors form as posted, its corrections made to ``report``; a
+        ChapterError when a correction cannot be used.
+        """
+        authors_form = AuthorsForm(self.request.POST, footnotes=self.posted_footnotes(report))
+        if not authors_form.is_valid():
+            raise ChapterError(
+                [
+                    Problem(f"{authors_form.fields[name].label}: {' '.join(errors)}")
+                    for name, errors in authors_form.errors.items()
+                ]
+            )
+        report.correct_authors(authors_form.changed())
+        return AuthorsForm(
+            footnotes=footnotes_to_check(report),
+            initial={
+                AUTHOR_FIELD_PREFIX + k: "\n".join(v) for k, v in authors_form.corrections.items()
+            },
+        )
+
+    def posted_footnotes(self, report):
+        """The footnotes the posted form corrects (those of this report only)."""
+        footnotes = report.footnotes()
+        posted = {
+            name.removeprefix(AUTHOR_FIELD_PREFIX)
+            for name in self.request.POST
+            if name.startswith(AUTHOR_FIELD_PREFIX)
+        }
+        return {label: footnotes[label] for label in footnotes if label in posted}
+
+    def confirm(self, confirm_form):
+        """Step 4: import what the preview showed, as one revision by this user."""
         request = self.request
-        form = ChapterConfirmForm(request.POST, user=request.user)
-        if not form.is_valid():
-            return self.render(problems=form.errors["preview"])
-        preview = form.cleaned_data["preview"]
+        preview = confirm_form.cleaned_data["preview"]
         filename = preview["filename"]
         try:
-            report = parse_report(preview["text"])
+            report = self.read(preview["text"])
+            self.corrected(report)
             if not request.user.has_perm("strategy.change_country"):
                 trial = import_report(report, publish=preview["publish"], dry_run=True)
                 refuse_if_not_allowed(request.user, trial)

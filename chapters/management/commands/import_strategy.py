@@ -6,6 +6,7 @@ from chapters.files import read_file
 from chapters.importer import import_report
 from chapters.problems import ChapterError
 from chapters.syntax import MAX_FILE_MEGABYTES
+from citations.models import Citation
 
 
 class Command(BaseCommand):
@@ -38,7 +39,7 @@ class Command(BaseCommand):
         except OSError as error:
             self.fail(file, [f"{file}: cannot read the file ({error.strerror})"])
         try:
-            report = read_file(path.name, data)
+            report = read_file(path.name, data, known_authors=Citation.objects.author_names())
             result = import_report(
                 report,
                 publish=publish,
