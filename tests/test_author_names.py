@@ -225,3 +225,42 @@ def test_braces_keep_a_name_whole():
 )
 def test_person_or_organisation(name, parts):
     assert person_parts(name) == parts
+
+
+# --- The admin form follows the same rule -----------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_citation_form_shows_how_each_author_is_read(mexico):
+    from django.urls import reverse
+
+    from citations.models import Citation
+
+    from .admin_forms import error_text, form_data, logged_in, make_user, parse
+
+    client = logged_in(make_user("editor", group="Editors"))
+    citation = Citation.objects.get(key="secretaria-de-hacienda-2017")
+    url = reverse("admin:citations_citation_change", args=[citation.pk])
+
+    data = form_data(client.get(url), "citation_form")
+    data["authors"] = "{Department for Science, Innovation & Technology}"
+    response = client.post(url, data)
+    assert "without braces" in error_text(response)
+
+    data["authors"] = (
+        "  Department for Science,  Innovation & Technology \n\n Smith, Jane\nJane Smith"
+    )
+    assert client.post(url, data).status_code == 302
+    citation.refresh_from_db()
+    assert citation.author_list == [
+        "Department for Science, Innovation & Technology",
+        "Smith, Jane",
+        "Jane Smith",
+    ]
+    read_as = parse(client.get(url)).select_one(".field-authors_read_as .readonly")
+    lines = [line.strip() for line in read_as.get_text("\n").splitlines() if line.strip()]
+    assert lines == [
+        "Department for Science, Innovation & Technology — organisation, kept whole",
+        "Smith, Jane — person: family name “Smith”, given “Jane”",
+        "Jane Smith — organisation, kept whole",
+    ]
