@@ -38,12 +38,14 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import validate_slug
 from django.db import IntegrityError, transaction
 from django.utils.text import slugify
+from taggit.models import Tag
 
 from citations.models import Citation
 from citations.references import citation_fields, make_key, unique_key
-from strategy import publishing
+from strategy import publishing, readiness
 from strategy.models import Country, Goal
-from strategy.themes import theme_problems
+from strategy.regions import region_for
+from strategy.themes import suggest_themes, theme_problems
 
 from .problems import ChapterError, Problem, refuse_if
 from .reader import Report
@@ -79,6 +81,8 @@ class ImportResult:
     outcomes: list
     warnings: list
     dry_run: bool = False
+    number: int = 1  # the chapter's number in the report
+    suggestions: list = field(default_factory=list)  # ThemeSuggestion of its goals
 
     @property
     def changed_anything(self):
@@ -115,7 +119,15 @@ class ReportResult:
 
 
 def import_report(
-    report, *, publish=False, dry_run=False, user=None, source_name="report", progress=None
+    report,
+    *,
+    publish=False,
+    dry_run=False,
+    user=None,
+    source_name="report",
+    progress=None,
+    accept_themes=None,
+    waive_missing=False,
 ):
     """
     Import every chapter of ``report`` in one transaction, all or nothing,
@@ -125,16 +137,34 @@ def import_report(
     import would do. Raise ChapterError, with nothing written, listing the
     problems of every chapter that cannot be imported. ``progress``, if
     given, is called with (number, count, country name) before each chapter.
+
+    Goals the chapter gives no themes get themes suggested from the atlas's
+    existing ones (``strategy.themes.suggest_themes``), listed in each
+    result's ``suggestions``; ``accept_themes`` says which to give them:
+    None for none, ``ALL`` for every suggestion, or a set of
+    ``(chapter number, goal position, theme)`` choices. ``publish`` makes
+    public each country that is ready (``strategy.readiness``); one that is
+    not stays a draft, with a warning listing what it lacks, unless
+    ``waive_missing`` (the waiver written into its revision).
     """
     results, problems = [], []
     try:
         with transaction.atomic():
             taken_keys = set(Citation.objects.values_list("key", flat=True))
+            theme_names = list(Tag.objects.order_by("name").values_list("name", flat=True))
             for number, chapter in enumerate(report.chapters, start=1):
                 if progress is not None:
                     progress(number, len(report.chapters), chapter.name)
                 importer = ChapterImport(
-                    chapter, publish, taken_keys, user=user, comment=f"Imported from {source_name}"
+                    chapter,
+                    publish,
+                    taken_keys,
+                    user=user,
+                    comment=f"Imported from {source_name}",
+                    number=number,
+                    theme_names=theme_names,
+                    accept_themes=accept_themes,
+                    waive_missing=waive_missing,
                 )
                 try:
                     with transaction.atomic():
@@ -159,12 +189,9 @@ def import_report(
     return ReportResult(results, sorted(warnings, key=lambda warning: warning.line or 0), dry_run)
 
 
-def import_chapter(chapter, *, publish=False, dry_run=False, user=None, source_name="chapter"):
+def import_chapter(chapter, **options):
     """Import one chapter as ``import_report`` imports a report: its ``ImportResult``."""
-    report = Report([chapter])
-    result = import_report(
-        report, publish=publish, dry_run=dry_run, user=user, source_name=source_name
-    )
+    result = import_report(Report([chapter]), **{"source_name": "chapter", **options})
     return result.results[0]
 
 
@@ -207,10 +234,29 @@ class ChapterImport:
     ``outcomes`` and ``warnings``, the report of the import.
     """
 
-    def __init__(self, chapter, publish, taken_keys=None, *, user=None, comment="Imported"):
+    def __init__(
+        self,
+        chapter,
+        publish,
+        taken_keys=None,
+        *,
+        user=None,
+        comment="Imported",
+        number=1,
+        theme_names=None,
+        accept_themes=None,
+        waive_missing=False,
+    ):
         self.chapter = chapter
         self.publish = publish
         self.user, self.comment = user, comment
+        self.number = number
+        if theme_names is None:
+            theme_names = list(Tag.objects.order_by("name").values_list("name", flat=True))
+        self.theme_names = theme_names
+        self.accept_themes = accept_themes
+        self.waive_missing = waive_missing
+        self.suggestions = []
         self.outcomes = []
         self.warnings = list(chapter.warnings)
         # Every key in use, looked up once (or handed on from chapter to
@@ -235,18 +281,22 @@ class ChapterImport:
     def revision(self):
         """A django-reversion revision by this import's user, with its comment."""
         with reversion.create_revision():
-            reversion.set_comment(self.comment)
+            self.revision_comment = self.comment
             if self.user is not None:
                 reversion.set_user(self.user)
             yield
+            reversion.set_comment(self.revision_comment)
 
     def run_country(self, existing, keys):
+        was_published = existing is not None and existing.is_published
         country, country_fields = self.import_country(existing, keys)
         created = existing is None
         goals_changed = self.import_goals(country, created, keys)
 
         before = set() if created else set(country.citations.all())
         country.sync_citations()
+        if country.is_published and not was_published:
+            country_fields = self.check_readiness(country, country_fields)
         if not created:
             extra = []
             if set(country.citations.all()) != before:
@@ -272,7 +322,37 @@ class ChapterImport:
             created=created,
             outcomes=sorted(self.outcomes, key=lambda outcome: KINDS.index(outcome.kind)),
             warnings=self.warnings,
+            number=self.number,
+            suggestions=self.suggestions,
         )
+
+    def check_readiness(self, country, country_fields):
+        """
+        The country is to be made public: keep it a draft, with a warning, if
+        it lacks anything (``strategy.readiness``), unless that is waived.
+        Returns its changed fields.
+        """
+        items = readiness.missing_for(country)
+        if not items:
+            return country_fields
+        lacking = "; ".join(map(str, items))
+        if self.waive_missing:
+            self.revision_comment += f". {readiness.waiver_note(items)}"
+            self.warnings.append(
+                Problem(f"{country.name} published with what it lacks waived: {lacking}")
+            )
+            return country_fields
+        country.status = Country.Status.DRAFT
+        country.published_at = country.last_published_change = None
+        country.save(update_fields=["status", "published_at", "last_published_change"])
+        self.warnings.append(
+            Problem(
+                f"{country.name} stays a draft: publishing it needs what it lacks ({lacking}); "
+                "fix it in the admin and publish it there, or waive it",
+                self.chapter.line,
+            )
+        )
+        return [name for name in country_fields if name != "status"]
 
     # --- Country -----------------------------------------------------------
 
@@ -348,6 +428,8 @@ class ChapterImport:
             values["iso_code"] = self.derived_iso_code(country)
         if "region" in metadata:
             values["region"] = metadata["region"]
+        elif not country.region:
+            values["region"] = region_for(values.get("iso_code", country.iso_code))
         if self.publish:
             values["status"] = Country.Status.PUBLISHED
         return values
@@ -528,8 +610,10 @@ class ChapterImport:
         note = ""
         if section.title is not None:
             values["title"] = section.title
+            values["title_suggested"] = section.title_suggested
         elif new:
             values["title"] = section.suggested_title
+            values["title_suggested"] = True
             note = "title made from its text: refine it"
         changed = [name for name, value in values.items() if getattr(goal, name) != value]
         for name, value in values.items():
@@ -550,6 +634,11 @@ class ChapterImport:
             # django-taggit finds existing themes whatever their case (TAGGIT_CASE_INSENSITIVE).
             goal.tags.set(themes)
             changed.append("tags")
+        elif themes is None and not current:
+            suggested, given = self.suggest_themes(goal)
+            note = "; ".join(filter(None, [note, suggested]))
+            if given:
+                changed.append("tags")
         self.outcomes.append(
             Outcome(
                 "goal",
@@ -560,6 +649,40 @@ class ChapterImport:
             )
         )
         return changed
+
+    def suggest_themes(self, goal):
+        """
+        Suggest the atlas's existing themes for a goal without any, and give
+        it those ``accept_themes`` accepts: (a note for the outcome, whether
+        it was given any).
+        """
+        names = suggest_themes(goal.description, self.theme_names)
+        if not names:
+            return "", False
+        accept = self.accept_themes
+        accepted = [
+            name
+            for name in names
+            if accept is ALL or (accept and (self.number, goal.position, name) in accept)
+        ]
+        self.suggestions.append(ThemeSuggestion(self.number, goal.position, goal.title, names))
+        if accepted:
+            goal.tags.set(accepted)
+            return f"themes suggested, given: {', '.join(accepted)}", True
+        return f"themes suggested: {', '.join(names)}", False
+
+
+@dataclass(frozen=True)
+class ThemeSuggestion:
+    """Existing themes a goal's text speaks of, for staff to keep or drop."""
+
+    chapter: int  # the chapter's number in the report, from 1
+    position: int
+    goal_title: str
+    themes: list
+
+
+ALL = "all"  # accept_themes: every suggestion
 
 
 def find_citation(reference):

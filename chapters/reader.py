@@ -97,6 +97,7 @@ class Section:
     themes: list | None
     text: str
     line: int
+    title_suggested: bool = False  # a title the import made, not yet confirmed (front matter)
 
     @property
     def suggested_title(self):
@@ -322,6 +323,13 @@ def _read_part(part, references, problems):
         for label in part.citation_metadata
         if label not in references.definitions
     ]
+    for number in part.metadata.pop("suggested_titles", []):
+        if 1 <= number <= len(goals) and goals[number - 1].title is not None:
+            goals[number - 1].title_suggested = True
+        else:
+            warnings.append(
+                Problem(f"front matter: suggested_titles names no goal {number}", part.name_line)
+            )
     if mine:
         problems += mine
         return None
@@ -575,13 +583,19 @@ def _read_front_matter(lines, start, problems):
     for key, value in data.items():
         if key in {"slug", "iso_code", "region"} and isinstance(value, str):
             metadata[key] = value.strip()
+        elif (
+            key == "suggested_titles"
+            and isinstance(value, list)
+            and all(type(number) is int for number in value)
+        ):
+            metadata[key] = value
         elif key == "citations" and isinstance(value, dict):
             citation_metadata = _read_citation_metadata(value, problems, first_line)
         else:
             problems.append(
                 Problem(
                     f"front matter: unknown or malformed entry “{key}” (known: slug, "
-                    "iso_code, region, citations)",
+                    "iso_code, region, suggested_titles, citations)",
                     first_line,
                 )
             )

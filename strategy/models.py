@@ -357,6 +357,15 @@ class Goal(models.Model):
     title = models.CharField(
         "title", max_length=200, help_text="A short heading for the goal, in a few words."
     )
+    title_suggested = models.BooleanField(
+        "title only suggested",
+        default=False,
+        help_text=(
+            "Set when the import made the title from the goal's first words. Untick it "
+            "(or change the title) once the title is right: a country cannot be published "
+            "with suggested titles unless a Country manager waives it."
+        ),
+    )
     description = models.TextField(
         "description", validators=[validate_text_length], help_text=MARKDOWN_HELP
     )

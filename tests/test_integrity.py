@@ -270,7 +270,13 @@ def test_going_back_to_an_old_slug_serves_it_again(mexico, superuser_client):
 def test_an_old_slug_never_shadows_a_live_country(mexico, superuser_client):
     rename(superuser_client, mexico, "mexico-federal")
     data = form_data(superuser_client.get(reverse("admin:strategy_country_add")), "country_form")
-    data.update(name="New Mexico", slug="mexico", vision="Another place.", status="published")
+    data.update(
+        name="New Mexico",
+        slug="mexico",
+        vision="Another place.",
+        status="published",
+        region="north-america",
+    )
     response = superuser_client.post(reverse("admin:strategy_country_add"), data)
     assert response.status_code == HTTPStatus.FOUND, error_text(response)
     page = parse(Client().get("/countries/mexico/"))

@@ -157,6 +157,21 @@ def test_country_manager_adds_and_publishes_a_country(site, page, visitor):
     expect_not_public(visitor, site, "chile")
     preview_draft(page, site, "chile")
 
+    # Publishing first lists what the country lacks: here the source's language.
+    page.goto(f"{site}/admin/strategy/country/")
+    page.get_by_role("link", name="Chile").click()
+    country_form = page.url
+    page.get_by_label("Status:").select_option(label="Published")
+    page.get_by_role("button", name="Save and continue editing").click()
+    expect(page.locator("#id_status_error")).to_contain_text(
+        "Not ready to publish: source [^chile-2021]: no language"
+    )
+    page.goto(f"{site}/admin/citations/citation/")
+    page.get_by_role("link", name="chile-2021").click()
+    page.get_by_label("Language:").fill("es")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator(".messagelist .success")).to_contain_text("was changed successfully")
+    page.goto(country_form)
     publish(page)
 
     visitor.goto(f"{site}/countries/")
