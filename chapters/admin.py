@@ -16,6 +16,8 @@ Importing a report chapter from the admin: upload, preview, confirm.
    between.
 """
 
+import re
+
 from django import forms
 from django.contrib import admin, messages
 from django.core import signing
@@ -58,6 +60,11 @@ class ChapterUploadForm(forms.Form):
         required=False,
         help_text="Otherwise a new country is a draft and an existing one keeps its status.",
     )
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if user is not None and not user.has_perm("strategy.publish_country"):
+            del self.fields["publish"]  # only those who may publish can import as published
 
     def clean_chapter(self):
         # What kind of file it is, is judged by its content (chapters.files).
@@ -178,7 +185,7 @@ class ChapterImportView(View):
             **admin.site.each_context(request),
             "opts": Country._meta,
             "title": "Import a chapter",
-            "form": ChapterUploadForm(),
+            "form": ChapterUploadForm(user=request.user),
         }
         return super().dispatch(request, *args, **kwargs)
 
@@ -202,10 +209,10 @@ class ChapterImportView(View):
     def preview(self):
         """Step 2: what the import would do (a dry run), or what stops it."""
         request = self.request
-        form = ChapterUploadForm(request.POST, request.FILES)
+        form = ChapterUploadForm(request.POST, request.FILES, user=request.user)
         if not form.is_valid():
             return self.render(form=form)
-        upload, publish = form.cleaned_data["chapter"], form.cleaned_data["publish"]
+        upload, publish = form.cleaned_data["chapter"], form.cleaned_data.get("publish", False)
         try:
             text = file_text(upload.name, upload.read())
             report = self.read(text)
@@ -230,9 +237,18 @@ class ChapterImportView(View):
 
     def show_preview(self, report, filename, publish, signed, authors_form, **context):
         request = self.request
+        first_look = "preview" not in request.POST
+        accepted = None if first_look else self.accepted_themes()
+        waive = False if first_look else self.waive_missing()
         try:
             result = import_report(
-                report, publish=publish, dry_run=True, user=request.user, source_name=filename
+                report,
+                publish=publish,
+                dry_run=True,
+                user=request.user,
+                source_name=filename,
+                accept_themes=accepted,
+                waive_missing=waive,
             )
             refuse_if_not_allowed(request.user, result)
         except ChapterError as error:
@@ -242,8 +258,36 @@ class ChapterImportView(View):
             result=result,
             warnings=[warning.format(filename) for warning in result.warnings],
             authors_form=authors_form,
+            suggestions=theme_choices(result, accepted),
+            stays_draft=publish
+            and not waive
+            and any(not chapter.country.is_published for chapter in result.results),
+            may_waive=request.user.has_perm("strategy.publish_country"),
+            waive=waive,
             confirm_form=ChapterConfirmForm(initial={"preview": signed}, user=request.user),
             **context,
+        )
+
+    def accepted_themes(self):
+        """
+        The suggested themes staff kept, as (chapter, position, theme); the
+        importer gives only those it suggests, whatever else is posted.
+        """
+        accepted = set()
+        for name in self.request.POST:
+            match = re.fullmatch(r"themes-(\d{1,4})-(\d{1,4})", name)
+            if match:
+                chapter, position = int(match[1]), int(match[2])
+                accepted |= {
+                    (chapter, position, theme)
+                    for theme in self.request.POST.getlist(name)[:MAX_THEMES_POSTED]
+                }
+        return accepted
+
+    def waive_missing(self):
+        """Whether staff waived what the countries lack for publication (publishers only)."""
+        return bool(self.request.POST.get("waive_missing")) and self.request.user.has_perm(
+            "strategy.publish_country"
         )
 
     def read(self, text):
@@ -292,7 +336,12 @@ class ChapterImportView(View):
                 trial = import_report(report, publish=preview["publish"], dry_run=True)
                 refuse_if_not_allowed(request.user, trial)
             result = import_report(
-                report, publish=preview["publish"], user=request.user, source_name=filename
+                report,
+                publish=preview["publish"],
+                user=request.user,
+                source_name=filename,
+                accept_themes=self.accepted_themes(),
+                waive_missing=self.waive_missing(),
             )
         except ChapterError as error:
             return self.problems(filename, error)
@@ -312,6 +361,35 @@ class ChapterImportView(View):
             problems=[problem.format(filename) for problem in error.problems],
             **context,
         )
+
+
+MAX_THEMES_POSTED = 50  # themes a goal's suggestion may list
+
+
+def theme_choices(result, accepted):
+    """
+    The themes suggested for goals without any, for the preview: one entry
+    a goal, each theme with whether it is kept (all are, at first).
+    """
+    entries = []
+    for chapter in result.results:
+        for suggestion in chapter.suggestions:
+            entries.append(
+                {
+                    "name": f"themes-{suggestion.chapter}-{suggestion.position}",
+                    "country": chapter.country.name,
+                    "goal": f"{suggestion.position}. {suggestion.goal_title}",
+                    "themes": [
+                        (
+                            theme,
+                            accepted is None
+                            or (suggestion.chapter, suggestion.position, theme) in accepted,
+                        )
+                        for theme in suggestion.themes
+                    ],
+                }
+            )
+    return entries
 
 
 def refuse_if_not_allowed(user, result):

@@ -58,6 +58,7 @@ from .syntax import (
     CONCLUSION_TITLES,
     DEFINITION_RE,
     FRONT_MATTER_FENCE,
+    FRONT_MATTER_KEYS,
     LABEL_RE,
     MAX_CHAPTERS,
     MAX_FOOTNOTES,
@@ -594,8 +595,8 @@ def _read_front_matter(lines, start, problems):
         else:
             problems.append(
                 Problem(
-                    f"front matter: unknown or malformed entry “{key}” (known: slug, "
-                    "iso_code, region, suggested_titles, citations)",
+                    f"front matter: unknown or malformed entry “{key}” (known: "
+                    f"{', '.join(sorted(FRONT_MATTER_KEYS))})",
                     first_line,
                 )
             )

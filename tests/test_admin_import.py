@@ -64,7 +64,13 @@ def test_upload_shows_the_dry_run_and_writes_nothing(manager_client):
 
 def test_confirming_imports_and_goes_to_the_country(manager_client):
     page = upload(manager_client, (SOURCE_DIR / "mexico.md").read_bytes(), publish=True)
-    response = confirm(manager_client, page)
+    # Not ready: the preview says it will stay a draft, and offers the waiver.
+    assert "will stay drafts" in page.select_one("#import-publishing").get_text()
+    warnings = page.select_one("#import-warnings").get_text()
+    assert "Mexico stays a draft: publishing it needs what it lacks" in warnings
+    data = form_data(page)
+    data["waive_missing"] = "1"
+    response = manager_client.post(URL, data)
     mexico = Country.objects.get()
     assert response.status_code == HTTPStatus.FOUND
     assert response["Location"] == f"/admin/strategy/country/{mexico.pk}/change/"

@@ -237,7 +237,7 @@ def create(country, goals, citations):
             country=created,
             position=position,
             title=goal["title"],
-            title_suggested=goal["title_suggested"],
+            title_suggested=goal.get("title_suggested", False),
             description=goal["description"],
         ).tags.set(goal["themes"])
     created.sync_citations()
