@@ -34,14 +34,17 @@ from dataclasses import dataclass, field
 
 import pycountry
 import reversion
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import validate_slug
 from django.db import IntegrityError, transaction
 from django.utils.text import slugify
-from taggit.models import Tag
+from reversion.models import Version
+from taggit.models import Tag, TaggedItem
 
 from citations.models import Citation
 from citations.references import citation_fields, make_key, unique_key
+from editing.diffs import word_diff, word_diff_text
 from strategy import publishing, readiness
 from strategy.models import Country, Goal
 from strategy.regions import region_for
@@ -64,6 +67,12 @@ class Outcome:
     label: str
     fields: list = field(default_factory=list)  # the fields that change
     note: str = ""
+    diffs: list = field(default_factory=list)  # FieldDiff of each field that changes
+
+    @property
+    def overwrites_edits(self):
+        """Whether the import replaces something an editor changed since the last import."""
+        return any(diff.edited_since_import for diff in self.diffs)
 
     def __str__(self):
         text = f"{self.kind} {self.action}: {self.label}"
@@ -72,6 +81,77 @@ class Outcome:
         if self.note:
             text += f" — {self.note}"
         return text
+
+
+@dataclass(frozen=True)
+class FieldDiff:
+    """A field a re-import changes: what it holds, what it will hold."""
+
+    label: str
+    old: str
+    new: str
+    edited_since_import: bool = False  # changed by an editor after the last import
+
+    @property
+    def html(self):
+        return word_diff(self.old, self.new)
+
+    @property
+    def text(self):
+        return word_diff_text(self.old, self.new)
+
+
+class LastImport:
+    """
+    A country as its last import left it (the latest revision of its history
+    made by an import), to tell what editors have changed since.
+    """
+
+    def __init__(self, country):
+        version = (
+            Version.objects.get_for_object(country)
+            .filter(revision__comment__startswith="Imported from")
+            .select_related("revision")
+            .first()
+        )
+        self.date = version.revision.date_created if version else None
+        self.country, self.goals, self.goal_tags = {}, {}, {}
+        if version is None:
+            return
+        self.country = version.field_dict
+        goal_type = ContentType.objects.get_for_model(Goal)
+        for item in version.revision.version_set.select_related("content_type"):
+            if item.content_type_id == goal_type.pk:
+                self.goals[int(item.object_id)] = item.field_dict
+            elif item.content_type.model_class() is TaggedItem:
+                fields = item.field_dict
+                if fields.get("content_type") == goal_type.pk:
+                    self.goal_tags.setdefault(int(fields["object_id"]), set()).add(fields["tag_id"])
+
+    def edited(self, name, current, goal=None):
+        """Whether field ``name`` (of the country, or of ``goal``) changed since the import."""
+        before = self.country if goal is None else self.goals.get(goal.pk)
+        return bool(before) and name in before and before[name] != current
+
+    def themes_edited(self, goal, current_ids):
+        return goal.pk in self.goals and self.goal_tags.get(goal.pk, set()) != set(current_ids)
+
+    def added_since(self, goal):
+        """Whether ``goal`` was added after the last import (by an editor)."""
+        return self.date is not None and goal.pk not in self.goals
+
+
+def _diffs(model, before, after, last_import, goal=None):
+    """FieldDiffs of the fields that change, from ``before`` to ``after`` (dicts by name)."""
+    return [
+        FieldDiff(
+            str(model._meta.get_field(name).verbose_name),
+            "" if before[name] is None else str(before[name]),
+            "" if after[name] is None else str(after[name]),
+            last_import is not None and last_import.edited(name, before[name], goal),
+        )
+        for name in before
+    ]
 
 
 @dataclass
@@ -289,6 +369,8 @@ class ChapterImport:
 
     def run_country(self, existing, keys):
         was_published = existing is not None and existing.is_published
+        self.last_import = LastImport(existing) if existing is not None else None
+        self.country_diffs = []
         country, country_fields = self.import_country(existing, keys)
         created = existing is None
         goals_changed = self.import_goals(country, created, keys)
@@ -315,6 +397,8 @@ class ChapterImport:
                 _action(created, country_fields),
                 f"{country.name} ({country.slug}), {status}",
                 [] if created else country_fields,
+                self.edits_note(self.country_diffs),
+                self.country_diffs,
             ),
         )
         return ImportResult(
@@ -387,6 +471,9 @@ class ChapterImport:
             country = Country(status=Country.Status.DRAFT)
         values = self.country_values(country, keys)
         changed = [name for name, value in values.items() if getattr(country, name) != value]
+        if not created:
+            before = {name: getattr(country, name) for name in changed if name != "status"}
+            self.country_diffs = _diffs(Country, before, values, self.last_import)
         for name, value in values.items():
             setattr(country, name, value)
         lines = {
@@ -593,7 +680,12 @@ class ChapterImport:
             anything_changed = anything_changed or new or bool(changed)
         refuse_if(problems)
         for goal in existing[len(self.chapter.goals) :]:
-            self.outcomes.append(Outcome("goal", "deleted", f"{goal.position}. {goal.title}"))
+            note = ""
+            if self.last_import is not None and self.last_import.added_since(goal):
+                note = "added in the admin since the last import: the import deletes it"
+            self.outcomes.append(
+                Outcome("goal", "deleted", f"{goal.position}. {goal.title}", note=note)
+            )
             goal.delete()
             anything_changed = True
         return anything_changed
@@ -616,6 +708,10 @@ class ChapterImport:
             values["title_suggested"] = True
             note = "title made from its text: refine it"
         changed = [name for name, value in values.items() if getattr(goal, name) != value]
+        diffs = []
+        if not new:
+            before = {name: getattr(goal, name) for name in changed if name != "title_suggested"}
+            diffs = _diffs(Goal, before, values, self.last_import, goal)
         for name, value in values.items():
             setattr(goal, name, value)
         try:
@@ -626,7 +722,8 @@ class ChapterImport:
             ) from None
         if new or changed:
             goal.save()
-        current = [] if new else [tag.name for tag in goal.tags.all()]
+        current_tags = [] if new else list(goal.tags.all())
+        current = [tag.name for tag in current_tags]
         themes = section.themes
         if themes is not None and {name.casefold() for name in themes} != {
             name.casefold() for name in current
@@ -634,6 +731,11 @@ class ChapterImport:
             # django-taggit finds existing themes whatever their case (TAGGIT_CASE_INSENSITIVE).
             goal.tags.set(themes)
             changed.append("tags")
+            if not new:
+                edited = self.last_import is not None and self.last_import.themes_edited(
+                    goal, [tag.pk for tag in current_tags]
+                )
+                diffs.append(FieldDiff("themes", ", ".join(current), ", ".join(themes), edited))
         elif themes is None and not current:
             suggested, given = self.suggest_themes(goal)
             note = "; ".join(filter(None, [note, suggested]))
@@ -645,10 +747,19 @@ class ChapterImport:
                 _action(new, changed),
                 f"{goal.position}. {goal.title}",
                 [] if new else _verbose_names(Goal, changed),
-                note,
+                "; ".join(filter(None, [note, self.edits_note(diffs)])),
+                diffs,
             )
         )
         return changed
+
+    def edits_note(self, diffs):
+        """What the outcome says when it replaces editors' changes since the last import."""
+        edited = [diff.label for diff in diffs if diff.edited_since_import]
+        if not edited:
+            return ""
+        when = self.last_import.date.strftime("%-d %B %Y")
+        return f"edited in the admin since the last import ({when}): replaces {', '.join(edited)}"
 
     def suggest_themes(self, goal):
         """

@@ -26,6 +26,10 @@ REVIEWED = {
         "CitationAdmin.cited_by and .authors_read_as: constant format strings; every "
         "country name, URL and author name is escaped by format_html_join",
     ),
+    ("editing/diffs.py", "mark_safe"): (
+        1,
+        "word_diff: <del> and <ins> tags around text pieces each escaped with escape()",
+    ),
     ("editing/forms.py", "format_html"): (
         1,
         "ConflictCheckForm: the edit-conflict message, a constant format string; the "

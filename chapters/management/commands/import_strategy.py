@@ -76,6 +76,9 @@ class Command(BaseCommand):
                 self.stdout.write(f"{chapter_result.country.name}:")
             for outcome in chapter_result.outcomes:
                 self.stdout.write(f"  {outcome}")
+                for diff in outcome.diffs:
+                    edited = " (edited since the last import)" if diff.edited_since_import else ""
+                    self.stdout.write(f"      {diff.label}{edited}: {diff.text}")
         if dry_run:
             self.stdout.write(f"Dry run, nothing written. Would be: {result.totals()}.")
         elif result.changed_anything:
