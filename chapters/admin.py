@@ -157,11 +157,27 @@ class AuthorsForm(forms.Form):
 
 
 def footnotes_to_check(report):
-    """The report's footnotes whose authors staff should look at: label -> Footnote."""
+    """
+    The report's footnotes whose authors staff should look at: label ->
+    Footnote, one for each author list (a Word file gives a source cited
+    twice two footnotes; a correction of one is made to both).
+    """
+    shown, seen = {}, set()
+    for label, footnote in report.footnotes().items():
+        if footnote.authors_to_check and footnote.reference.authors not in seen:
+            seen.add(footnote.reference.authors)
+            shown[label] = footnote
+    return shown
+
+
+def same_authors(report, corrections):
+    """``corrections`` (label -> names) made also to footnotes with the same author list."""
+    footnotes = report.footnotes()
+    by_authors = {footnotes[label].reference.authors: names for label, names in corrections.items()}
     return {
-        label: footnote
-        for label, footnote in report.footnotes().items()
-        if footnote.authors_to_check
+        label: by_authors[footnote.reference.authors]
+        for label, footnote in footnotes.items()
+        if footnote.reference.authors in by_authors
     }
 
 
@@ -306,7 +322,7 @@ class ChapterImportView(View):
                     for name, errors in authors_form.errors.items()
                 ]
             )
-        report.correct_authors(authors_form.changed())
+        report.correct_authors(same_authors(report, authors_form.changed()))
         return AuthorsForm(
             footnotes=footnotes_to_check(report),
             initial={

@@ -287,3 +287,18 @@ def test_authors_already_in_the_atlas_are_matched_whole(manager_client):
     assert manager_client.post(URL, form_data(page)).status_code == HTTPStatus.FOUND
     imported = Citation.objects.exclude(key="office-for-ai-2020").get()
     assert imported.author_list == [whole, "Smith, J."]
+
+
+def test_one_author_list_cited_twice_is_checked_once_and_corrected_in_both(manager_client):
+    # As a Word file gives a source cited twice: two footnotes, the same reference.
+    reference = AMBIGUOUS.decode().split("[^1]: ", 1)[1]
+    text = (
+        f"# United Kingdom\n\nThe vision.[^1]\n\nA goal.[^2]\n\nThe end.\n\n"
+        f"[^1]: {reference}\n[^2]: {reference}"
+    ).encode()
+    page = upload(manager_client, text, name="uk.md")
+    assert len(page.select("#import-authors textarea")) == 1
+    data = form_data(page)
+    data["authors-1"] = f"{DCMS} and {BEIS}"
+    assert manager_client.post(URL, data).status_code == HTTPStatus.FOUND
+    assert Citation.objects.get().author_list == [f"{DCMS} and {BEIS}"]
