@@ -192,11 +192,19 @@ class Authors:
 
 @dataclass
 class _Unit:
-    text: str  # as written, spaces collapsed; a braced name without its braces
+    _text: str | None  # as written, spaces collapsed; a braced name without its braces
     start: int
     end: int
     whole: bool = False  # braced, or a name already in the atlas: never merged
     person: bool = False
+    connective: bool | None = None  # a joining word after its first word (``_has_connective``)
+    source: str = ""  # the list, for the text of a merged unit, worked out when asked for
+
+    @property
+    def text(self):
+        if self._text is None:
+            self._text = _collapse(self.source[self.start : self.end])
+        return self._text
 
     @property
     def plain(self):
@@ -257,7 +265,13 @@ def _piece(text, start, end, braced):
 
 
 def _merge(text, first, second):
-    return _Unit(_collapse(text[first.start : second.end]), first.start, second.end)
+    # The merged text is made only when asked for: a long run of merges stays linear.
+    merged = _Unit(None, first.start, second.end, source=text)
+    # Worked out from the parts, so that a long run of merges stays linear.
+    merged.connective = _has_connective(first) or any(
+        word.casefold() in NAME_CONNECTIVES for word in second.text.split()
+    )
+    return merged
 
 
 def _one_word_name(unit):
@@ -283,7 +297,33 @@ def _has_organisation_word(unit):
     return any(_plain(part) in ORGANISATION_WORDS for part in re.split(r"[\s-]+", unit.text))
 
 
-def _is_fragment(units, separators, index, head):
+def _enumeration_ends(units, separators):
+    """
+    For each piece, how the run of one-word pieces after it ends: "closed"
+    (by a piece that ends an enumeration inside a name), the index of the
+    piece after an "and" that may end it (whether it does depends on the
+    name before the run), or None. One pass from the right: linear.
+    """
+    ends = [None] * len(units)
+    for index in range(len(units) - 2, -1, -1):
+        following, separator = units[index + 1], separators[index]
+        if not following.plain:
+            end = None
+        elif separator == "and":
+            end = index + 1
+        elif separator != ",":
+            end = None
+        elif _closes_enumeration(following):
+            end = "closed"
+        elif _one_word_name(following):
+            end = ends[index + 1]
+        else:
+            end = None
+        ends[index] = end
+    return ends
+
+
+def _is_fragment(units, ends, index, head):
     """
     Whether the piece at ``index``, after a comma, cannot be a name of its
     own and continues ``head``, the name before it: a piece that ends an
@@ -291,24 +331,17 @@ def _is_fragment(units, separators, index, head):
     such a piece ends ("Digital, Culture, Media & Sport"; "Education,
     Culture and Science" after a name such as "Ministry of ..."). A one-word
     piece in a list that no such piece ends is a name ("Accenture,
-    Microsoft and Oxford Insights").
+    Microsoft and Oxford Insights"). ``ends`` is ``_enumeration_ends``.
     """
     unit = units[index]
     if _closes_enumeration(unit):
         return True
     if not _one_word_name(unit):
         return False
-    for later in range(index + 1, len(units)):
-        following, separator = units[later], separators[later - 1]
-        if not following.plain:
-            return False
-        if separator == "and":
-            return _and_closes_name(head, following)
-        if separator != "," or _closes_enumeration(following):
-            return separator == ","
-        if not _one_word_name(following):
-            return False
-    return False
+    end = ends[index]
+    if end == "closed":
+        return True
+    return end is not None and _and_closes_name(head, units[end])
 
 
 def _and_closes_name(head, unit):
@@ -317,7 +350,9 @@ def _and_closes_name(head, unit):
 
 
 def _has_connective(unit):
-    return any(word.casefold() in NAME_CONNECTIVES for word in unit.text.split()[1:])
+    if unit.connective is None:
+        unit.connective = any(word.casefold() in NAME_CONNECTIVES for word in unit.text.split()[1:])
+    return unit.connective
 
 
 def read_authors(text, known=frozenset()):
@@ -358,7 +393,7 @@ def read_authors(text, known=frozenset()):
             merged = _merge(text, run[0], run[-1])
             merged.person = is_person(merged.text)
             if not merged.person:  # "Smith, Jane" is one person, no guess
-                guessed.append(merged.text)
+                guessed.append(merged)
             run = [merged]
         final += run
 
@@ -430,13 +465,14 @@ def _ampersand_inside(previous, separator, unit):
 def _join_fragments(text, units, separators):
     """Pieces after a comma that continue the name before them, joined to it."""
     kept_units, kept_separators = [units[0]] if units else [], []
+    ends = _enumeration_ends(units, separators)
     for index in range(1, len(units)):
         unit, separator, previous = units[index], separators[index - 1], kept_units[-1]
         if (
             separator == ","
             and previous.plain
             and unit.plain
-            and _is_fragment(units, separators, index, previous)
+            and _is_fragment(units, ends, index, previous)
         ):
             kept_units[-1] = _merge(text, previous, unit)
             continue
@@ -454,10 +490,10 @@ def _join_at(text, units, separators, inside, guessed=None):
     kept_units, kept_separators = [units[0]] if units else [], []
     for unit, separator in zip(units[1:], separators, strict=True):
         if inside(kept_units[-1], separator, unit):
+            # Joined across "&" or "and": never "Family, Given" (``person_parts``).
             kept_units[-1] = _merge(text, kept_units[-1], unit)
-            kept_units[-1].person = is_person(kept_units[-1].text)
             if guessed is not None:
-                guessed.append(kept_units[-1].text)
+                guessed.append(kept_units[-1])
             continue
         kept_separators.append(separator)
         kept_units.append(unit)

@@ -107,6 +107,10 @@ def test_author_lists_split_in_linear_time(text):
 @LIMITS
 @given(st.lists(adversarial(1_000, 10_000), min_size=1, max_size=10))
 @example(["Smith, " + "A. " * 40 + "x"])
+# Long enumerations inside one name: each piece continues the name before it.
+@example(["Org" + ", a" * 20_000])
+@example(["# Testland\n\n" + ", א" * 20_000 + "x"])
+@example(["Ministry of a" + " and b" * 20_000])
 def test_author_lists_are_written_in_linear_time(names):
     format_authors(names)
 
