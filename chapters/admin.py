@@ -22,6 +22,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core import signing
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -33,7 +34,7 @@ from strategy.models import Country
 
 from .exports import FORMATS, export, filename
 from .files import ACCEPTED, check_size, file_text
-from .importer import import_report
+from .importer import ALL, find_citation, import_report
 from .problems import ChapterError, Problem
 from .reader import parse_report
 from .syntax import MAX_FILE_MEGABYTES
@@ -164,7 +165,11 @@ def footnotes_to_check(report):
     """
     shown, seen = {}, set()
     for label, footnote in report.footnotes().items():
-        if footnote.authors_to_check and footnote.reference.authors not in seen:
+        if not footnote.authors_to_check or footnote.reference.authors in seen:
+            continue
+        if find_citation(footnote.reference)[0] is not None:
+            continue  # already in the atlas, kept as it is there: nothing to correct
+        if footnote.reference.authors not in seen:
             seen.add(footnote.reference.authors)
             shown[label] = footnote
     return shown
@@ -181,12 +186,28 @@ def same_authors(report, corrections):
     }
 
 
-def sign_preview(user, filename, text, publish):
+def sign_preview(user, filename, text, publish, seen=None):
+    """
+    The preview's text and choices, signed for the confirmation; ``seen``
+    holds the version of each country already in the atlas that the preview
+    showed changes to (pk -> version), so that a change made to one of them
+    since is noticed before the import overwrites it.
+    """
     return signing.dumps(
-        {"user": user.pk, "filename": filename, "text": text, "publish": publish},
+        {
+            "user": user.pk,
+            "filename": filename,
+            "text": text,
+            "publish": publish,
+            "seen": {str(pk): version for pk, version in (seen or {}).items()},
+        },
         salt=SIGNING_SALT,
         compress=True,
     )
+
+
+class StalePreview(Exception):
+    """A country the preview showed has changed since, or the import would touch another."""
 
 
 class ChapterImportView(View):
@@ -234,9 +255,8 @@ class ChapterImportView(View):
             report = self.read(text)
         except ChapterError as error:
             return self.problems(upload.name, error, form=form)
-        preview = sign_preview(request.user, upload.name, text, publish)
         authors_form = AuthorsForm(footnotes=footnotes_to_check(report))
-        return self.show_preview(report, upload.name, publish, preview, authors_form, form=form)
+        return self.show_preview(report, upload.name, text, publish, authors_form, form=form)
 
     def check_again(self, confirm_form):
         """Step 3: the preview again, with the authors as staff corrected them."""
@@ -244,17 +264,24 @@ class ChapterImportView(View):
         filename = preview["filename"]
         try:
             report = self.read(preview["text"])
-            authors_form = self.corrected(report)
         except ChapterError as error:
             return self.problems(filename, error)
+        authors_form, valid = self.corrected(report)
         return self.show_preview(
-            report, filename, preview["publish"], confirm_form["preview"].value(), authors_form
+            report,
+            filename,
+            preview["text"],
+            preview["publish"],
+            authors_form,
+            notice="" if valid else AUTHORS_NOTICE,
         )
 
-    def show_preview(self, report, filename, publish, signed, authors_form, **context):
+    def show_preview(self, report, filename, text, publish, authors_form, **context):
+        """The dry run of ``report``, with the choices posted (or, at first, the defaults)."""
         request = self.request
         first_look = "preview" not in request.POST
-        accepted = None if first_look else self.accepted_themes()
+        # At first every suggested theme is ticked: the dry run gives them all.
+        accepted = ALL if first_look else self.accepted_themes()
         waive = False if first_look else self.waive_missing()
         try:
             result = import_report(
@@ -269,12 +296,15 @@ class ChapterImportView(View):
             refuse_if_not_allowed(request.user, result)
         except ChapterError as error:
             return self.problems(filename, error, **context)
+        touched = [chapter.country.pk for chapter in result.results if not chapter.created]
+        seen = dict(Country.objects.filter(pk__in=touched).values_list("pk", "version"))
+        signed = sign_preview(request.user, filename, text, publish, seen)
         return self.render(
             filename=filename,
             result=result,
             warnings=[warning.format(filename) for warning in result.warnings],
             authors_form=authors_form,
-            suggestions=theme_choices(result, accepted),
+            suggestions=theme_choices(result, None if accepted is ALL else accepted),
             stays_draft=publish
             and not waive
             and any(not chapter.country.is_published for chapter in result.results),
@@ -311,24 +341,21 @@ class ChapterImportView(View):
 
     def corrected(self, report):
         """
-        The authors form as posted, its corrections made to ``report``; a
-        ChapterError when a correction cannot be used.
+        (the authors form to show, whether its corrections could be used).
+        Usable corrections are made to ``report``; otherwise the form as
+        posted comes back with its errors, and ``report`` is left as read.
         """
         authors_form = AuthorsForm(self.request.POST, footnotes=self.posted_footnotes(report))
         if not authors_form.is_valid():
-            raise ChapterError(
-                [
-                    Problem(f"{authors_form.fields[name].label}: {' '.join(errors)}")
-                    for name, errors in authors_form.errors.items()
-                ]
-            )
+            return authors_form, False
         report.correct_authors(same_authors(report, authors_form.changed()))
-        return AuthorsForm(
+        shown = AuthorsForm(
             footnotes=footnotes_to_check(report),
             initial={
                 AUTHOR_FIELD_PREFIX + k: "\n".join(v) for k, v in authors_form.corrections.items()
             },
         )
+        return shown, True
 
     def posted_footnotes(self, report):
         """The footnotes the posted form corrects (those of this report only)."""
@@ -345,22 +372,43 @@ class ChapterImportView(View):
         request = self.request
         preview = confirm_form.cleaned_data["preview"]
         filename = preview["filename"]
+        text = preview["text"]
         try:
-            report = self.read(preview["text"])
-            self.corrected(report)
+            report = self.read(text)
+        except ChapterError as error:
+            return self.problems(filename, error)
+        authors_form, valid = self.corrected(report)
+        if not valid:
+            return self.show_preview(
+                report, filename, text, preview["publish"], authors_form, notice=AUTHORS_NOTICE
+            )
+        seen = {int(pk): version for pk, version in preview.get("seen", {}).items()}
+        try:
             if not request.user.has_perm("strategy.change_country"):
                 trial = import_report(report, publish=preview["publish"], dry_run=True)
                 refuse_if_not_allowed(request.user, trial)
-            result = import_report(
-                report,
-                publish=preview["publish"],
-                user=request.user,
-                source_name=filename,
-                accept_themes=self.accepted_themes(),
-                waive_missing=self.waive_missing(),
-            )
+            with transaction.atomic():
+                # What the preview showed is what is overwritten: the countries
+                # it showed are as they were then, and no other is touched.
+                rows = Country.objects.filter(pk__in=seen).select_for_update()
+                if dict(rows.values_list("pk", "version")) != seen:
+                    raise StalePreview
+                result = import_report(
+                    report,
+                    publish=preview["publish"],
+                    user=request.user,
+                    source_name=filename,
+                    accept_themes=self.accepted_themes(),
+                    waive_missing=self.waive_missing(),
+                )
+                if any(not r.created and r.country.pk not in seen for r in result.results):
+                    raise StalePreview
         except ChapterError as error:
             return self.problems(filename, error)
+        except StalePreview:
+            return self.show_preview(
+                report, filename, text, preview["publish"], authors_form, notice=STALE_NOTICE
+            )
         if result.changed_anything:
             messages.success(request, f"Imported {filename}: {result.totals()}.")
         else:
@@ -380,6 +428,11 @@ class ChapterImportView(View):
 
 
 MAX_THEMES_POSTED = 50  # themes a goal's suggestion may list
+AUTHORS_NOTICE = "Some corrected authors cannot be used: correct the boxes marked below."
+STALE_NOTICE = (
+    "Nothing was imported: since this preview, a country it changes was edited (or added) "
+    "in the atlas. Here is what the import would do now; check it and import again."
+)
 
 
 def theme_choices(result, accepted):

@@ -736,10 +736,12 @@ class ChapterImport:
                     goal, [tag.pk for tag in current_tags]
                 )
                 diffs.append(FieldDiff("themes", ", ".join(current), ", ".join(themes), edited))
-        elif themes is None and not current:
+        if not themes and (themes is not None or not current):
+            # The goal is left without themes (the chapter gives none, or an
+            # empty list): suggest the atlas's own.
             suggested, given = self.suggest_themes(goal)
             note = "; ".join(filter(None, [note, suggested]))
-            if given:
+            if given and "tags" not in changed:
                 changed.append("tags")
         self.outcomes.append(
             Outcome(

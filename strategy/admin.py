@@ -7,6 +7,7 @@ from django.db import router, transaction
 from django.db.models import Count
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.utils.functional import cached_property
 from django.utils.html import format_html_join
 from taggit.admin import TagAdmin
 from taggit.models import Tag
@@ -66,6 +67,16 @@ class CountryForm(ConflictCheckForm):
             "waiver is written into its history with your name."
         ),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "status" not in self.fields:
+            del self.fields["waive_missing"]  # only for those who may publish
+
+    @cached_property
+    def changed_data(self):
+        # Ticking "Publish anyway" changes nothing of the country by itself.
+        return [name for name in super().changed_data if name != "waive_missing"]
 
     @property
     def goal_formsets(self):

@@ -256,9 +256,14 @@ def test_a_bad_correction_is_refused_and_nothing_is_written(manager_client, valu
         data["authors-1"] = value
         response = manager_client.post(URL, data)
         assert response.status_code == HTTPStatus.OK
-        problems = parse(response).select_one("#import-problems").get_text()
-        assert "Authors of [^1]" in problems
-        assert message in problems
+        again = parse(response)
+        # The preview stays, with the error on the box and what was typed in it.
+        assert "correct the boxes marked below" in again.select_one("#import-notice").get_text()
+        box = again.select_one("#import-authors textarea[name=authors-1]")
+        assert box.get_text().strip() == value.strip()
+        errors = box.find_parent(class_="form-row").select_one(".errorlist").get_text()
+        assert message in errors
+        assert again.select_one("input[name=preview]") is not None
         assert not Citation.objects.exists()
         assert not Country.objects.exists()
 
@@ -302,3 +307,61 @@ def test_one_author_list_cited_twice_is_checked_once_and_corrected_in_both(manag
     data["authors-1"] = f"{DCMS} and {BEIS}"
     assert manager_client.post(URL, data).status_code == HTTPStatus.FOUND
     assert Citation.objects.get().author_list == [f"{DCMS} and {BEIS}"]
+
+
+def test_a_country_edited_since_the_preview_is_not_overwritten(manager_client, editor_client):
+    from .admin_forms import form_data as admin_form_data
+
+    page = upload(manager_client, (SOURCE_DIR / "mexico.md").read_bytes())
+    confirm(manager_client, page)  # Mexico is in the atlas now
+    mexico = Country.objects.get()
+    edition = (SOURCE_DIR / "mexico.md").read_bytes().replace(b"backbone", b"heart")
+    preview = upload(manager_client, edition)
+
+    # Meanwhile an editor changes the vision.
+    url = f"/admin/strategy/country/{mexico.pk}/change/"
+    data = admin_form_data(editor_client.get(url), "country_form")
+    data["vision"] = "The editor's vision."
+    assert editor_client.post(url, data).status_code == HTTPStatus.FOUND
+
+    response = manager_client.post(URL, form_data(preview))
+    assert response.status_code == HTTPStatus.OK
+    again = parse(response)
+    assert "since this preview, a country it changes was edited" in (
+        again.select_one("#import-notice").get_text()
+    )
+    mexico.refresh_from_db()
+    assert mexico.vision == "The editor's vision."  # nothing overwritten
+    assert "backbone" in mexico.goals.get(position=1).description
+    # The fresh preview shows the editor's vision being replaced; confirming it imports.
+    removed = " ".join(d.get_text() for d in again.select("#import-summary del"))
+    assert "editor" in removed
+    assert manager_client.post(URL, form_data(again)).status_code == HTTPStatus.FOUND
+    mexico.refresh_from_db()
+    assert "heart" in mexico.goals.get(position=1).description
+
+    # A preview confirmed once cannot be replayed over later edits either.
+    data = admin_form_data(editor_client.get(url), "country_form")
+    data["vision"] = "Edited again."
+    assert editor_client.post(url, data).status_code == HTTPStatus.FOUND
+    assert manager_client.post(URL, form_data(again)).status_code == HTTPStatus.OK
+    mexico.refresh_from_db()
+    assert mexico.vision == "Edited again."
+
+
+def test_a_country_added_since_the_preview_is_not_overwritten(manager_client):
+    from .factories import CountryFactory
+
+    page = upload(manager_client, (SOURCE_DIR / "mexico.md").read_bytes())  # would create Mexico
+    CountryFactory(name="Mexico", slug="mexico", vision="Made by hand meanwhile.")
+    response = manager_client.post(URL, form_data(page))
+    assert response.status_code == HTTPStatus.OK
+    assert parse(response).select_one("#import-notice") is not None
+    assert Country.objects.get().vision == "Made by hand meanwhile."
+
+
+def test_no_author_box_for_a_source_already_in_the_atlas(manager_client):
+    first = upload(manager_client, AMBIGUOUS, name="uk.md")
+    assert manager_client.post(URL, form_data(first)).status_code == HTTPStatus.FOUND
+    again = upload(manager_client, AMBIGUOUS, name="uk.md")
+    assert again.select_one("#import-authors") is None  # kept as it is in the atlas

@@ -294,3 +294,42 @@ def test_the_region_comes_from_the_iso_code():
     assert {row["region"] for row in rows} == set(Country.Region.values)
     codes = [row["iso_code"] for row in rows]
     assert len(set(codes)) == len(codes)
+
+
+def test_a_forged_publish_anyway_changes_nothing(mexico, editor_client, manager_client):
+    before = Country.objects.get(pk=mexico.pk)
+    for client in (editor_client, manager_client):  # may not publish; already published
+        url = change_url(mexico)
+        data = form_data(client.get(url), "country_form")
+        data["waive_missing"] = "on"
+        assert client.post(url, data).status_code == HTTPStatus.FOUND
+    after = Country.objects.get(pk=mexico.pk)
+    assert after.last_published_change == before.last_published_change
+    assert (
+        not Version.objects.get_for_object(mexico)
+        .filter(revision__comment__icontains="anyway")
+        .exists()
+    )
+
+
+def test_headed_goals_without_themes_get_suggestions(tmp_path):
+    import io
+
+    from django.core.management import call_command
+    from taggit.models import Tag
+
+    Tag.objects.create(name="education")
+    chapter = tmp_path / "chile.md"
+    chapter.write_text(
+        "# Chile\n\nThe vision.\n\n## Skills\n\nMore education for all.\n", encoding="utf-8"
+    )
+    out = io.StringIO()
+    call_command("import_strategy", str(chapter), "--dry-run", stdout=out)
+    assert "themes suggested: education" in out.getvalue()
+
+
+def test_waive_missing_needs_publish():
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError, match="give --publish too"):
+        call_command("import_strategy", str(SOURCE_DIR / "mexico.md"), "--waive-missing")

@@ -251,7 +251,7 @@ Peru wants AI for public services.[^2]
 
 ## Digital government
 
-Public services online for everyone.
+Connect every village.
 
 ## Conclusion
 

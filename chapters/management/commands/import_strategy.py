@@ -46,6 +46,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, file, publish, dry_run, waive_missing, **options):
+        if waive_missing and not publish:
+            raise CommandError("--waive-missing waives what publishing needs: give --publish too.")
         path = Path(file)
         try:
             data = path.read_bytes()
