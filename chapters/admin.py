@@ -6,27 +6,35 @@ Importing a report chapter from the admin: upload, preview, confirm.
 2. The page shows what the import would do (a dry run: created, changed and
    unchanged countries, goals and citations, and warnings) or the problems
    that stop it, each with its line. Nothing is written.
-3. Confirming imports it, as one revision by that user. The text travels
-   from step 2 to step 3 in a hidden field signed with Django's signing
-   framework (bound to the user and valid for an hour), so no file is kept on
-   the server and nobody can slip other text in between.
+3. Where an author list could be read more than one way, the preview shows
+   the names it chose, one a line, for staff to correct; "Check again"
+   shows the import with the corrections.
+4. Confirming imports it, as one revision by that user, with the corrected
+   authors. The text travels from step 2 to step 4 in a hidden field signed
+   with Django's signing framework (bound to the user and valid for an hour),
+   so no file is kept on the server and nobody can slip other text in
+   between.
 """
+
+import re
 
 from django import forms
 from django.contrib import admin, messages
 from django.core import signing
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views import View
 
+from citations.models import Citation
 from strategy.models import Country
 
 from .exports import FORMATS, export, filename
 from .files import ACCEPTED, check_size, file_text
-from .importer import import_report
+from .importer import ALL, find_citation, import_report
 from .problems import ChapterError, Problem
 from .reader import parse_report
 from .syntax import MAX_FILE_MEGABYTES
@@ -53,6 +61,11 @@ class ChapterUploadForm(forms.Form):
         required=False,
         help_text="Otherwise a new country is a draft and an existing one keeps its status.",
     )
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if user is not None and not user.has_perm("strategy.publish_country"):
+            del self.fields["publish"]  # only those who may publish can import as published
 
     def clean_chapter(self):
         # What kind of file it is, is judged by its content (chapters.files).
@@ -89,12 +102,112 @@ class ChapterConfirmForm(forms.Form):
         return data
 
 
-def sign_preview(user, filename, text, publish):
+AUTHOR_FIELD_PREFIX = "authors-"
+MAX_AUTHOR_NAMES = 100
+MAX_AUTHOR_NAME_LENGTH = 500
+
+
+class AuthorsForm(forms.Form):
+    """
+    The authors of the footnotes whose author lists could be read more than
+    one way, one name a line, for staff to correct in the preview.
+    """
+
+    def __init__(self, *args, footnotes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.footnotes = footnotes
+        for label, footnote in footnotes.items():
+            reference = footnote.reference
+            self.fields[AUTHOR_FIELD_PREFIX + label] = forms.CharField(
+                label=f"Authors of [^{label}]",
+                initial="\n".join(reference.authors),
+                widget=forms.Textarea(attrs={"rows": max(2, len(reference.authors) + 1)}),
+                help_text=reference.authors_note or "As you corrected them.",
+                max_length=MAX_AUTHOR_NAMES * (MAX_AUTHOR_NAME_LENGTH + 1),
+                required=False,  # an empty list is refused in clean(), with a clearer message
+            )
+
+    def clean(self):
+        corrections = {}
+        for name, value in list(self.cleaned_data.items()):
+            names = [" ".join(line.split()) for line in value.splitlines()]
+            names = [name for name in names if name]
+            problem = None
+            if not names:
+                problem = "Give at least one author, one a line."
+            elif len(names) > MAX_AUTHOR_NAMES:
+                problem = f"At most {MAX_AUTHOR_NAMES} authors."
+            elif any(len(author) > MAX_AUTHOR_NAME_LENGTH for author in names):
+                problem = f"A name may have at most {MAX_AUTHOR_NAME_LENGTH} characters."
+            elif any(char in author for author in names for char in "{}"):
+                problem = "Write each name without braces: here each line is one name."
+            if problem:
+                self.add_error(name, problem)
+            else:
+                corrections[name.removeprefix(AUTHOR_FIELD_PREFIX)] = names
+        self.corrections = corrections
+        return self.cleaned_data
+
+    def changed(self):
+        """The corrections that differ from the names as read."""
+        return {
+            label: names
+            for label, names in self.corrections.items()
+            if tuple(names) != self.footnotes[label].reference.authors
+        }
+
+
+def footnotes_to_check(report):
+    """
+    The report's footnotes whose authors staff should look at: label ->
+    Footnote, one for each author list (a Word file gives a source cited
+    twice two footnotes; a correction of one is made to both).
+    """
+    shown, seen = {}, set()
+    for label, footnote in report.footnotes().items():
+        if not footnote.authors_to_check or footnote.reference.authors in seen:
+            continue
+        if find_citation(footnote.reference)[0] is not None:
+            continue  # already in the atlas, kept as it is there: nothing to correct
+        if footnote.reference.authors not in seen:
+            seen.add(footnote.reference.authors)
+            shown[label] = footnote
+    return shown
+
+
+def same_authors(report, corrections):
+    """``corrections`` (label -> names) made also to footnotes with the same author list."""
+    footnotes = report.footnotes()
+    by_authors = {footnotes[label].reference.authors: names for label, names in corrections.items()}
+    return {
+        label: by_authors[footnote.reference.authors]
+        for label, footnote in footnotes.items()
+        if footnote.reference.authors in by_authors
+    }
+
+
+def sign_preview(user, filename, text, publish, seen=None):
+    """
+    The preview's text and choices, signed for the confirmation; ``seen``
+    holds the version of each country already in the atlas that the preview
+    showed changes to (pk -> version), so that a change made to one of them
+    since is noticed before the import overwrites it.
+    """
     return signing.dumps(
-        {"user": user.pk, "filename": filename, "text": text, "publish": publish},
+        {
+            "user": user.pk,
+            "filename": filename,
+            "text": text,
+            "publish": publish,
+            "seen": {str(pk): version for pk, version in (seen or {}).items()},
+        },
         salt=SIGNING_SALT,
         compress=True,
     )
+
+
+class StalePreview(Exception):
+    """A country the preview showed has changed since, or the import would touch another."""
 
 
 class ChapterImportView(View):
@@ -109,7 +222,7 @@ class ChapterImportView(View):
             **admin.site.each_context(request),
             "opts": Country._meta,
             "title": "Import a chapter",
-            "form": ChapterUploadForm(),
+            "form": ChapterUploadForm(user=request.user),
         }
         return super().dispatch(request, *args, **kwargs)
 
@@ -121,58 +234,181 @@ class ChapterImportView(View):
         return self.render()
 
     def post(self, request):
-        if "preview" in request.POST:
-            return self.confirm()
-        return self.preview()
+        if "preview" not in request.POST:
+            return self.preview()
+        form = ChapterConfirmForm(request.POST, user=request.user)
+        if not form.is_valid():
+            return self.render(problems=form.errors["preview"])
+        if "_check" in request.POST:
+            return self.check_again(form)
+        return self.confirm(form)
 
     def preview(self):
         """Step 2: what the import would do (a dry run), or what stops it."""
         request = self.request
-        form = ChapterUploadForm(request.POST, request.FILES)
+        form = ChapterUploadForm(request.POST, request.FILES, user=request.user)
         if not form.is_valid():
             return self.render(form=form)
-        upload, publish = form.cleaned_data["chapter"], form.cleaned_data["publish"]
+        upload, publish = form.cleaned_data["chapter"], form.cleaned_data.get("publish", False)
         try:
             text = file_text(upload.name, upload.read())
+            report = self.read(text)
+        except ChapterError as error:
+            return self.problems(upload.name, error, form=form)
+        authors_form = AuthorsForm(footnotes=footnotes_to_check(report))
+        return self.show_preview(report, upload.name, text, publish, authors_form, form=form)
+
+    def check_again(self, confirm_form):
+        """Step 3: the preview again, with the authors as staff corrected them."""
+        preview = confirm_form.cleaned_data["preview"]
+        filename = preview["filename"]
+        try:
+            report = self.read(preview["text"])
+        except ChapterError as error:
+            return self.problems(filename, error)
+        authors_form, valid = self.corrected(report)
+        return self.show_preview(
+            report,
+            filename,
+            preview["text"],
+            preview["publish"],
+            authors_form,
+            notice="" if valid else AUTHORS_NOTICE,
+        )
+
+    def show_preview(self, report, filename, text, publish, authors_form, **context):
+        """The dry run of ``report``, with the choices posted (or, at first, the defaults)."""
+        request = self.request
+        first_look = "preview" not in request.POST
+        # At first every suggested theme is ticked: the dry run gives them all.
+        accepted = ALL if first_look else self.accepted_themes()
+        waive = False if first_look else self.waive_missing()
+        try:
             result = import_report(
-                parse_report(text),
+                report,
                 publish=publish,
                 dry_run=True,
                 user=request.user,
-                source_name=upload.name,
+                source_name=filename,
+                accept_themes=accepted,
+                waive_missing=waive,
             )
             refuse_if_not_allowed(request.user, result)
         except ChapterError as error:
-            return self.problems(upload.name, error, form=form)
+            return self.problems(filename, error, **context)
+        touched = [chapter.country.pk for chapter in result.results if not chapter.created]
+        seen = dict(Country.objects.filter(pk__in=touched).values_list("pk", "version"))
+        signed = sign_preview(request.user, filename, text, publish, seen)
         return self.render(
-            form=form,
-            filename=upload.name,
+            filename=filename,
             result=result,
-            warnings=[warning.format(upload.name) for warning in result.warnings],
-            confirm_form=ChapterConfirmForm(
-                initial={"preview": sign_preview(request.user, upload.name, text, publish)},
-                user=request.user,
-            ),
+            warnings=[warning.format(filename) for warning in result.warnings],
+            authors_form=authors_form,
+            suggestions=theme_choices(result, None if accepted is ALL else accepted),
+            stays_draft=publish
+            and not waive
+            and any(not chapter.country.is_published for chapter in result.results),
+            may_waive=request.user.has_perm("strategy.publish_country"),
+            waive=waive,
+            confirm_form=ChapterConfirmForm(initial={"preview": signed}, user=request.user),
+            **context,
         )
 
-    def confirm(self):
-        """Step 3: import what the preview showed, as one revision by this user."""
+    def accepted_themes(self):
+        """
+        The suggested themes staff kept, as (chapter, position, theme); the
+        importer gives only those it suggests, whatever else is posted.
+        """
+        accepted = set()
+        for name in self.request.POST:
+            match = re.fullmatch(r"themes-(\d{1,4})-(\d{1,4})", name)
+            if match:
+                chapter, position = int(match[1]), int(match[2])
+                accepted |= {
+                    (chapter, position, theme)
+                    for theme in self.request.POST.getlist(name)[:MAX_THEMES_POSTED]
+                }
+        return accepted
+
+    def waive_missing(self):
+        """Whether staff waived what the countries lack for publication (publishers only)."""
+        return bool(self.request.POST.get("waive_missing")) and self.request.user.has_perm(
+            "strategy.publish_country"
+        )
+
+    def read(self, text):
+        return parse_report(text, known_authors=Citation.objects.author_names())
+
+    def corrected(self, report):
+        """
+        (the authors form to show, whether its corrections could be used).
+        Usable corrections are made to ``report``; otherwise the form as
+        posted comes back with its errors, and ``report`` is left as read.
+        """
+        authors_form = AuthorsForm(self.request.POST, footnotes=self.posted_footnotes(report))
+        if not authors_form.is_valid():
+            return authors_form, False
+        report.correct_authors(same_authors(report, authors_form.changed()))
+        shown = AuthorsForm(
+            footnotes=footnotes_to_check(report),
+            initial={
+                AUTHOR_FIELD_PREFIX + k: "\n".join(v) for k, v in authors_form.corrections.items()
+            },
+        )
+        return shown, True
+
+    def posted_footnotes(self, report):
+        """The footnotes the posted form corrects (those of this report only)."""
+        footnotes = report.footnotes()
+        posted = {
+            name.removeprefix(AUTHOR_FIELD_PREFIX)
+            for name in self.request.POST
+            if name.startswith(AUTHOR_FIELD_PREFIX)
+        }
+        return {label: footnotes[label] for label in footnotes if label in posted}
+
+    def confirm(self, confirm_form):
+        """Step 4: import what the preview showed, as one revision by this user."""
         request = self.request
-        form = ChapterConfirmForm(request.POST, user=request.user)
-        if not form.is_valid():
-            return self.render(problems=form.errors["preview"])
-        preview = form.cleaned_data["preview"]
+        preview = confirm_form.cleaned_data["preview"]
         filename = preview["filename"]
+        text = preview["text"]
         try:
-            report = parse_report(preview["text"])
+            report = self.read(text)
+        except ChapterError as error:
+            return self.problems(filename, error)
+        authors_form, valid = self.corrected(report)
+        if not valid:
+            return self.show_preview(
+                report, filename, text, preview["publish"], authors_form, notice=AUTHORS_NOTICE
+            )
+        seen = {int(pk): version for pk, version in preview.get("seen", {}).items()}
+        try:
             if not request.user.has_perm("strategy.change_country"):
                 trial = import_report(report, publish=preview["publish"], dry_run=True)
                 refuse_if_not_allowed(request.user, trial)
-            result = import_report(
-                report, publish=preview["publish"], user=request.user, source_name=filename
-            )
+            with transaction.atomic():
+                # What the preview showed is what is overwritten: the countries
+                # it showed are as they were then, and no other is touched.
+                rows = Country.objects.filter(pk__in=seen).select_for_update()
+                if dict(rows.values_list("pk", "version")) != seen:
+                    raise StalePreview
+                result = import_report(
+                    report,
+                    publish=preview["publish"],
+                    user=request.user,
+                    source_name=filename,
+                    accept_themes=self.accepted_themes(),
+                    waive_missing=self.waive_missing(),
+                )
+                if any(not r.created and r.country.pk not in seen for r in result.results):
+                    raise StalePreview
         except ChapterError as error:
             return self.problems(filename, error)
+        except StalePreview:
+            return self.show_preview(
+                report, filename, text, preview["publish"], authors_form, notice=STALE_NOTICE
+            )
         if result.changed_anything:
             messages.success(request, f"Imported {filename}: {result.totals()}.")
         else:
@@ -189,6 +425,40 @@ class ChapterImportView(View):
             problems=[problem.format(filename) for problem in error.problems],
             **context,
         )
+
+
+MAX_THEMES_POSTED = 50  # themes a goal's suggestion may list
+AUTHORS_NOTICE = "Some corrected authors cannot be used: correct the boxes marked below."
+STALE_NOTICE = (
+    "Nothing was imported: since this preview, a country it changes was edited (or added) "
+    "in the atlas. Here is what the import would do now; check it and import again."
+)
+
+
+def theme_choices(result, accepted):
+    """
+    The themes suggested for goals without any, for the preview: one entry
+    a goal, each theme with whether it is kept (all are, at first).
+    """
+    entries = []
+    for chapter in result.results:
+        for suggestion in chapter.suggestions:
+            entries.append(
+                {
+                    "name": f"themes-{suggestion.chapter}-{suggestion.position}",
+                    "country": chapter.country.name,
+                    "goal": f"{suggestion.position}. {suggestion.goal_title}",
+                    "themes": [
+                        (
+                            theme,
+                            accepted is None
+                            or (suggestion.chapter, suggestion.position, theme) in accepted,
+                        )
+                        for theme in suggestion.themes
+                    ],
+                }
+            )
+    return entries
 
 
 def refuse_if_not_allowed(user, result):

@@ -27,15 +27,15 @@ SIGNATURES = [
 ]
 
 
-def read_file(name, data):
+def read_file(name, data, **options):
     """
     The report in the file ``name`` holding ``data``: Markdown read as it is,
     Word and OpenDocument converted by pandoc. Raise ChapterError saying what
     is wrong (a file too large, of a kind that cannot be imported, not UTF-8)
-    or listing the report's problems.
+    or listing the report's problems. ``options`` go to ``parse_report``.
     """
     check_size(len(data))
-    return parse_report(file_text(name, data))
+    return parse_report(file_text(name, data), **options)
 
 
 def check_size(size):

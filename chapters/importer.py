@@ -34,16 +34,21 @@ from dataclasses import dataclass, field
 
 import pycountry
 import reversion
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import validate_slug
 from django.db import IntegrityError, transaction
 from django.utils.text import slugify
+from reversion.models import Version
+from taggit.models import Tag, TaggedItem
 
 from citations.models import Citation
 from citations.references import citation_fields, make_key, unique_key
-from strategy import publishing
+from editing.diffs import word_diff, word_diff_text
+from strategy import publishing, readiness
 from strategy.models import Country, Goal
-from strategy.themes import theme_problems
+from strategy.regions import region_for
+from strategy.themes import suggest_themes, theme_problems
 
 from .problems import ChapterError, Problem, refuse_if
 from .reader import Report
@@ -62,6 +67,12 @@ class Outcome:
     label: str
     fields: list = field(default_factory=list)  # the fields that change
     note: str = ""
+    diffs: list = field(default_factory=list)  # FieldDiff of each field that changes
+
+    @property
+    def overwrites_edits(self):
+        """Whether the import replaces something an editor changed since the last import."""
+        return any(diff.edited_since_import for diff in self.diffs)
 
     def __str__(self):
         text = f"{self.kind} {self.action}: {self.label}"
@@ -72,6 +83,77 @@ class Outcome:
         return text
 
 
+@dataclass(frozen=True)
+class FieldDiff:
+    """A field a re-import changes: what it holds, what it will hold."""
+
+    label: str
+    old: str
+    new: str
+    edited_since_import: bool = False  # changed by an editor after the last import
+
+    @property
+    def html(self):
+        return word_diff(self.old, self.new)
+
+    @property
+    def text(self):
+        return word_diff_text(self.old, self.new)
+
+
+class LastImport:
+    """
+    A country as its last import left it (the latest revision of its history
+    made by an import), to tell what editors have changed since.
+    """
+
+    def __init__(self, country):
+        version = (
+            Version.objects.get_for_object(country)
+            .filter(revision__comment__startswith="Imported from")
+            .select_related("revision")
+            .first()
+        )
+        self.date = version.revision.date_created if version else None
+        self.country, self.goals, self.goal_tags = {}, {}, {}
+        if version is None:
+            return
+        self.country = version.field_dict
+        goal_type = ContentType.objects.get_for_model(Goal)
+        for item in version.revision.version_set.select_related("content_type"):
+            if item.content_type_id == goal_type.pk:
+                self.goals[int(item.object_id)] = item.field_dict
+            elif item.content_type.model_class() is TaggedItem:
+                fields = item.field_dict
+                if fields.get("content_type") == goal_type.pk:
+                    self.goal_tags.setdefault(int(fields["object_id"]), set()).add(fields["tag_id"])
+
+    def edited(self, name, current, goal=None):
+        """Whether field ``name`` (of the country, or of ``goal``) changed since the import."""
+        before = self.country if goal is None else self.goals.get(goal.pk)
+        return bool(before) and name in before and before[name] != current
+
+    def themes_edited(self, goal, current_ids):
+        return goal.pk in self.goals and self.goal_tags.get(goal.pk, set()) != set(current_ids)
+
+    def added_since(self, goal):
+        """Whether ``goal`` was added after the last import (by an editor)."""
+        return self.date is not None and goal.pk not in self.goals
+
+
+def _diffs(model, before, after, last_import, goal=None):
+    """FieldDiffs of the fields that change, from ``before`` to ``after`` (dicts by name)."""
+    return [
+        FieldDiff(
+            str(model._meta.get_field(name).verbose_name),
+            "" if before[name] is None else str(before[name]),
+            "" if after[name] is None else str(after[name]),
+            last_import is not None and last_import.edited(name, before[name], goal),
+        )
+        for name in before
+    ]
+
+
 @dataclass
 class ImportResult:
     country: Country
@@ -79,6 +161,8 @@ class ImportResult:
     outcomes: list
     warnings: list
     dry_run: bool = False
+    number: int = 1  # the chapter's number in the report
+    suggestions: list = field(default_factory=list)  # ThemeSuggestion of its goals
 
     @property
     def changed_anything(self):
@@ -115,7 +199,15 @@ class ReportResult:
 
 
 def import_report(
-    report, *, publish=False, dry_run=False, user=None, source_name="report", progress=None
+    report,
+    *,
+    publish=False,
+    dry_run=False,
+    user=None,
+    source_name="report",
+    progress=None,
+    accept_themes=None,
+    waive_missing=False,
 ):
     """
     Import every chapter of ``report`` in one transaction, all or nothing,
@@ -125,16 +217,34 @@ def import_report(
     import would do. Raise ChapterError, with nothing written, listing the
     problems of every chapter that cannot be imported. ``progress``, if
     given, is called with (number, count, country name) before each chapter.
+
+    Goals the chapter gives no themes get themes suggested from the atlas's
+    existing ones (``strategy.themes.suggest_themes``), listed in each
+    result's ``suggestions``; ``accept_themes`` says which to give them:
+    None for none, ``ALL`` for every suggestion, or a set of
+    ``(chapter number, goal position, theme)`` choices. ``publish`` makes
+    public each country that is ready (``strategy.readiness``); one that is
+    not stays a draft, with a warning listing what it lacks, unless
+    ``waive_missing`` (the waiver written into its revision).
     """
     results, problems = [], []
     try:
         with transaction.atomic():
             taken_keys = set(Citation.objects.values_list("key", flat=True))
+            theme_names = list(Tag.objects.order_by("name").values_list("name", flat=True))
             for number, chapter in enumerate(report.chapters, start=1):
                 if progress is not None:
                     progress(number, len(report.chapters), chapter.name)
                 importer = ChapterImport(
-                    chapter, publish, taken_keys, user=user, comment=f"Imported from {source_name}"
+                    chapter,
+                    publish,
+                    taken_keys,
+                    user=user,
+                    comment=f"Imported from {source_name}",
+                    number=number,
+                    theme_names=theme_names,
+                    accept_themes=accept_themes,
+                    waive_missing=waive_missing,
                 )
                 try:
                     with transaction.atomic():
@@ -159,12 +269,9 @@ def import_report(
     return ReportResult(results, sorted(warnings, key=lambda warning: warning.line or 0), dry_run)
 
 
-def import_chapter(chapter, *, publish=False, dry_run=False, user=None, source_name="chapter"):
+def import_chapter(chapter, **options):
     """Import one chapter as ``import_report`` imports a report: its ``ImportResult``."""
-    report = Report([chapter])
-    result = import_report(
-        report, publish=publish, dry_run=dry_run, user=user, source_name=source_name
-    )
+    result = import_report(Report([chapter]), **{"source_name": "chapter", **options})
     return result.results[0]
 
 
@@ -207,10 +314,29 @@ class ChapterImport:
     ``outcomes`` and ``warnings``, the report of the import.
     """
 
-    def __init__(self, chapter, publish, taken_keys=None, *, user=None, comment="Imported"):
+    def __init__(
+        self,
+        chapter,
+        publish,
+        taken_keys=None,
+        *,
+        user=None,
+        comment="Imported",
+        number=1,
+        theme_names=None,
+        accept_themes=None,
+        waive_missing=False,
+    ):
         self.chapter = chapter
         self.publish = publish
         self.user, self.comment = user, comment
+        self.number = number
+        if theme_names is None:
+            theme_names = list(Tag.objects.order_by("name").values_list("name", flat=True))
+        self.theme_names = theme_names
+        self.accept_themes = accept_themes
+        self.waive_missing = waive_missing
+        self.suggestions = []
         self.outcomes = []
         self.warnings = list(chapter.warnings)
         # Every key in use, looked up once (or handed on from chapter to
@@ -235,18 +361,24 @@ class ChapterImport:
     def revision(self):
         """A django-reversion revision by this import's user, with its comment."""
         with reversion.create_revision():
-            reversion.set_comment(self.comment)
+            self.revision_comment = self.comment
             if self.user is not None:
                 reversion.set_user(self.user)
             yield
+            reversion.set_comment(self.revision_comment)
 
     def run_country(self, existing, keys):
+        was_published = existing is not None and existing.is_published
+        self.last_import = LastImport(existing) if existing is not None else None
+        self.country_diffs = []
         country, country_fields = self.import_country(existing, keys)
         created = existing is None
         goals_changed = self.import_goals(country, created, keys)
 
         before = set() if created else set(country.citations.all())
         country.sync_citations()
+        if country.is_published and not was_published:
+            country_fields = self.check_readiness(country, country_fields)
         if not created:
             extra = []
             if set(country.citations.all()) != before:
@@ -265,6 +397,8 @@ class ChapterImport:
                 _action(created, country_fields),
                 f"{country.name} ({country.slug}), {status}",
                 [] if created else country_fields,
+                self.edits_note(self.country_diffs),
+                self.country_diffs,
             ),
         )
         return ImportResult(
@@ -272,7 +406,37 @@ class ChapterImport:
             created=created,
             outcomes=sorted(self.outcomes, key=lambda outcome: KINDS.index(outcome.kind)),
             warnings=self.warnings,
+            number=self.number,
+            suggestions=self.suggestions,
         )
+
+    def check_readiness(self, country, country_fields):
+        """
+        The country is to be made public: keep it a draft, with a warning, if
+        it lacks anything (``strategy.readiness``), unless that is waived.
+        Returns its changed fields.
+        """
+        items = readiness.missing_for(country)
+        if not items:
+            return country_fields
+        lacking = "; ".join(map(str, items))
+        if self.waive_missing:
+            self.revision_comment += f". {readiness.waiver_note(items)}"
+            self.warnings.append(
+                Problem(f"{country.name} published with what it lacks waived: {lacking}")
+            )
+            return country_fields
+        country.status = Country.Status.DRAFT
+        country.published_at = country.last_published_change = None
+        country.save(update_fields=["status", "published_at", "last_published_change"])
+        self.warnings.append(
+            Problem(
+                f"{country.name} stays a draft: publishing it needs what it lacks ({lacking}); "
+                "fix it in the admin and publish it there, or waive it",
+                self.chapter.line,
+            )
+        )
+        return [name for name in country_fields if name != "status"]
 
     # --- Country -----------------------------------------------------------
 
@@ -307,6 +471,9 @@ class ChapterImport:
             country = Country(status=Country.Status.DRAFT)
         values = self.country_values(country, keys)
         changed = [name for name, value in values.items() if getattr(country, name) != value]
+        if not created:
+            before = {name: getattr(country, name) for name in changed if name != "status"}
+            self.country_diffs = _diffs(Country, before, values, self.last_import)
         for name, value in values.items():
             setattr(country, name, value)
         lines = {
@@ -348,6 +515,8 @@ class ChapterImport:
             values["iso_code"] = self.derived_iso_code(country)
         if "region" in metadata:
             values["region"] = metadata["region"]
+        elif not country.region:
+            values["region"] = region_for(values.get("iso_code", country.iso_code))
         if self.publish:
             values["status"] = Country.Status.PUBLISHED
         return values
@@ -511,7 +680,12 @@ class ChapterImport:
             anything_changed = anything_changed or new or bool(changed)
         refuse_if(problems)
         for goal in existing[len(self.chapter.goals) :]:
-            self.outcomes.append(Outcome("goal", "deleted", f"{goal.position}. {goal.title}"))
+            note = ""
+            if self.last_import is not None and self.last_import.added_since(goal):
+                note = "added in the admin since the last import: the import deletes it"
+            self.outcomes.append(
+                Outcome("goal", "deleted", f"{goal.position}. {goal.title}", note=note)
+            )
             goal.delete()
             anything_changed = True
         return anything_changed
@@ -528,10 +702,16 @@ class ChapterImport:
         note = ""
         if section.title is not None:
             values["title"] = section.title
+            values["title_suggested"] = section.title_suggested
         elif new:
             values["title"] = section.suggested_title
+            values["title_suggested"] = True
             note = "title made from its text: refine it"
         changed = [name for name, value in values.items() if getattr(goal, name) != value]
+        diffs = []
+        if not new:
+            before = {name: getattr(goal, name) for name in changed if name != "title_suggested"}
+            diffs = _diffs(Goal, before, values, self.last_import, goal)
         for name, value in values.items():
             setattr(goal, name, value)
         try:
@@ -542,7 +722,8 @@ class ChapterImport:
             ) from None
         if new or changed:
             goal.save()
-        current = [] if new else [tag.name for tag in goal.tags.all()]
+        current_tags = [] if new else list(goal.tags.all())
+        current = [tag.name for tag in current_tags]
         themes = section.themes
         if themes is not None and {name.casefold() for name in themes} != {
             name.casefold() for name in current
@@ -550,16 +731,71 @@ class ChapterImport:
             # django-taggit finds existing themes whatever their case (TAGGIT_CASE_INSENSITIVE).
             goal.tags.set(themes)
             changed.append("tags")
+            if not new:
+                edited = self.last_import is not None and self.last_import.themes_edited(
+                    goal, [tag.pk for tag in current_tags]
+                )
+                diffs.append(FieldDiff("themes", ", ".join(current), ", ".join(themes), edited))
+        if not themes and (themes is not None or not current):
+            # The goal is left without themes (the chapter gives none, or an
+            # empty list): suggest the atlas's own.
+            suggested, given = self.suggest_themes(goal)
+            note = "; ".join(filter(None, [note, suggested]))
+            if given and "tags" not in changed:
+                changed.append("tags")
         self.outcomes.append(
             Outcome(
                 "goal",
                 _action(new, changed),
                 f"{goal.position}. {goal.title}",
                 [] if new else _verbose_names(Goal, changed),
-                note,
+                "; ".join(filter(None, [note, self.edits_note(diffs)])),
+                diffs,
             )
         )
         return changed
+
+    def edits_note(self, diffs):
+        """What the outcome says when it replaces editors' changes since the last import."""
+        edited = [diff.label for diff in diffs if diff.edited_since_import]
+        if not edited:
+            return ""
+        when = self.last_import.date.strftime("%-d %B %Y")
+        return f"edited in the admin since the last import ({when}): replaces {', '.join(edited)}"
+
+    def suggest_themes(self, goal):
+        """
+        Suggest the atlas's existing themes for a goal without any, and give
+        it those ``accept_themes`` accepts: (a note for the outcome, whether
+        it was given any).
+        """
+        names = suggest_themes(goal.description, self.theme_names)
+        if not names:
+            return "", False
+        accept = self.accept_themes
+        accepted = [
+            name
+            for name in names
+            if accept is ALL or (accept and (self.number, goal.position, name) in accept)
+        ]
+        self.suggestions.append(ThemeSuggestion(self.number, goal.position, goal.title, names))
+        if accepted:
+            goal.tags.set(accepted)
+            return f"themes suggested, given: {', '.join(accepted)}", True
+        return f"themes suggested: {', '.join(names)}", False
+
+
+@dataclass(frozen=True)
+class ThemeSuggestion:
+    """Existing themes a goal's text speaks of, for staff to keep or drop."""
+
+    chapter: int  # the chapter's number in the report, from 1
+    position: int
+    goal_title: str
+    themes: list
+
+
+ALL = "all"  # accept_themes: every suggestion
 
 
 def find_citation(reference):

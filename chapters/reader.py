@@ -48,7 +48,7 @@ rows. Every problem found is reported at once, each with its line.
 
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from citations.footnotes import MARKER_RE
 from citations.references import ReferenceParseError, parse_reference
@@ -58,6 +58,7 @@ from .syntax import (
     CONCLUSION_TITLES,
     DEFINITION_RE,
     FRONT_MATTER_FENCE,
+    FRONT_MATTER_KEYS,
     LABEL_RE,
     MAX_CHAPTERS,
     MAX_FOOTNOTES,
@@ -81,6 +82,12 @@ class Footnote:
     label: str
     reference: object  # citations.references.Reference
     line: int
+    authors_corrected: bool = False  # staff gave the authors in the import preview
+
+    @property
+    def authors_to_check(self):
+        """Whether staff should look at how the authors were read."""
+        return bool(self.reference.authors_note) or self.authors_corrected
 
 
 @dataclass
@@ -91,6 +98,7 @@ class Section:
     themes: list | None
     text: str
     line: int
+    title_suggested: bool = False  # a title the import made, not yet confirmed (front matter)
 
     @property
     def suggested_title(self):
@@ -122,6 +130,36 @@ class Report:
 
     chapters: list
     warnings: list = field(default_factory=list)
+
+    def footnotes(self):
+        """Every chapter's footnotes, each once (chapters may share one): label -> Footnote."""
+        return {
+            label: footnote
+            for chapter in self.chapters
+            for label, footnote in chapter.footnotes.items()
+        }
+
+    def correct_authors(self, corrections):
+        """
+        Give each footnote in ``corrections`` (label -> names) those authors,
+        as staff corrected them in the import preview; the warning that the
+        authors could be read otherwise goes.
+        """
+        for label, footnote in self.footnotes().items():
+            if label not in corrections:
+                continue
+            reference = footnote.reference
+            note = f"[^{label}]: {reference.authors_note}" if reference.authors_note else None
+            footnote.reference = replace(
+                reference,
+                authors=tuple(corrections[label]),
+                authors_note="",
+                warnings=tuple(w for w in reference.warnings if w != reference.authors_note),
+            )
+            footnote.authors_corrected = True
+            if note is not None:
+                for chapter in self.chapters:
+                    chapter.warnings = [w for w in chapter.warnings if w.message != note]
 
     @property
     def all_warnings(self):
@@ -169,14 +207,14 @@ def read_chapter(data):
     return parse_chapter(decode(data))
 
 
-def read_report(data):
+def read_report(data, **options):
     """A report from the bytes of a file: ``parse_report(decode(data))``."""
-    return parse_report(decode(data))
+    return parse_report(decode(data), **options)
 
 
-def parse_chapter(text):
+def parse_chapter(text, **options):
     """The one chapter of ``text``, read as ``parse_report`` reads it."""
-    report = parse_report(text)
+    report = parse_report(text, **options)
     if len(report.chapters) > 1:
         second = report.chapters[1]
         raise ChapterError(
@@ -190,7 +228,7 @@ def parse_chapter(text):
     return report.chapters[0]
 
 
-def parse_report(text):
+def parse_report(text, *, known_authors=frozenset()):
     """
     Read a report: one or more chapters, each from its ``# Country`` heading
     to the next. Each chapter may have front matter of its own, just before
@@ -199,6 +237,9 @@ def parse_report(text):
     whole report (the source report numbers its footnotes on from chapter to
     chapter). Raise ChapterError listing every problem of every chapter, with
     its line; problems that do not stop an import are warnings.
+
+    ``known_authors`` (casefolded names already in the atlas) are kept whole
+    in author lists.
     """
     problems, warnings = [], []
     lines = _checked_lines(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"), problems)
@@ -217,9 +258,10 @@ def parse_report(text):
         )
         raise ChapterError(problems)
     _check_names(parts, problems)
+    references = _References(definitions, known_authors)
     chapters, cited = [], set()
     for part in parts:
-        chapter = _read_part(part, definitions, problems)
+        chapter = _read_part(part, references, problems)
         if chapter is not None:
             chapters.append(chapter)
             cited |= chapter.cited_labels
@@ -250,7 +292,7 @@ def _check_names(parts, problems):
         seen.setdefault(part.name.casefold(), part.name_line)
 
 
-def _read_part(part, definitions, problems):
+def _read_part(part, references, problems):
     """One chapter from its part of the file, or None with its problems added to ``problems``."""
     mine = []
     if not part.name:
@@ -276,12 +318,19 @@ def _read_part(part, definitions, problems):
         mine.append(Problem("no vision: there is no text after the “# ” heading", part.name_line))
     text_lines = [(number, line) for number, line in part.lines if number not in not_text]
     warnings = list(part.warnings)
-    footnotes, cited = _read_footnotes(text_lines, definitions, mine, warnings)
+    footnotes, cited = _read_footnotes(text_lines, references, mine, warnings)
     warnings += [
         Problem(f"front matter names footnote [^{label}], which is not defined", part.name_line)
         for label in part.citation_metadata
-        if label not in definitions
+        if label not in references.definitions
     ]
+    for number in part.metadata.pop("suggested_titles", []):
+        if 1 <= number <= len(goals) and goals[number - 1].title is not None:
+            goals[number - 1].title_suggested = True
+        else:
+            warnings.append(
+                Problem(f"front matter: suggested_titles names no goal {number}", part.name_line)
+            )
     if mine:
         problems += mine
         return None
@@ -535,13 +584,19 @@ def _read_front_matter(lines, start, problems):
     for key, value in data.items():
         if key in {"slug", "iso_code", "region"} and isinstance(value, str):
             metadata[key] = value.strip()
+        elif (
+            key == "suggested_titles"
+            and isinstance(value, list)
+            and all(type(number) is int for number in value)
+        ):
+            metadata[key] = value
         elif key == "citations" and isinstance(value, dict):
             citation_metadata = _read_citation_metadata(value, problems, first_line)
         else:
             problems.append(
                 Problem(
-                    f"front matter: unknown or malformed entry “{key}” (known: slug, "
-                    "iso_code, region, citations)",
+                    f"front matter: unknown or malformed entry “{key}” (known: "
+                    f"{', '.join(sorted(FRONT_MATTER_KEYS))})",
                     first_line,
                 )
             )
@@ -568,7 +623,7 @@ def _read_citation_metadata(entries, problems, line):
     return metadata
 
 
-def _read_footnotes(text_lines, definitions, problems, warnings):
+def _read_footnotes(text_lines, references, problems, warnings):
     """
     (the footnotes the text cites, in order of first use, each with its
     reference read; the labels it cites).
@@ -589,10 +644,34 @@ def _read_footnotes(text_lines, definitions, problems, warnings):
         return {}, set(cited)
     footnotes = {}
     for label, number in cited.items():
-        if label not in definitions:
-            problems.append(Problem(f"footnote [^{label}] has no reference", number))
-            continue
-        line, text = definitions[label]
+        footnote = references.read(label, number, problems, warnings)
+        if footnote is not None:
+            footnotes[label] = footnote
+    return footnotes, set(cited)
+
+
+class _References:
+    """
+    The report's footnote definitions, each read once however many chapters
+    cite it (its problems and warnings told once, to the first).
+    """
+
+    def __init__(self, definitions, known_authors):
+        self.definitions = definitions
+        self.known_authors = known_authors
+        self.read_already = {}  # label -> Footnote or None
+
+    def read(self, label, cited_on, problems, warnings):
+        if label in self.read_already:
+            return self.read_already[label]
+        footnote = self.read_already[label] = self._read(label, cited_on, problems, warnings)
+        return footnote
+
+    def _read(self, label, cited_on, problems, warnings):
+        if label not in self.definitions:
+            problems.append(Problem(f"footnote [^{label}] has no reference", cited_on))
+            return None
+        line, text = self.definitions[label]
         if len(text) > MAX_REFERENCE_LENGTH:
             problems.append(
                 Problem(
@@ -601,14 +680,13 @@ def _read_footnotes(text_lines, definitions, problems, warnings):
                     line,
                 )
             )
-            continue
+            return None
         try:
-            reference = parse_reference(text)
+            reference = parse_reference(text, self.known_authors)
         except ReferenceParseError as error:
             problems.append(
                 Problem(f"cannot read the reference of [^{label}] ({error}): {text}", line)
             )
-            continue
+            return None
         warnings += [Problem(f"[^{label}]: {warning}", line) for warning in reference.warnings]
-        footnotes[label] = Footnote(label, reference, line)
-    return footnotes, set(cited)
+        return Footnote(label, reference, line)

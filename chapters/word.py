@@ -27,9 +27,8 @@ from pathlib import Path
 import pypandoc
 
 from .problems import ChapterError, Problem
-from .syntax import FRONT_MATTER_CLASS, FRONT_MATTER_FENCE
+from .syntax import FRONT_MATTER_CLASS, FRONT_MATTER_FENCE, FRONT_MATTER_KEYS
 
-FRONT_MATTER_KEYS = {"slug", "iso_code", "region", "citations"}
 # pandoc is given this long and this much memory for one file.
 PANDOC_SECONDS = 120
 PANDOC_MEMORY = "1g"

@@ -135,6 +135,10 @@ def front_matter(country, labelled, *, for_word=False):
     Word, a code block (which pandoc keeps as one); else a ``+++`` block.
     """
     data = {"slug": country.slug, "iso_code": country.iso_code, "region": country.region}
+    goals = list(country.goals.all())
+    suggested = [number for number, goal in enumerate(goals, start=1) if goal.title_suggested]
+    if suggested:
+        data["suggested_titles"] = suggested
     citations = {}
     for label, citation in labelled:
         entry = citations[label] = {"key": citation.key}

@@ -47,6 +47,13 @@ def find_markers(text):
     return list(dict.fromkeys(MARKER_RE.findall(text or "")))
 
 
+def rename_marker(text, old_key, new_key):
+    """``text`` with every marker of ``old_key`` made a marker of ``new_key``."""
+    return MARKER_RE.sub(
+        lambda match: f"[^{new_key}]" if match.group(1) == old_key else match.group(0), text or ""
+    )
+
+
 def validate_markers(text, known_keys):
     """
     Raise ValidationError naming every marker in ``text`` whose key is not in

@@ -2,16 +2,19 @@
 Bibliography formats: BibTeX, RIS and CSL-JSON, for reference managers
 (Zotero, Mendeley, EndNote, JabRef) and citation processors.
 
-Authors are kept one name each, as the citation lists them:
+Authors are kept one name each, as the citation lists them, and
+``citations.names`` decides who is a person:
 
-* a name written "Family, Given" ("Smith, J.") is a person, exported as
-  family and given names (BibTeX ``Smith, J.``, RIS ``AU  - Smith, J.``,
-  CSL-JSON ``{"family": "Smith", "given": "J."}``);
-* any other name is kept whole, as written: organisations ("Oxford
-  Insights") and persons written in natural order ("Jane Smith") alike
-  (BibTeX ``{Oxford Insights}``, RIS ``AU  - Oxford Insights``, CSL-JSON
-  ``{"literal": "Oxford Insights"}``), so that no reference manager splits
-  "British Embassy Mexico City" into a first and a last name.
+* a person ("Harhoff, D.") is exported as family and given names (BibTeX
+  ``Harhoff, D.``, RIS ``AU  - Harhoff, D.``, CSL-JSON ``{"family":
+  "Harhoff", "given": "D."}``);
+* an organisation is kept whole, as written (BibTeX ``{Oxford Insights}``,
+  RIS ``AU  - Oxford Insights``, CSL-JSON ``{"literal": "Oxford
+  Insights"}``), so that no reference manager splits "British Embassy
+  Mexico City" into a first and a last name. RIS has no mark for an
+  organisation; one whose name holds a comma is written with a comma after
+  it ("Department for Science, Innovation & Technology,"), EndNote's mark of
+  a corporate author, so that the comma is not read as "Family, Given".
 
 Online sources are BibTeX ``@misc`` with ``url`` and ``urldate``, RIS
 ``ELEC`` and CSL ``webpage``; print sources are ``@misc``, ``GEN`` and
@@ -23,16 +26,7 @@ import re
 from dataclasses import dataclass
 
 from .models import Citation
-
-
-def person_name(name):
-    """(family, given) for a name written "Family, Given"; None for a name kept whole."""
-    family, comma, given = name.partition(",")
-    family, given = family.strip(), given.strip()
-    if comma and family and given:
-        return family, given
-    return None
-
+from .names import person_parts
 
 # --- BibTeX ----------------------------------------------------------------
 
@@ -86,7 +80,7 @@ def latex_escape(text):
 
 
 def bibtex_name(name):
-    person = person_name(name)
+    person = person_parts(name)
     if person is None:
         return "{" + latex_escape(name) + "}"
     return ", ".join(_bibtex_name_part(part) for part in person)
@@ -138,12 +132,18 @@ def _ris_value(text):
     return " ".join(str(text).split())
 
 
+def ris_name(name):
+    if "," in name and person_parts(name) is None:
+        return name + ","  # a corporate author, not "Family, Given"
+    return name
+
+
 def to_ris(citations):
     lines = []
     for citation in citations:
         record = [("TY", "GEN" if citation.medium == Citation.Medium.PRINT else "ELEC")]
         record.append(("ID", citation.key))
-        record += [("AU", name) for name in citation.author_list]
+        record += [("AU", ris_name(name)) for name in citation.author_list]
         record.append(("TI", citation.full_title))
         if citation.year:
             record.append(("PY", citation.year))
@@ -164,7 +164,7 @@ def to_ris(citations):
 
 
 def csl_name(name):
-    person = person_name(name)
+    person = person_parts(name)
     if person is None:
         return {"literal": name}
     family, given = person

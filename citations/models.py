@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from editing.fields import EditVersionField
 
+from .names import display, person_parts
 from .references import harvard_parts, reference_from_citation
 
 validate_web_url = URLValidator(schemes=["http", "https"])
@@ -25,6 +26,20 @@ class CitationQuerySet(models.QuerySet):
         ).values(relation.field.m2m_reverse_name())
         # One uncorrelated subquery: no DISTINCT over joined rows, no per-row probe.
         return self.filter(pk__in=cited_ids)
+
+    def author_names(self):
+        """
+        The author names of these citations that hold a comma, "&" or "and",
+        casefolded: an author list that spells one of them keeps it whole
+        (``citations.names.read_authors``).
+        """
+        names = set()
+        for authors in self.values_list("authors", flat=True).iterator():
+            for line in authors.splitlines():
+                name = " ".join(line.split())
+                if "," in name or "&" in name or " and " in name:
+                    names.add(name.casefold())
+        return frozenset(names)
 
 
 @reversion.register()
@@ -48,8 +63,10 @@ class Citation(models.Model):
     authors = models.TextField(
         "authors",
         help_text=(
-            "One author per line: a person (“Jane Smith”) or an organisation, "
-            "written whole (“Oxford Insights”)."
+            "One author per line. A person is written “Family, Given”: “Harhoff, D.”, "
+            "“Smith, Jane”, “van der Berg, A.”. Any other line is an organisation, "
+            "written whole as it names itself: “Department for Science, Innovation "
+            "&amp; Technology”."
         ),
     )
     year = models.PositiveSmallIntegerField(
@@ -125,10 +142,21 @@ class Citation(models.Model):
     @property
     def author_display(self):
         """The authors as a reader writes them: "A, B and C"."""
-        names = self.author_list
-        if len(names) <= 1:
-            return "".join(names)
-        return ", ".join(names[:-1]) + " and " + names[-1]
+        return display(self.author_list)
+
+    @property
+    def author_entries(self):
+        """
+        Each author as ``{"name", "kind", "family", "given"}``, a person or an
+        organisation by the rule of ``citations.names``.
+        """
+        entries = []
+        for name in self.author_list:
+            person = person_parts(name)
+            family, given = person or ("", "")
+            kind = "organisation" if person is None else "person"
+            entries.append({"name": name, "kind": kind, "family": family, "given": given})
+        return entries
 
     @property
     def link_url(self):

@@ -5,11 +5,13 @@ A reference reads::
 
     Authors (Year). Title: Subtitle. [online] Publisher. Available at: URL [Accessed 5 March 2019]
 
-* **Authors** are separated by commas and a final "and" (or "&"). A person
-  in Harvard's "Family, Initials" form ("Smith, J.") stays one name. A name
-  in braces is kept whole whatever it contains ("{Ministry of Science and
-  Technology}"); the writer adds braces only where a name would otherwise be
-  split. A trailing "et al." is dropped with a warning.
+* **Authors** are separated by commas and a final "and", read by
+  ``citations.names.read_authors`` (its docstring has the rules: persons in
+  Harvard's "Family, Initials" form stay one name, organisations are never
+  cut at their commas or "&"). A name in braces is kept whole whatever it
+  contains ("{Ministry of Science and Technology}"); the writer adds braces
+  only where a name would otherwise be read otherwise. A trailing "et al."
+  is dropped with a warning.
 * **Year** is four digits (a letter after it, "2018a", is ignored) or "n.d.".
 * **Title** runs to the medium marker; the first ": " separates the subtitle.
   One full stop ends the title (so a title that itself ends with one is
@@ -31,6 +33,15 @@ from datetime import date, datetime
 
 from django.utils.text import slugify
 
+from .names import (
+    AuthorsError,
+    format_authors,
+    person_parts,
+    read_authors,
+    strip_et_al,
+    word_set,
+)
+
 
 class ReferenceParseError(ValueError):
     """A reference that cannot be read; the message says why."""
@@ -49,111 +60,12 @@ class Reference:
     url: str = ""
     accessed_on: date | None = None
     warnings: tuple = field(default=(), compare=False)
+    # Where the author list could be read more than one way, how it was read.
+    authors_note: str = field(default="", compare=False)
 
     @property
     def full_title(self):
         return f"{self.title}: {self.subtitle}" if self.subtitle else self.title
-
-
-# --- Authors ---------------------------------------------------------------
-
-# "J.", "J.K.", "J. K.", "A.-M.", "Ch.": initials that belong to the family
-# name before them ("Smith, J."). Between two initials stands nothing, a
-# hyphen (spaced or not) or spaces, each matched one way only, so that a
-# long run of initials that fails at its end is not tried in every split.
-_UPPER, _LOWER = "A-ZÀ-ÖØ-Þ", "a-zß-öø-ÿ"
-_INITIAL = rf"(?:[{_UPPER}][{_LOWER}]?\.|[{_UPPER}](?![{_UPPER}{_LOWER}]))"
-INITIALS_RE = re.compile(rf"^{_INITIAL}(?:(?:\s*-\s*|\s+)?{_INITIAL})*$")
-# Braces, and the separators between names: a comma, or "and"/"&" between
-# spaces. The look-behind lets a run of spaces be tried once, from its start.
-AUTHOR_TOKEN_RE = re.compile(r"[{}]|,\s*|(?<!\s)\s+(?:and|&)\s+")
-ET_AL_RE = re.compile(r",?\s+et\.?\s+al\.?$")
-
-
-def split_authors(text):
-    """
-    The names in a Harvard author list, one person or organisation each::
-
-        >>> split_authors("British Embassy Mexico City, Oxford Insights and C Minds")
-        ['British Embassy Mexico City', 'Oxford Insights', 'C Minds']
-        >>> split_authors("Smith, J., Jones, K. L. and {Science and Technology Office}")
-        ['Smith, J.', 'Jones, K. L.', 'Science and Technology Office']
-
-    One pass over the text: each character is looked at a fixed number of times.
-    """
-    pieces = []  # (text, braced)
-    start = 0  # where the current piece starts
-    braced = False  # the piece opened with a brace
-    has_text = False  # the piece holds something besides spaces so far
-    depth = 0
-    for token in AUTHOR_TOKEN_RE.finditer(text):
-        if not has_text and text[start : token.start()].strip():
-            has_text = True
-        char = token.group()
-        if char == "{":
-            if depth == 0 and not has_text:
-                braced = True
-            depth += 1
-            has_text = True
-        elif char == "}":
-            depth -= 1
-            if depth < 0:
-                raise ReferenceParseError("a “}” closes no “{” in the authors")
-            has_text = True
-        elif depth == 0:
-            pieces.append((text[start : token.start()], braced))
-            start, braced, has_text = token.end(), False, False
-    if depth:
-        raise ReferenceParseError("a “{” in the authors is never closed")
-    pieces.append((text[start:], braced))
-
-    names = []
-    for piece, was_braced in pieces:
-        piece = piece.strip()
-        if was_braced and piece.startswith("{") and piece.endswith("}"):
-            names.append((piece[1:-1].strip(), True))
-        elif piece:
-            if (
-                not was_braced
-                and names
-                and not names[-1][1]
-                and "," not in names[-1][0]
-                and INITIALS_RE.match(piece)
-            ):
-                names[-1] = (f"{names[-1][0]}, {piece}", False)
-            else:
-                names.append((piece, False))
-    return [name for name, _ in names if name]
-
-
-def format_authors(names):
-    """
-    The names as a Harvard author list that ``split_authors`` reads back as
-    the same names: "A, B and C", with braces only where needed.
-    """
-    names = [name for name in names if name]
-
-    def join(parts):
-        if len(parts) <= 1:
-            return "".join(parts)
-        return ", ".join(parts[:-1]) + " and " + parts[-1]
-
-    parts = [name if _reads_back(name) else "{" + name + "}" for name in names]
-    text = join(parts)
-    if _safe_split(text) == names:
-        return text
-    return join(["{" + name + "}" for name in names])
-
-
-def _reads_back(name):
-    return "{" not in name and "}" not in name and _safe_split(name) == [name]
-
-
-def _safe_split(text):
-    try:
-        return split_authors(text)
-    except ReferenceParseError:
-        return None
 
 
 # --- Parsing ---------------------------------------------------------------
@@ -172,10 +84,12 @@ PLACE_PUBLISHER_RE = re.compile(r"^(?P<title>.+?)\.\s+(?P<publisher>[^.:]+:\s*[^
 DATE_FORMATS = ["%d %B %Y", "%d %b %Y", "%d %b. %Y", "%B %d, %Y", "%Y-%m-%d", "%d/%m/%Y"]
 
 
-def parse_reference(text):
+def parse_reference(text, known_authors=frozenset()):
     """
     Read one Harvard reference into a ``Reference``; raise ReferenceParseError
-    saying what is wrong when it cannot be read.
+    saying what is wrong when it cannot be read. ``known_authors`` holds the
+    names already in the atlas, casefolded: a list that spells one of them
+    keeps it whole.
     """
     text = " ".join(text.split())
     if not text:
@@ -184,13 +98,17 @@ def parse_reference(text):
     if not head:
         raise ReferenceParseError("expected “Authors (Year). Title”: no (year) after the authors")
     warnings = []
-    authors_text = head["authors"].strip().rstrip(",")
-    if ET_AL_RE.search(authors_text):
-        authors_text = ET_AL_RE.sub("", authors_text)
+    authors_text, et_al = strip_et_al(head["authors"].strip().rstrip(","))
+    if et_al:
         warnings.append("“et al.”: only the authors named are kept")
-    authors = split_authors(authors_text)
-    if not authors:
+    try:
+        authors = read_authors(authors_text, known_authors)
+    except AuthorsError as error:
+        raise ReferenceParseError(str(error)) from None
+    if not authors.names:
         raise ReferenceParseError("no authors before the (year)")
+    if authors.note:
+        warnings.append(authors.note)
     year = int(head["year"]) if head["year"] else None
     rest = head["rest"]
 
@@ -221,7 +139,7 @@ def parse_reference(text):
         raise ReferenceParseError("no title after the (year)")
     title, _, subtitle = title_text.partition(": ")
     return Reference(
-        authors=tuple(authors),
+        authors=authors.names,
         year=year,
         title=title.strip(),
         subtitle=subtitle.strip(),
@@ -230,6 +148,7 @@ def parse_reference(text):
         url=url,
         accessed_on=accessed_on,
         warnings=tuple(warnings),
+        authors_note=authors.note,
     )
 
 
@@ -318,26 +237,51 @@ def reference_from_citation(citation):
 # --- Keys ------------------------------------------------------------------
 
 KEY_STEM_LENGTH = 30
-STOP_WORDS = frozenset(
-    ["de", "del", "la", "el", "y", "of", "the", "and", "for", "und", "et", "le", "les", "des"]
+KEY_STEM_STRETCH = 45  # how long a stem may grow to hold an organisation's second word
+STOP_WORDS = word_set(
+    """
+    a al and at by d de del des di do dos du das e el en et for fur fuer i in l
+    la le les o of on per pour sur the to und von y zu zum zur
+    """
 )
+ACRONYM_RE = re.compile(r"\(\s*([A-Z][A-Za-z&.-]*[A-Z])\s*\)\s*$")
 
 
 def make_key(first_author, year, title="", is_taken=lambda key: False):
     """
-    The citation key for a new source::
+    The citation key for a new source: the first author's stem, "-" and the
+    year ("nd" without one). The stem is
 
-        slugify(first author), cut to at most 30 characters at a hyphen,
-        trailing stop words (de, del, la, el, y, of, the, and, for, und, et,
-        le, les, des) dropped, then "-" and the year ("nd" without one).
+    * for a person (``citations.names``), the family name:
+      "Harhoff, D." gives ``harhoff-2018``, "van der Berg, A." ``van-der-berg``;
+    * for an organisation that ends with its acronym in brackets, the
+      acronym: "Organisation for Economic Co-operation and Development (OECD)"
+      gives ``oecd``;
+    * for any other organisation, its name slugified and cut at a hyphen to
+      at most 30 characters, but never before its second word that is not a
+      stop word (de, of, für, ...: ``STOP_WORDS``) while that fits in 45, so
+      that the name can be recognised; trailing stop words are dropped.
+      "Secretaría de Hacienda y de Crédito Público" (2017) gives
+      ``secretaria-de-hacienda-2017``, "Institut für Wirtschaftsforschung
+      Halle" ``institut-fur-wirtschaftsforschung``.
 
-    "Secretaría de Hacienda y de Crédito Público" (2017) gives
-    ``secretaria-de-hacienda-2017``. When that key belongs to another
-    source, "-b", "-c", ... is added. A first author with no Latin letters
-    or digits falls back on the title, then on "source".
+    When that key belongs to another source, "-b", "-c", ... is added. A
+    first author with no Latin letters or digits falls back on the title,
+    then on "source".
     """
-    stem = _stem(first_author) or _stem(title) or "source"
+    stem = author_stem(first_author) or _stem(title) or "source"
     return unique_key(f"{stem}-{year or 'nd'}", is_taken)
+
+
+def author_stem(name):
+    """The part of a key that names the author (see ``make_key``)."""
+    person = person_parts(name or "")
+    if person is not None:
+        return _stem(person[0])
+    acronym = ACRONYM_RE.search(name or "")
+    if acronym:
+        return _stem(acronym[1])
+    return _stem(name)
 
 
 def unique_key(base, is_taken):
@@ -354,11 +298,14 @@ def _stem(text):
     words = [word for word in slugify(text or "").split("-") if word]
     if not words:
         return ""
-    kept = []
+    kept, significant = [], 0
     for word in words:
-        if len("-".join([*kept, word])) > KEY_STEM_LENGTH:
+        length = len("-".join([*kept, word]))
+        needed = significant < 2 and word not in STOP_WORDS
+        if length > KEY_STEM_LENGTH and not (needed and kept and length <= KEY_STEM_STRETCH):
             break
         kept.append(word)
+        significant += word not in STOP_WORDS
     if not kept:
         kept = [words[0][:KEY_STEM_LENGTH]]
     while len(kept) > 1 and kept[-1] in STOP_WORDS:

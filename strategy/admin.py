@@ -1,17 +1,21 @@
+import reversion
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
 from django.db import router, transaction
 from django.db.models import Count
 from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.utils.functional import cached_property
 from django.utils.html import format_html_join
 from taggit.admin import TagAdmin
 from taggit.models import Tag
 
 from editing.admin import BusyDatabaseAdmin, SafeEditingAdmin
-from editing.forms import RefusableForm
+from editing.forms import ConflictCheckForm, RefusableForm
 
-from . import publishing
+from . import publishing, readiness
 from .models import Country, CountrySlugRedirect, Goal
 from .revisions import deleted_theme_ids, save_revision
 from .themes import theme_problems, validate_theme_name
@@ -25,6 +29,98 @@ class GoalForm(forms.ModelForm):
             raise ValidationError(problems)
         return names
 
+    def clean(self):
+        cleaned_data = super().clean()
+        # An editor who writes a title has confirmed it.
+        if (
+            "title_suggested" in self.fields
+            and "title" in self.changed_data
+            and "title_suggested" not in self.changed_data
+        ):
+            cleaned_data["title_suggested"] = False
+        return cleaned_data
+
+    def as_draft(self):
+        """The goal as submitted, for the publication check (``strategy.readiness``)."""
+        data = self.cleaned_data
+        return readiness.GoalDraft(
+            data.get("position") or 0,
+            data.get("title", ""),
+            data.get("title_suggested", False),
+            tuple(data.get("tags") or ()),
+            data.get("description", ""),
+        )
+
+
+class CountryForm(ConflictCheckForm):
+    """
+    The country's form. Making it published checks, with the goals as
+    submitted, what it still lacks (``strategy.readiness``): the status is
+    refused with the list, unless "Publish anyway" waives it.
+    """
+
+    waive_missing = forms.BooleanField(
+        label="Publish anyway",
+        required=False,
+        help_text=(
+            "Publish even though the country lacks what the status check lists; the "
+            "waiver is written into its history with your name."
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "status" not in self.fields:
+            del self.fields["waive_missing"]  # only for those who may publish
+
+    @cached_property
+    def changed_data(self):
+        # Ticking "Publish anyway" changes nothing of the country by itself.
+        return [name for name in super().changed_data if name != "waive_missing"]
+
+    @property
+    def goal_formsets(self):
+        """The goal formsets submitted with this form (``CountryAdmin._create_formsets``)."""
+        return getattr(self.instance, "_submitted_goal_formsets", ())
+
+    def clean(self):
+        cleaned_data = super().clean()
+        becomes_public = (
+            "status" in self.fields
+            and cleaned_data.get("status") == Country.Status.PUBLISHED
+            and (self.instance._state.adding or self.initial.get("status") != "published")
+        )
+        if not becomes_public:
+            return cleaned_data
+        goals = []
+        for formset in self.goal_formsets:
+            if not formset.is_valid():
+                return cleaned_data  # its own errors first
+            goals += [
+                form.as_draft()
+                for form in formset.forms
+                if form.cleaned_data and not formset._should_delete_form(form)
+            ]
+        items = readiness.missing(
+            region=cleaned_data.get("region", ""),
+            goals=goals,
+            texts=[cleaned_data.get("vision", ""), cleaned_data.get("conclusion", "")],
+        )
+        if items and not cleaned_data.get("waive_missing"):
+            self.add_error(
+                "status",
+                ValidationError(
+                    [
+                        f"Not ready to publish: {'; '.join(map(str, items))}.",
+                        "Fix these (and save as a draft meanwhile), or tick “Publish "
+                        "anyway” to waive them.",
+                    ],
+                    code="not_ready",
+                ),
+            )
+        self.instance._waived_for_publication = items
+        return cleaned_data
+
 
 class GoalAdminForm(RefusableForm, GoalForm):
     """A goal's own change form: refused with a message when the database is too busy."""
@@ -33,7 +129,7 @@ class GoalAdminForm(RefusableForm, GoalForm):
 class GoalInlineForm(GoalForm):
     class Meta:
         model = Goal
-        fields = ["position", "title", "description", "tags"]
+        fields = ["position", "title", "title_suggested", "description", "tags"]
         widgets = {"description": forms.Textarea(attrs={"rows": 5})}
 
     def _get_validation_exclusions(self):
@@ -87,6 +183,7 @@ class GoalInline(admin.StackedInline):
 
 @admin.register(Country)
 class CountryAdmin(SafeEditingAdmin):
+    form = CountryForm
     # Reversion's change list ("Recover deleted countries") plus "Import a chapter"
     # (chapters/admin.py).
     change_list_template = "admin/strategy/country/change_list.html"
@@ -128,6 +225,27 @@ class CountryAdmin(SafeEditingAdmin):
     def has_publish_permission(self, request):
         return request.user.has_perm(f"{self.opts.app_label}.publish_country")
 
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if not self.has_publish_permission(request):
+            return fieldsets
+        first_name, first = fieldsets[0]
+        fields = list(first["fields"])
+        fields.insert(fields.index("status") + 1, "waive_missing")
+        return [(first_name, {**first, "fields": fields}), *fieldsets[1:]]
+
+    def _create_formsets(self, request, obj, change):
+        formsets, inline_instances = super()._create_formsets(request, obj, change)
+        obj._submitted_goal_formsets = formsets  # for CountryForm's publication check
+        return formsets, inline_instances
+
+    def log_change(self, request, obj, message):
+        entry = super().log_change(request, obj, message)
+        waived = getattr(obj, "_waived_for_publication", None)
+        if waived and reversion.is_active():
+            reversion.set_comment(f"{entry.get_change_message()} {readiness.waiver_note(waived)}")
+        return entry
+
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))
         if not self.has_publish_permission(request):
@@ -160,7 +278,60 @@ class CountryAdmin(SafeEditingAdmin):
 
     @admin.action(description="Publish selected countries", permissions=["publish"])
     def publish_selected(self, request, queryset):
-        self._change_status(request, queryset, publishing.publish, "Published")
+        """
+        Publish the selected countries that are ready; when some are not, first
+        a page listing what each lacks, where a Country manager may waive
+        items one by one. What is neither fixed nor waived keeps the country
+        a draft.
+        """
+        countries = list(queryset.order_by("name"))
+        checked = "publish_checked" in request.POST
+        waived = {
+            country.pk: frozenset(request.POST.getlist(f"waive-{country.pk}")) if checked else ()
+            for country in countries
+        }
+        lacking = {
+            country: readiness.missing_for(country)
+            for country in countries
+            if not country.is_published
+        }
+        if not checked and any(lacking.values()):
+            return TemplateResponse(
+                request,
+                "admin/strategy/country/publish_check.html",
+                {
+                    **self.admin_site.each_context(request),
+                    "opts": self.opts,
+                    "title": "Ready to publish?",
+                    "countries": [(country, lacking.get(country, [])) for country in countries],
+                    "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+                    "selected": [country.pk for country in countries],
+                },
+            )
+        published, already, refused = [], [], []
+        with transaction.atomic(using=router.db_for_write(Country)):
+            for country in countries:
+                try:
+                    if publishing.publish(country, user=request.user, waived=waived[country.pk]):
+                        self.log_change(request, country, "Published.")
+                        published.append(country.name)
+                    else:
+                        already.append(country.name)
+                except readiness.NotReady as error:
+                    refused.append(f"{country.name} ({'; '.join(map(str, error.items))})")
+        if published:
+            self.message_user(request, f"Published: {', '.join(published)}.", messages.SUCCESS)
+        if already:
+            self.message_user(
+                request, f"Already published, left as they were: {', '.join(already)}."
+            )
+        if refused:
+            self.message_user(
+                request,
+                "Left as drafts, as they lack what was not waived: " + "; ".join(refused) + ".",
+                messages.WARNING,
+            )
+        return None
 
     @admin.action(
         description="Unpublish selected countries (back to draft)", permissions=["publish"]

@@ -8,7 +8,7 @@ from django.urls import reverse
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItem
 
-from citations.footnotes import find_markers, validate_markers
+from citations.footnotes import find_markers, rename_marker, validate_markers
 from citations.models import Citation
 from editing.fields import EditVersionField
 
@@ -200,6 +200,40 @@ class Country(models.Model):
         """Make ``citations`` exactly the sources its footnote markers cite."""
         self.citations.set(Citation.objects.filter(key__in=self.cited_keys()))
 
+    def texts_with_key_renamed(self, old_key, new_key):
+        """
+        The country's texts that cite ``old_key``, as they read with its
+        markers renamed to ``new_key``: {"vision": ..., goal: ...}.
+        """
+        texts = {}
+        for field_name in ("vision", "conclusion"):
+            text = getattr(self, field_name)
+            if old_key in find_markers(text):
+                texts[field_name] = rename_marker(text, old_key, new_key)
+        for goal in self.goals.order_by("position"):
+            if old_key in find_markers(goal.description):
+                texts[goal] = rename_marker(goal.description, old_key, new_key)
+        return texts
+
+    def rename_marker(self, old_key, new_key):
+        """
+        Rewrite every footnote marker of ``old_key`` in the country's text
+        (vision, goals, conclusion) as ``new_key``, and save. What the public
+        reads does not change (the note numbers stay), so the "Last updated"
+        date stays too; the edit version moves, so a form opened before is
+        warned. Returns the places rewritten, as ``places_citing`` says them.
+        """
+        places = self.places_citing(old_key)
+        texts = self.texts_with_key_renamed(old_key, new_key)
+        for target, text in texts.items():
+            if isinstance(target, Goal):
+                target.description = text
+                target.save(update_fields=["description"])
+            else:
+                setattr(self, target, text)
+        self.save(update_fields=["vision", "conclusion", "updated_at", "version"])
+        return places
+
     def places_citing(self, key):
         """Where the text cites ``key``, as an editor would say it: "the vision", "goal 2 …"."""
         places = ["the vision"] if key in find_markers(self.vision) else []
@@ -322,6 +356,15 @@ class Goal(models.Model):
     )
     title = models.CharField(
         "title", max_length=200, help_text="A short heading for the goal, in a few words."
+    )
+    title_suggested = models.BooleanField(
+        "title only suggested",
+        default=False,
+        help_text=(
+            "Set when the import made the title from the goal's first words. Untick it "
+            "(or change the title) once the title is right: a country cannot be published "
+            "with suggested titles unless a Country manager waives it."
+        ),
     )
     description = models.TextField(
         "description", validators=[validate_text_length], help_text=MARKDOWN_HELP

@@ -10,12 +10,15 @@ Publishing: the one place that sets a country's publication dates.
 Everything that saves a country calls ``record_change`` first (the admin,
 the importer, goal changes on their own page), and ``publish`` and
 ``unpublish`` make the change as a revision of the country's history.
+``publish`` refuses a country that is not ready (``strategy.readiness``)
+unless what it lacks is waived.
 """
 
 import reversion
 from django.db import transaction
 from django.utils import timezone
 
+from . import readiness
 from .models import Country
 
 
@@ -44,13 +47,24 @@ def save_change(country):
     country.save(update_fields=["published_at", "last_published_change", "updated_at", "version"])
 
 
-def publish(country, *, user=None):
-    """Make ``country`` public. Returns False, changing nothing, if it already was."""
+def publish(country, *, user=None, waived=frozenset()):
+    """
+    Make ``country`` public. Returns False, changing nothing, if it already
+    was. Raise ``readiness.NotReady`` if it lacks anything (``readiness``)
+    whose code is not in ``waived``; what was waived goes into the
+    revision's comment.
+    """
     if country.is_published:
         return False
+    items = readiness.missing_for(country)
+    refused = [item for item in items if item.code not in waived]
+    if refused:
+        raise readiness.NotReady(country, refused)
     country.status = Country.Status.PUBLISHED
     record_change(country)
-    _save(country, user, "Published.")
+    _save(
+        country, user, " ".join(["Published.", *([readiness.waiver_note(items)] if items else [])])
+    )
     return True
 
 

@@ -88,3 +88,42 @@ def published_themes_with_counts():
         .annotate(goal_count=Count("goal", distinct=True))
         .order_by("name")
     )
+
+
+# --- Suggesting themes ---------------------------------------------------------
+
+_WORD_RE = re.compile(r"\w+")
+# Words of a theme's name that say nothing alone ("data and privacy").
+_THEME_FILLERS = {"and", "of", "the", "in", "for", "y", "de", "la", "el", "en", "&"}
+_MAX_ENDING = 3  # letters a word of the text may add to a theme's word: "business" → "businesses"
+
+
+def _words(text):
+    return [word.casefold() for word in _WORD_RE.findall(text or "")]
+
+
+def _word_found(word, text_words):
+    if word in text_words:
+        return True
+    if len(word) < 4:  # "ai", "eu", "iot": whole words only
+        return False
+    return any(
+        candidate.startswith(word) and len(candidate) - len(word) <= _MAX_ENDING
+        for candidate in text_words
+    ) or (word.endswith("s") and word[:-1] in text_words)
+
+
+def suggest_themes(text, theme_names):
+    """
+    The themes among ``theme_names`` (the atlas's existing themes) that
+    ``text`` speaks of: each word of the theme's name appears in the text,
+    whole or with a short ending ("small business" in "small businesses").
+    Nothing is invented: only existing names come back, in their order.
+    """
+    text_words = set(_words(re.sub(r"\[\^[^\]]*\]", " ", text or "")))
+    suggested = []
+    for name in theme_names:
+        words = [word for word in _words(name) if word not in _THEME_FILLERS]
+        if words and all(_word_found(word, text_words) for word in words):
+            suggested.append(name)
+    return suggested

@@ -98,7 +98,7 @@ def country_form(country=None, goals=(), **fields):
         "name": "Freedonia",
         "slug": "freedonia",
         "iso_code": "",
-        "region": "",
+        "region": "europe-central-asia",  # ready to publish
         "status": "published",
         "vision": "A vision.",
         "conclusion": "",

@@ -14,6 +14,7 @@ class CitationFactory(DjangoModelFactory):
     year = 2020
     title = factory.Sequence(lambda n: f"Report number {n}")
     url = factory.Sequence(lambda n: f"https://example.org/report-{n}.pdf")
+    language = "en"
 
 
 class CountryFactory(DjangoModelFactory):
@@ -25,6 +26,8 @@ class CountryFactory(DjangoModelFactory):
     vision = "To lead in trustworthy AI."
     conclusion = "A steady path."
     status = Country.Status.PUBLISHED
+    # Ready to publish (strategy.readiness) unless a test says otherwise.
+    region = Country.Region.EUROPE_CENTRAL_ASIA
 
 
 class GoalFactory(DjangoModelFactory):

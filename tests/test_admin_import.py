@@ -64,7 +64,13 @@ def test_upload_shows_the_dry_run_and_writes_nothing(manager_client):
 
 def test_confirming_imports_and_goes_to_the_country(manager_client):
     page = upload(manager_client, (SOURCE_DIR / "mexico.md").read_bytes(), publish=True)
-    response = confirm(manager_client, page)
+    # Not ready: the preview says it will stay a draft, and offers the waiver.
+    assert "will stay drafts" in page.select_one("#import-publishing").get_text()
+    warnings = page.select_one("#import-warnings").get_text()
+    assert "Mexico stays a draft: publishing it needs what it lacks" in warnings
+    data = form_data(page)
+    data["waive_missing"] = "1"
+    response = manager_client.post(URL, data)
     mexico = Country.objects.get()
     assert response.status_code == HTTPStatus.FOUND
     assert response["Location"] == f"/admin/strategy/country/{mexico.pk}/change/"
@@ -155,3 +161,207 @@ def test_anonymous_visitors_are_sent_to_log_in(client):
     response = client.get(URL)
     assert response.status_code == HTTPStatus.FOUND
     assert response["Location"].startswith("/admin/login/")
+
+
+# --- Authors that could be read more than one way ------------------------------------
+
+AMBIGUOUS = (
+    b"# United Kingdom\n\n"
+    b"The vision.[^1]\n\n"
+    b"[^1]: Department for Digital, Culture, Media & Sport and Department for Business, "
+    b"Energy & Industrial Strategy (2021). National AI Strategy. [online] "
+    b"Available at: https://example.org/uk.pdf\n"
+)
+DCMS = "Department for Digital, Culture, Media & Sport"
+BEIS = "Department for Business, Energy & Industrial Strategy"
+
+
+def form_data(page, button="_confirm"):
+    """What the preview's form posts when ``button`` is pressed: its inputs and textareas."""
+    form = page.select_one("input[name=preview]").find_parent("form")
+    data = {
+        field["name"]: field.get("value", "")
+        for field in form.select("input[name]")
+        if field.get("type") != "submit"
+    }
+    data.update({area["name"]: area.get_text().lstrip("\n") for area in form.select("textarea")})
+    data[button] = form.select_one(f"input[name={button}]")["value"]
+    return data
+
+
+def test_an_ambiguous_author_list_is_shown_to_check(manager_client):
+    page = upload(manager_client, AMBIGUOUS, name="uk.md")
+    area = page.select_one("#import-authors textarea[name=authors-1]")
+    assert area.get_text().strip().splitlines() == [DCMS, BEIS]
+    label = page.select_one(f"label[for={area['id']}]").get_text()
+    assert label.startswith("Authors of [^1]")
+    warnings = page.select_one("#import-warnings").get_text()
+    assert "could be read more than one way" in warnings
+    assert page.select_one("input[name=_check]")["value"] == "Check again"
+
+    # Confirmed as read: two organisations, each whole.
+    response = manager_client.post(URL, form_data(page))
+    assert response.status_code == HTTPStatus.FOUND
+    assert Citation.objects.get().author_list == [DCMS, BEIS]
+
+
+def test_corrected_authors_are_checked_again_then_imported(manager_client):
+    page = upload(manager_client, AMBIGUOUS, name="uk.md")
+    data = form_data(page, "_check")
+    data["authors-1"] = f"Office for Artificial Intelligence\n{DCMS}\n  {BEIS}  \n\n"
+    again = parse(manager_client.post(URL, data))
+    assert not Citation.objects.exists()  # checking writes nothing
+    area = again.select_one("textarea[name=authors-1]")
+    assert area.get_text().strip().splitlines() == [
+        "Office for Artificial Intelligence",
+        DCMS,
+        BEIS,
+    ]
+    assert "As you corrected them" in again.select_one("#import-authors").get_text()
+    warnings = again.select_one("#import-warnings")
+    assert warnings is None or "more than one way" not in warnings.get_text()
+
+    response = manager_client.post(URL, form_data(again))
+    assert response.status_code == HTTPStatus.FOUND
+    citation = Citation.objects.get()
+    assert citation.author_list == ["Office for Artificial Intelligence", DCMS, BEIS]
+    # The country's history holds the import, with the corrected authors.
+    from reversion.models import Version
+
+    assert Version.objects.get_for_object(citation).count() == 1
+
+
+def test_a_correction_confirmed_at_once_is_imported(manager_client):
+    page = upload(manager_client, AMBIGUOUS, name="uk.md")
+    data = form_data(page)
+    data["authors-1"] = f"{DCMS} and {BEIS}"  # one name, as staff decided
+    assert manager_client.post(URL, data).status_code == HTTPStatus.FOUND
+    assert Citation.objects.get().author_list == [f"{DCMS} and {BEIS}"]
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("", "Give at least one author"),
+        ("   \n \n", "Give at least one author"),
+        ("{Braced} and Smith, J.", "without braces"),
+        ("x" * 501, "at most 500 characters"),
+        ("\n".join(f"Name {n}" for n in range(101)), "At most 100 authors"),
+    ],
+)
+def test_a_bad_correction_is_refused_and_nothing_is_written(manager_client, value, message):
+    page = upload(manager_client, AMBIGUOUS, name="uk.md")
+    for button in ("_check", "_confirm"):
+        data = form_data(page, button)
+        data["authors-1"] = value
+        response = manager_client.post(URL, data)
+        assert response.status_code == HTTPStatus.OK
+        again = parse(response)
+        # The preview stays, with the error on the box and what was typed in it.
+        assert "correct the boxes marked below" in again.select_one("#import-notice").get_text()
+        box = again.select_one("#import-authors textarea[name=authors-1]")
+        assert box.get_text().strip() == value.strip()
+        errors = box.find_parent(class_="form-row").select_one(".errorlist").get_text()
+        assert message in errors
+        assert again.select_one("input[name=preview]") is not None
+        assert not Citation.objects.exists()
+        assert not Country.objects.exists()
+
+
+def test_corrections_of_footnotes_the_report_does_not_have_are_ignored(manager_client):
+    page = upload(manager_client, AMBIGUOUS, name="uk.md")
+    data = form_data(page)
+    data["authors-99"] = "Someone Else"
+    data["authors-1\x00"] = "Null"
+    assert manager_client.post(URL, data).status_code == HTTPStatus.FOUND
+    assert Citation.objects.get().author_list == [DCMS, BEIS]
+
+
+def test_authors_already_in_the_atlas_are_matched_whole(manager_client):
+    from .factories import CitationFactory
+
+    whole = "Office for AI, Department for Digital, Culture, Media & Sport"
+    CitationFactory(key="office-for-ai-2020", authors=whole)
+    text = AMBIGUOUS.replace(
+        b"Department for Digital, Culture, Media & Sport and Department for Business, "
+        b"Energy & Industrial Strategy",
+        f"{whole} and Smith, J.".encode(),
+    )
+    page = upload(manager_client, text, name="uk.md")
+    assert page.select_one("#import-authors") is None  # nothing to check: read as known
+    assert manager_client.post(URL, form_data(page)).status_code == HTTPStatus.FOUND
+    imported = Citation.objects.exclude(key="office-for-ai-2020").get()
+    assert imported.author_list == [whole, "Smith, J."]
+
+
+def test_one_author_list_cited_twice_is_checked_once_and_corrected_in_both(manager_client):
+    # As a Word file gives a source cited twice: two footnotes, the same reference.
+    reference = AMBIGUOUS.decode().split("[^1]: ", 1)[1]
+    text = (
+        f"# United Kingdom\n\nThe vision.[^1]\n\nA goal.[^2]\n\nThe end.\n\n"
+        f"[^1]: {reference}\n[^2]: {reference}"
+    ).encode()
+    page = upload(manager_client, text, name="uk.md")
+    assert len(page.select("#import-authors textarea")) == 1
+    data = form_data(page)
+    data["authors-1"] = f"{DCMS} and {BEIS}"
+    assert manager_client.post(URL, data).status_code == HTTPStatus.FOUND
+    assert Citation.objects.get().author_list == [f"{DCMS} and {BEIS}"]
+
+
+def test_a_country_edited_since_the_preview_is_not_overwritten(manager_client, editor_client):
+    from .admin_forms import form_data as admin_form_data
+
+    page = upload(manager_client, (SOURCE_DIR / "mexico.md").read_bytes())
+    confirm(manager_client, page)  # Mexico is in the atlas now
+    mexico = Country.objects.get()
+    edition = (SOURCE_DIR / "mexico.md").read_bytes().replace(b"backbone", b"heart")
+    preview = upload(manager_client, edition)
+
+    # Meanwhile an editor changes the vision.
+    url = f"/admin/strategy/country/{mexico.pk}/change/"
+    data = admin_form_data(editor_client.get(url), "country_form")
+    data["vision"] = "The editor's vision."
+    assert editor_client.post(url, data).status_code == HTTPStatus.FOUND
+
+    response = manager_client.post(URL, form_data(preview))
+    assert response.status_code == HTTPStatus.OK
+    again = parse(response)
+    assert "since this preview, a country it changes was edited" in (
+        again.select_one("#import-notice").get_text()
+    )
+    mexico.refresh_from_db()
+    assert mexico.vision == "The editor's vision."  # nothing overwritten
+    assert "backbone" in mexico.goals.get(position=1).description
+    # The fresh preview shows the editor's vision being replaced; confirming it imports.
+    removed = " ".join(d.get_text() for d in again.select("#import-summary del"))
+    assert "editor" in removed
+    assert manager_client.post(URL, form_data(again)).status_code == HTTPStatus.FOUND
+    mexico.refresh_from_db()
+    assert "heart" in mexico.goals.get(position=1).description
+
+    # A preview confirmed once cannot be replayed over later edits either.
+    data = admin_form_data(editor_client.get(url), "country_form")
+    data["vision"] = "Edited again."
+    assert editor_client.post(url, data).status_code == HTTPStatus.FOUND
+    assert manager_client.post(URL, form_data(again)).status_code == HTTPStatus.OK
+    mexico.refresh_from_db()
+    assert mexico.vision == "Edited again."
+
+
+def test_a_country_added_since_the_preview_is_not_overwritten(manager_client):
+    from .factories import CountryFactory
+
+    page = upload(manager_client, (SOURCE_DIR / "mexico.md").read_bytes())  # would create Mexico
+    CountryFactory(name="Mexico", slug="mexico", vision="Made by hand meanwhile.")
+    response = manager_client.post(URL, form_data(page))
+    assert response.status_code == HTTPStatus.OK
+    assert parse(response).select_one("#import-notice") is not None
+    assert Country.objects.get().vision == "Made by hand meanwhile."
+
+
+def test_no_author_box_for_a_source_already_in_the_atlas(manager_client):
+    first = upload(manager_client, AMBIGUOUS, name="uk.md")
+    assert manager_client.post(URL, form_data(first)).status_code == HTTPStatus.FOUND
+    again = upload(manager_client, AMBIGUOUS, name="uk.md")
+    assert again.select_one("#import-authors") is None  # kept as it is in the atlas

@@ -56,7 +56,11 @@ ACTIONS = list(dict.fromkeys(action for _, action in EXPECTED))
 def world(db):
     """A draft with two revisions, a published country, and a deleted one to recover."""
     draft = CountryFactory(
-        name="Atlantis", slug="atlantis", status=Country.Status.DRAFT, vision="First vision."
+        name="Atlantis",
+        slug="atlantis",
+        status=Country.Status.DRAFT,
+        vision="First vision.",
+        region=Country.Region.EUROPE_CENTRAL_ASIA,
     )
     GoalFactory(country=draft, position=1, title="Sunken cities", tags=["heritage"])
     save_revision(draft, comment="First.")

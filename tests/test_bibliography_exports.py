@@ -272,3 +272,56 @@ def test_downloads_run_a_fixed_number_of_queries(
         with django_assert_num_queries(expected):
             assert client.get(url).status_code == HTTPStatus.OK
         grow(mexico, goals=40, citations=40)
+
+
+# --- One person/organisation rule in every format -------------------------------------
+
+
+def test_every_format_follows_the_person_or_organisation_rule(client, mexico):
+    CitationFactory(
+        key="dsit-2023",
+        authors="Department for Science, Innovation & Technology\nSmith, Jane\nvan der Berg, A.-M.",
+        title="A pro-innovation approach",
+    )
+    country = CountryFactory(name="Chile", slug="chile", vision="Text.[^dsit-2023]")
+    country.sync_citations()
+
+    raw = bibtexparser.parse_string(
+        client.get("/citations/export.bib").content.decode(),
+        append_middleware=[middlewares.SeparateCoAuthors()],
+    )
+    bib_authors = {entry.key: entry["author"] for entry in raw.entries}["dsit-2023"]
+    # The organisation braced whole ("&" escaped, the comma inside the braces);
+    # the persons as BibTeX's "Family, Given".
+    assert bib_authors == [
+        r"{Department for Science, Innovation \& Technology}",
+        "Smith, Jane",
+        "van der Berg, A.-M.",
+    ]
+
+    ris = read_ris(client.get("/citations/export.ris").content.decode())["dsit-2023"]
+    # EndNote reads a trailing comma as a corporate author, not "Family, Given".
+    assert ris["AU"] == [
+        "Department for Science, Innovation & Technology,",
+        "Smith, Jane",
+        "van der Berg, A.-M.",
+    ]
+
+    items = {item["id"]: item for item in json.loads(client.get("/citations/export.json").content)}
+    assert items["dsit-2023"]["author"] == [
+        {"literal": "Department for Science, Innovation & Technology"},
+        {"family": "Smith", "given": "Jane"},
+        {"family": "van der Berg", "given": "A.-M."},
+    ]
+
+    # The source's page marks each author up as what it is, and shows them as written.
+    page = parse(client.get("/citations/dsit-2023/"))
+    people = page.select('[itemprop="author"]')
+    assert [person["itemtype"].rsplit("/", 1)[1] for person in people] == [
+        "Organization",
+        "Person",
+        "Person",
+    ]
+    assert people[1].select_one('[itemprop="familyName"]').get_text() == "Smith"
+    assert people[1].select_one('[itemprop="givenName"]').get_text() == "Jane"
+    assert "Department for Science, Innovation & Technology" in page.get_text()

@@ -23,6 +23,7 @@ import reversion
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.models import ADDITION, LogEntry
+from django.contrib.auth.models import AnonymousUser
 from django.test import RequestFactory
 from django.urls import reverse
 from reversion.models import Version
@@ -428,6 +429,7 @@ def test_stored_unsafe_urls_are_shown_but_never_linked(client, hostile_content):
 
 def citation_admin_form(data):
     request = RequestFactory().get("/admin/citations/citation/add/")
+    request.user = AnonymousUser()
     form_class = admin.site.get_model_admin(Citation).get_form(request)
     return form_class(data)
 

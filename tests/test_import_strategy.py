@@ -73,11 +73,74 @@ def test_mexico_becomes_a_draft_country_with_goals_and_citations():
     assert err == ""
 
 
-def test_publish_publishes():
-    run(MEXICO, "--publish")
+def test_publish_keeps_a_country_that_is_not_ready_a_draft_saying_what_it_lacks():
+    _, err = run(MEXICO, "--publish")
+    mexico = Country.objects.get()
+    assert mexico.status == Country.Status.DRAFT
+    assert mexico.published_at is None
+    # Region came from the ISO code; the made-up titles, missing themes and
+    # source languages are what it lacks.
+    assert mexico.region == Country.Region.LATIN_AMERICA_CARIBBEAN
+    assert "Mexico stays a draft: publishing it needs what it lacks (goal 1: the title" in err
+    assert "goal 3: no theme" in err
+    assert "source [^secretaria-de-hacienda-2017]: no language" in err
+    assert "no region" not in err
+
+
+def test_publish_with_waive_missing_publishes_and_records_the_waiver():
+    _, err = run(MEXICO, "--publish", "--waive-missing")
     mexico = Country.objects.get()
     assert mexico.status == Country.Status.PUBLISHED
     assert mexico.published_at is not None
+    (revision,) = Revision.objects.filter(version__object_id=str(mexico.pk)).distinct()
+    assert revision.comment.startswith("Imported from mexico.md. Published with what was missing")
+    assert "goal 2: no theme" in revision.comment
+    assert "published with what it lacks waived" in err
+
+
+def test_publish_publishes_a_country_that_lacks_nothing(tmp_path):
+    text = (
+        "# Chile\n\nThe vision.[^1]\n\n## Ethics\nThemes: ethics\n\nResponsible AI.\n\n"
+        "## Conclusion\n\nThe end.\n\n"
+        "[^1]: Ministerio de Ciencia (2021). Política. [online] Available at: https://example.org/cl\n"
+    )
+    chapter = tmp_path / "chile.md"
+    chapter.write_text(
+        '+++\n[citations."1"]\nkey = "ministerio-de-ciencia-2021"\nlanguage = "es"\n+++\n' + text,
+        encoding="utf-8",
+    )
+    run(chapter, "--publish")
+    chile = Country.objects.get()
+    assert (chile.iso_code, chile.region) == ("CL", Country.Region.LATIN_AMERICA_CARIBBEAN)
+    assert chile.status == Country.Status.PUBLISHED
+    assert not chile.goals.get().title_suggested
+
+
+def test_made_up_titles_are_marked_as_suggested():
+    run(MEXICO)
+    goals = Country.objects.get().goals.order_by("position")
+    assert [goal.title_suggested for goal in goals] == [True, True, True]
+
+
+def test_existing_themes_are_suggested_and_given_only_when_accepted():
+    for name in ("health", "education", "small business", "ai", "robotics"):
+        Tag.objects.create(name=name)
+    out, _ = run(MEXICO, "--dry-run")
+    assert "themes suggested: ai, small business" in out  # goal 1 (MSMEs, AI)
+    assert "themes suggested: ai, education, health" in out  # goal 3
+    assert "robotics" not in out  # nothing the text does not name
+    run(MEXICO)
+    assert not Goal.objects.filter(tags__isnull=False).exists()  # suggested, not given
+
+    Country.objects.all().delete()
+    out, _ = run(MEXICO, "--accept-suggested-themes")
+    goals = Country.objects.get().goals.order_by("position")
+    assert [sorted(goal.tags.names()) for goal in goals] == [
+        ["ai", "small business"],
+        ["ai"],
+        ["ai", "education", "health"],
+    ]
+    assert "themes suggested, given: ai, education, health" in out
 
 
 def test_dry_run_reports_and_writes_nothing():
@@ -199,7 +262,7 @@ def test_headings_give_titles_and_themes(tmp_path):
     assert (research.title, research.description) == ("Research", "Build four institutes.")
     assert sorted(research.tags.names()) == ["research", "talent, skills"]
     assert (health.title, list(health.tags.names())) == ("Health", [])
-    assert Citation.objects.get().key == "villani-c-2018"
+    assert Citation.objects.get().key == "villani-2018"
 
 
 def test_reimporting_a_headed_chapter_reports_what_changed(tmp_path):

@@ -10,7 +10,7 @@ from django.urls import reverse
 from citations.models import Citation
 from strategy.models import Country
 
-from .admin_forms import error_text, form_data, logged_in, make_user, parse
+from .admin_forms import error_text, form_data, logged_in, make_user, message_text, parse
 from .factories import CitationFactory, CountryFactory
 
 pytestmark = pytest.mark.django_db
@@ -97,19 +97,140 @@ def test_a_marker_naming_no_citation_is_refused_in_the_country_text(mexico, supe
     assert "made-up-2024" not in mexico.conclusion
 
 
-def test_changing_the_key_of_a_cited_citation_is_refused(mexico, superuser_client):
-    citation = Citation.objects.get(key=HACIENDA)
+def rename_key(client, citation, key):
     url = reverse("admin:citations_citation_change", args=[citation.pk])
-    data = form_data(superuser_client.get(url), "citation_form")
-    data["key"] = "hacienda-2017"
-    response = superuser_client.post(url, data)
+    data = form_data(client.get(url), "citation_form")
+    data["key"] = key
+    return client.post(url, data, follow=True)
+
+
+def test_renaming_a_cited_key_rewrites_every_marker(mexico, superuser_client):
+    from reversion.models import Version
+
+    from strategy.revisions import save_revision
+
+    save_revision(mexico, comment="As loaded.")
+    citation = Citation.objects.get(key=HACIENDA)
+    chile = CountryFactory(
+        name="Chile",
+        status="published",
+        vision=f"See.[^{HACIENDA}] And again.[^{HACIENDA}]",
+        conclusion=f"Done.[^{HACIENDA}]",
+    )
+    chile.sync_citations()
+    before = {c.pk: (c.version, c.last_published_change) for c in Country.objects.all()}
+    public_before = Client().get(mexico.get_absolute_url()).content.decode()
+
+    response = rename_key(superuser_client, citation, "hacienda-2017")
+    assert response.redirect_chain[-1][0] == reverse("admin:citations_citation_changelist")
+    assert "The footnote markers [^secretaria-de-hacienda-2017] are now [^hacienda-2017]" in (
+        message_text(response)
+    )
+    citation.refresh_from_db()
+    assert citation.key == "hacienda-2017"
+    for country in Country.objects.all():
+        texts = [country.vision, country.conclusion, *(g.description for g in country.goals.all())]
+        assert f"[^{HACIENDA}]" not in " ".join(texts)
+        assert "[^hacienda-2017]" in " ".join(texts)
+        assert citation in country.citations.all()
+        version, last_change = before[country.pk]
+        assert country.version != version  # forms opened before are warned
+        assert country.last_published_change == last_change  # the public text is the same
+        # Each country's history records the rename, as a revision of its own.
+        latest = Version.objects.get_for_object(country).first()
+        assert latest.revision.get_comment().startswith(
+            f"Citation key “{HACIENDA}” renamed to “hacienda-2017”"
+        )
+        assert {v.content_type.model for v in latest.revision.version_set.all()} <= {
+            "country",
+            "goal",
+            "taggeditem",
+        }
+    chile.refresh_from_db()
+    assert chile.vision == "See.[^hacienda-2017] And again.[^hacienda-2017]"
+
+    # The public page reads as before, its note now leading to the new address.
+    public_after = Client().get(mexico.get_absolute_url()).content.decode()
+    assert "/citations/hacienda-2017/" in public_after
+    assert f"/citations/{HACIENDA}/" in public_before
+    assert f"/citations/{HACIENDA}/" not in public_after
+    assert Client().get("/citations/hacienda-2017/").status_code == HTTPStatus.OK
+
+    # The country's history restores its revision before the rename: the
+    # marker goes back to the old key, which names no citation now, so the
+    # restored form says so instead of saving a broken marker.
+    history = parse(
+        superuser_client.get(reverse("admin:strategy_country_history", args=[mexico.pk]))
+    )
+    assert "renamed to “hacienda-2017”" in history.select_one("#change-history").get_text()
+    earlier = Version.objects.get_for_object(mexico)[1]
+    revision_url = reverse("admin:strategy_country_revision", args=[mexico.pk, earlier.pk])
+    response = superuser_client.post(
+        revision_url, form_data(superuser_client.get(revision_url), "country_form")
+    )
     assert response.status_code == HTTPStatus.OK
-    assert "Mexico cites this source by its key" in error_text(response)
-    assert Citation.objects.filter(key=HACIENDA).exists()
-    # Other fields of a cited citation can be changed as before.
+    assert f"Footnote marker [^{HACIENDA}] names no citation" in error_text(response)
+    mexico.refresh_from_db()
+    assert "[^hacienda-2017]" in mexico.goals.get(position=1).description
+
+
+def test_restoring_a_citation_s_old_key_rewrites_the_markers_back(mexico, superuser_client):
+    from reversion.models import Version
+
+    citation = Citation.objects.get(key=HACIENDA)
+    # The fixture's citation has a revision of its own to go back to.
+    url = reverse("admin:citations_citation_change", args=[citation.pk])
     data = form_data(superuser_client.get(url), "citation_form")
     data["publisher"] = "SHCP"
     assert superuser_client.post(url, data).status_code == HTTPStatus.FOUND
+    rename_key(superuser_client, citation, "hacienda-2017")
+    old = Version.objects.get_for_object(citation).order_by("pk")[0]
+    assert old.field_dict["key"] == HACIENDA
+    revision_url = reverse("admin:citations_citation_revision", args=[citation.pk, old.pk])
+    data = form_data(superuser_client.get(revision_url), "citation_form")
+    response = superuser_client.post(revision_url, data)
+    assert response.status_code == HTTPStatus.FOUND, error_text(response)
+    citation.refresh_from_db()
+    assert citation.key == HACIENDA
+    goal = mexico.goals.get(position=1)
+    assert f"[^{HACIENDA}]" in goal.description
+    assert "[^hacienda-2017]" not in goal.description
+
+
+def test_someone_who_may_not_change_countries_cannot_rename_a_cited_key(mexico, client):
+    from django.contrib.auth.models import Permission
+
+    user = make_user("citer")
+    user.user_permissions.set(
+        Permission.objects.filter(codename__in=["view_citation", "change_citation"])
+    )
+    client.force_login(user)
+    citation = Citation.objects.get(key=HACIENDA)
+    response = rename_key(client, citation, "hacienda-2017")
+    assert "renaming it rewrites their text, which you may not change" in error_text(response)
+    citation.refresh_from_db()
+    assert citation.key == HACIENDA
+    assert f"[^{HACIENDA}]" in mexico.goals.get(position=1).description
+
+
+def test_a_rename_that_would_make_a_text_too_long_is_refused(mexico, superuser_client):
+    citation = Citation.objects.get(key=HACIENDA)
+    marker = f"[^{HACIENDA}]"
+    long = CountryFactory(name="Longland", vision="x" * (10_000 - len(marker)) + marker)
+    long.sync_citations()
+    response = rename_key(superuser_client, citation, HACIENDA + "-renamed")
+    assert "the vision of Longland would be longer than 10,000 characters" in error_text(response)
+    citation.refresh_from_db()
+    assert citation.key == HACIENDA
+    long.refresh_from_db()
+    assert long.vision.endswith(marker)
+
+
+def test_renaming_to_a_key_another_citation_has_is_refused(mexico, superuser_client):
+    citation = Citation.objects.get(key=HACIENDA)
+    response = rename_key(superuser_client, citation, "british-embassy-mexico-city-2018")
+    assert "already exists" in error_text(response)
+    assert f"[^{HACIENDA}]" in mexico.goals.get(position=1).description
 
 
 # Slug changes
@@ -149,7 +270,13 @@ def test_going_back_to_an_old_slug_serves_it_again(mexico, superuser_client):
 def test_an_old_slug_never_shadows_a_live_country(mexico, superuser_client):
     rename(superuser_client, mexico, "mexico-federal")
     data = form_data(superuser_client.get(reverse("admin:strategy_country_add")), "country_form")
-    data.update(name="New Mexico", slug="mexico", vision="Another place.", status="published")
+    data.update(
+        name="New Mexico",
+        slug="mexico",
+        vision="Another place.",
+        status="published",
+        region="north-america",
+    )
     response = superuser_client.post(reverse("admin:strategy_country_add"), data)
     assert response.status_code == HTTPStatus.FOUND, error_text(response)
     page = parse(Client().get("/countries/mexico/"))

@@ -57,10 +57,14 @@ def atlantis(mexico, manager_user):
     """
     # Explicit primary keys far above any the sequences hand out in a test run.
     country = CountryFactory(
-        pk=ATLANTIS, name="Atlantis", slug="atlantis", status=Country.Status.DRAFT
+        pk=ATLANTIS,
+        name="Atlantis",
+        slug="atlantis",
+        status=Country.Status.DRAFT,
+        region=Country.Region.EUROPE_CENTRAL_ASIA,  # ready to publish
     )
     freedonia = CountryFactory(pk=SHARED, name="Freedonia", slug="freedonia")
-    GoalFactory(pk=SHARED, country=country, position=1, title="Sink slowly")
+    GoalFactory(pk=SHARED, country=country, position=1, title="Sink slowly", tags=["water"])
     GoalFactory(country=freedonia, position=1, title="Freedonia's own goal")
     publishing.publish(country, user=manager_user)
     publishing.unpublish(country, user=manager_user)

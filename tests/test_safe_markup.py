@@ -22,9 +22,13 @@ REVIEWED = {
         "with an allow-list of tags, attributes and URL schemes",
     ),
     ("citations/admin.py", "format_html_join"): (
+        2,
+        "CitationAdmin.cited_by and .authors_read_as: constant format strings; every "
+        "country name, URL and author name is escaped by format_html_join",
+    ),
+    ("editing/diffs.py", "mark_safe"): (
         1,
-        "CitationAdmin.cited_by: a constant format string; every country name and URL is "
-        "escaped by format_html_join",
+        "word_diff: <del> and <ins> tags around text pieces each escaped with escape()",
     ),
     ("editing/forms.py", "format_html"): (
         1,

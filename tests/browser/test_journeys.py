@@ -157,6 +157,21 @@ def test_country_manager_adds_and_publishes_a_country(site, page, visitor):
     expect_not_public(visitor, site, "chile")
     preview_draft(page, site, "chile")
 
+    # Publishing first lists what the country lacks: here the source's language.
+    page.goto(f"{site}/admin/strategy/country/")
+    page.get_by_role("link", name="Chile").click()
+    country_form = page.url
+    page.get_by_label("Status:").select_option(label="Published")
+    page.get_by_role("button", name="Save and continue editing").click()
+    expect(page.locator("#id_status_error")).to_contain_text(
+        "Not ready to publish: source [^chile-2021]: no language"
+    )
+    page.goto(f"{site}/admin/citations/citation/")
+    page.get_by_role("link", name="chile-2021").click()
+    page.get_by_label("Language:").fill("es")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator(".messagelist .success")).to_contain_text("was changed successfully")
+    page.goto(country_form)
     publish(page)
 
     visitor.goto(f"{site}/countries/")
@@ -215,3 +230,107 @@ def test_two_editors_save_the_same_country(site, browser):
     expect(tomas.locator(".conclusion")).not_to_contain_text(typed)
     for window in windows:
         window.context.close()
+
+
+WORD_REPORT = """# Chile
+
+Chile wants to take part in the global conversation on AI.[^1]
+
+## Ethical and responsible AI
+Themes: ethics
+
+Put people's rights at the centre.[^2]
+
+## Conclusion
+
+A policy for the next ten years.
+
+# Peru
+
+Peru wants AI for public services.[^2]
+
+## Digital government
+
+Connect every village.
+
+## Conclusion
+
+A start.
+
+"""
+WORD_REPORT += (
+    "[^1]: Ministerio de Ciencia, Tecnología, Conocimiento e Innovación (2021). Política "
+    "Nacional de Inteligencia Artificial. [online] Available at: https://example.org/chile.pdf\n\n"
+    "[^2]: Department for Digital, Culture, Media & Sport and Department for Business, Energy "
+    "& Industrial Strategy (2021). National AI Strategy. [online] "
+    "Available at: https://example.org/uk.pdf\n"
+)
+
+
+def test_country_manager_publishes_a_word_report_of_two_countries(site, page, tmp_path):
+    """Upload a Word report, check its authors, confirm, fix what publishing needs, publish."""
+    from chapters.word import text_to_docx
+
+    report = tmp_path / "report.docx"
+    report.write_bytes(text_to_docx(WORD_REPORT))
+    member_of("Country managers", "marta")
+    log_in(page, site, "marta")
+
+    page.goto(f"{site}/admin/strategy/country/")
+    page.get_by_role("link", name="Import a chapter").click()
+    page.get_by_label("Report file:").set_input_files(str(report))
+    page.get_by_role("button", name="Preview the import").click()
+    expect(page.locator("#import-countries tbody th")).to_have_text(["Chile", "Peru"])
+    # The ambiguous author list is shown one name a line, to check.
+    authors = page.locator("#import-authors textarea")
+    expect(authors).to_have_count(1)
+    assert authors.input_value().splitlines() == [
+        "Department for Digital, Culture, Media & Sport",
+        "Department for Business, Energy & Industrial Strategy",
+    ]
+    page.get_by_role("button", name="Import report.docx").click()
+    expect(page.locator(".messagelist .success")).to_contain_text(
+        "Imported report.docx: 2 countries created"
+    )
+
+    # Publishing lists what each lacks.
+    for name in ("Chile", "Peru"):
+        page.get_by_role("row", name=re.compile(name)).get_by_role("checkbox").check()
+    page.get_by_label("Action:").select_option(label="Publish selected countries")
+    page.get_by_role("button", name="Go").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Ready to publish?")
+    content = page.locator("#content-main")
+    expect(content).to_contain_text("source [^ministerio-de-ciencia-2021]: no language")
+    expect(content).to_contain_text("goal 1: no theme")  # Peru's goal
+    page.get_by_role("link", name="Cancel").click()
+
+    # Fix the sources' languages, waive Peru's theme, publish both.
+    for key, language in (
+        ("ministerio-de-ciencia-2021", "es"),
+        ("department-for-digital-culture-2021", "en"),
+    ):
+        page.goto(f"{site}/admin/citations/citation/")
+        page.get_by_role("link", name=key, exact=True).click()
+        page.get_by_label("Language:").fill(language)
+        page.get_by_role("button", name="Save", exact=True).click()
+        expect(page.locator(".messagelist .success")).to_contain_text("was changed successfully")
+    page.goto(f"{site}/admin/strategy/country/")
+    for name in ("Chile", "Peru"):
+        page.get_by_role("row", name=re.compile(name)).get_by_role("checkbox").check()
+    page.get_by_label("Action:").select_option(label="Publish selected countries")
+    page.get_by_role("button", name="Go").click()
+    expect(page.locator("#content-main")).not_to_contain_text("no language")
+    page.get_by_label("Waive: goal 1: no theme").check()
+    page.get_by_role("button", name="Publish what is ready or waived").click()
+    expect(page.locator(".messagelist .success")).to_contain_text("Published: Chile, Peru.")
+
+    # Every sentence, reference and author is on the site.
+    page.goto(f"{site}/countries/peru/")
+    expect(page.locator(".vision")).to_contain_text("Peru wants AI for public services.")
+    page.goto(f"{site}/citations/department-for-digital-culture-2021/")
+    expect(page.locator('[itemprop="author"]')).to_have_text(
+        [
+            "Department for Digital, Culture, Media & Sport",
+            "Department for Business, Energy & Industrial Strategy",
+        ]
+    )

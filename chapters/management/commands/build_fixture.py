@@ -12,6 +12,7 @@ from chapters.importer import apply_chapter
 from chapters.problems import ChapterError
 from chapters.reader import read_chapter
 from citations.models import Citation
+from strategy import publishing, readiness
 from strategy.models import Country, Goal
 
 TIMESTAMP_FIELDS = ("created_at", "updated_at", "published_at", "last_published_change")
@@ -52,8 +53,15 @@ class Command(BaseCommand):
 
         with transaction.atomic():
             try:
-                result = apply_chapter(parsed, publish=curation_data.get("publish", False))
+                result = apply_chapter(parsed)
                 curate(result.country, curation_data)
+                if curation_data.get("publish", False):
+                    publishing.publish(result.country)
+            except readiness.NotReady as error:
+                raise CommandError(
+                    f"{curation}: the curated country is not ready to publish: "
+                    + "; ".join(map(str, error.items))
+                ) from None
             except ChapterError as error:
                 raise CommandError(
                     "\n".join(problem.format(chapter) for problem in error.problems)
@@ -80,7 +88,8 @@ def curate(country, curation):
     goals = {goal.position: goal for goal in country.goals.all()}
     for entry in curation.get("goals", []):
         goal = goals[entry["position"]]
-        goal.title = entry.get("title", goal.title)
+        if "title" in entry:
+            goal.title, goal.title_suggested = entry["title"], False
         goal.full_clean()
         goal.save()
         if "themes" in entry:

@@ -3,9 +3,10 @@ from pathlib import Path
 from django.core.management import BaseCommand, CommandError
 
 from chapters.files import read_file
-from chapters.importer import import_report
+from chapters.importer import ALL, import_report
 from chapters.problems import ChapterError
 from chapters.syntax import MAX_FILE_MEGABYTES
+from citations.models import Citation
 
 
 class Command(BaseCommand):
@@ -13,7 +14,11 @@ class Command(BaseCommand):
         "Import a report, one chapter or many (Markdown in the format of "
         "strategy/fixtures/source/mexico.md, or a Word .docx or OpenDocument .odt file), "
         "into countries, their goals and their citations: all or nothing, one revision "
-        "per country. New countries are drafts unless --publish. Nothing is written when "
+        "per country. New countries are drafts unless --publish, which publishes each "
+        "country that is ready (region, confirmed goal titles, a theme per goal, a language "
+        "per source) and leaves the others drafts, listing what they lack, unless "
+        "--waive-missing. Goals without themes get the atlas's existing themes their text "
+        "names suggested; --accept-suggested-themes gives them. Nothing is written when "
         "any chapter has a problem; each problem is printed as FILE:LINE: message. "
         f"Files of at most {MAX_FILE_MEGABYTES} MB."
     )
@@ -24,12 +29,25 @@ class Command(BaseCommand):
             "--publish", action="store_true", help="publish the countries (new ones are drafts)"
         )
         parser.add_argument(
+            "--waive-missing",
+            action="store_true",
+            help="with --publish: publish countries even if they lack what publishing needs "
+            "(recorded in their history)",
+        )
+        parser.add_argument(
+            "--accept-suggested-themes",
+            action="store_true",
+            help="give goals without themes the existing themes suggested for them",
+        )
+        parser.add_argument(
             "--dry-run",
             action="store_true",
             help="print what would be created or changed, and write nothing",
         )
 
-    def handle(self, *args, file, publish, dry_run, **options):
+    def handle(self, *args, file, publish, dry_run, waive_missing, **options):
+        if waive_missing and not publish:
+            raise CommandError("--waive-missing waives what publishing needs: give --publish too.")
         path = Path(file)
         try:
             data = path.read_bytes()
@@ -38,10 +56,12 @@ class Command(BaseCommand):
         except OSError as error:
             self.fail(file, [f"{file}: cannot read the file ({error.strerror})"])
         try:
-            report = read_file(path.name, data)
+            report = read_file(path.name, data, known_authors=Citation.objects.author_names())
             result = import_report(
                 report,
                 publish=publish,
+                waive_missing=waive_missing,
+                accept_themes=ALL if options["accept_suggested_themes"] else None,
                 dry_run=dry_run,
                 source_name=path.name,
                 progress=self.progress if len(report.chapters) > 1 else None,
@@ -58,6 +78,9 @@ class Command(BaseCommand):
                 self.stdout.write(f"{chapter_result.country.name}:")
             for outcome in chapter_result.outcomes:
                 self.stdout.write(f"  {outcome}")
+                for diff in outcome.diffs:
+                    edited = " (edited since the last import)" if diff.edited_since_import else ""
+                    self.stdout.write(f"      {diff.label}{edited}: {diff.text}")
         if dry_run:
             self.stdout.write(f"Dry run, nothing written. Would be: {result.totals()}.")
         elif result.changed_anything:
