@@ -12,16 +12,33 @@ from django.utils.html import format_html_join
 from taggit.admin import TagAdmin
 from taggit.models import Tag
 
+from citations.models import Citation
 from editing.admin import BusyDatabaseAdmin, SafeEditingAdmin
 from editing.forms import ConflictCheckForm, RefusableForm
 
 from . import publishing, readiness
-from .models import Country, CountrySlugRedirect, Goal
+from .models import MARKDOWN_HELP, Country, CountrySlugRedirect, Goal, markdown_help
 from .revisions import deleted_theme_ids, save_revision
 from .themes import theme_problems, validate_theme_name
 
 
+def give_markdown_help(form, field_names):
+    """The Markdown help under ``field_names``, its example a key the atlas has."""
+    key = Citation.objects.order_by("key").values_list("key", flat=True).first()
+    if key is None:
+        return
+    for name in field_names:
+        if name in form.fields:
+            form.fields[name].help_text = form.fields[name].help_text.replace(
+                MARKDOWN_HELP, markdown_help(key)
+            )
+
+
 class GoalForm(forms.ModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        give_markdown_help(self, ["description"])
+
     def clean_tags(self):
         names = self.cleaned_data["tags"]
         problems = theme_problems(names)
@@ -72,6 +89,7 @@ class CountryForm(ConflictCheckForm):
         super().__init__(*args, **kwargs)
         if "status" not in self.fields:
             del self.fields["waive_missing"]  # only for those who may publish
+        give_markdown_help(self, ["vision", "conclusion"])
 
     @cached_property
     def changed_data(self):
@@ -366,9 +384,13 @@ class CountryAdmin(SafeEditingAdmin):
             previous_slug = before.slug if before is not None else None
         else:
             previous_slug = form.initial.get("slug") if change else None
+        # Published before this save (a slug it had only as a draft was never public).
+        was_public = (
+            change and Country.objects.filter(pk=obj.pk).exclude(published_at=None).exists()
+        )
         publishing.record_change(obj, changed=form.has_changed() or self.restore is not None)
         super().save_model(request, obj, form, change)
-        CountrySlugRedirect.objects.record_slug_change(obj, previous_slug)
+        CountrySlugRedirect.objects.record_slug_change(obj, previous_slug, was_public=was_public)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

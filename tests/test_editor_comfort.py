@@ -1,0 +1,74 @@
+"""Small things editors meet every day: help texts that say what they mean, addresses kept right."""
+
+from http import HTTPStatus
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from citations.models import Citation
+from strategy.models import CountrySlugRedirect
+
+from .admin_forms import form_data, logged_in, make_user, parse
+from .factories import CountryFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def root_client(db):
+    return logged_in(make_user("root", superuser=True))
+
+
+def rename(client, country, slug, **fields):
+    url = reverse("admin:strategy_country_change", args=[country.pk])
+    data = form_data(client.get(url), "country_form")
+    data.update(slug=slug, **fields)
+    response = client.post(url, data)
+    assert response.status_code == HTTPStatus.FOUND, parse(response).select(".errorlist")
+
+
+def test_the_slug_help_shows_the_address(root_client):
+    page = parse(root_client.get(reverse("admin:strategy_country_add")))
+    help_text = page.select_one("#id_slug_helptext").get_text()
+    assert "/countries/<slug>/" in help_text
+
+
+def test_the_markdown_help_example_cites_a_source_that_exists(mexico, root_client):
+    page = parse(root_client.get(reverse("admin:strategy_country_change", args=[mexico.pk])))
+    example = page.select_one("#id_vision_helptext").select("code")[-1].get_text()
+    key = example.removeprefix("[^").removesuffix("]")
+    assert Citation.objects.filter(key=key).exists(), example
+
+
+def test_slugs_a_country_had_only_as_a_draft_leave_no_redirect(root_client):
+    draft = CountryFactory(name="Atlantis", slug="atlantis", status="draft")
+    rename(root_client, draft, "atlantis-2")
+    rename(root_client, draft, "atlantis-3", status="published")
+    assert not CountrySlugRedirect.objects.exists()
+    assert Client().get("/countries/atlantis/").status_code == HTTPStatus.NOT_FOUND
+    # From its first publication on, old addresses are kept.
+    rename(root_client, draft, "atlantis-final")
+    assert list(CountrySlugRedirect.objects.values_list("old_slug", flat=True)) == ["atlantis-3"]
+    response = Client().get("/countries/atlantis-3/")
+    assert response.status_code == HTTPStatus.MOVED_PERMANENTLY
+    assert response["Location"] == "/countries/atlantis-final/"
+
+
+def test_an_import_that_changes_a_published_slug_keeps_the_old_address(mexico, tmp_path):
+    import io
+
+    from django.core.management import call_command
+
+    from .helpers import SOURCE_DIR
+
+    chapter = tmp_path / "mexico.md"
+    chapter.write_text(
+        '+++\nslug = "estados-unidos-mexicanos"\n+++\n'
+        + (SOURCE_DIR / "mexico.md").read_text(encoding="utf-8"),
+        encoding="utf-8",
+    )
+    call_command("import_strategy", str(chapter), stdout=io.StringIO(), stderr=io.StringIO())
+    response = Client().get("/countries/mexico/")
+    assert response.status_code == HTTPStatus.MOVED_PERMANENTLY
+    assert response["Location"] == "/countries/estados-unidos-mexicanos/"
