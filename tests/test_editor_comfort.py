@@ -72,3 +72,65 @@ def test_an_import_that_changes_a_published_slug_keeps_the_old_address(mexico, t
     response = Client().get("/countries/mexico/")
     assert response.status_code == HTTPStatus.MOVED_PERMANENTLY
     assert response["Location"] == "/countries/estados-unidos-mexicanos/"
+
+
+# --- Themes in the admin -----------------------------------------------------------------
+
+THEMES = "/admin/taggit/tag/"
+
+
+def test_the_admin_calls_them_themes_and_counts_their_goals(mexico, editor_client):
+    index = parse(editor_client.get("/admin/"))
+    assert "Themes" in [caption.get_text(strip=True) for caption in index.select("caption")]
+    assert "Taggit" not in index.get_text()
+    page = parse(editor_client.get(THEMES))
+    assert page.h1.get_text(strip=True) == "Select theme to change"
+    counts = {
+        row.select_one(".field-name").get_text(strip=True): row.select_one(
+            ".field-goal_count"
+        ).get_text(strip=True)
+        for row in page.select("#result_list tbody tr")
+    }
+    assert counts["big data"] == "1"
+    assert counts["education"] == "1"
+
+
+def test_merging_themes_moves_their_goals_and_records_it_in_each_country(mexico, editor_client):
+    from reversion.models import Version
+    from taggit.models import Tag
+
+    from .factories import GoalFactory
+
+    chile = CountryFactory(name="Chile", slug="chile")
+    GoalFactory(country=chile, position=1, title="Data", tags=["big-data"])
+    duplicate, kept = Tag.objects.get(name="big-data"), Tag.objects.get(name="big data")
+    selection = {"action": "merge_themes", "_selected_action": [duplicate.pk, kept.pk]}
+    page = parse(editor_client.post(THEMES, selection))
+    assert [label.get_text(" ", strip=True) for label in page.select("#content-main label")] == [
+        "big data (1 goal)",
+        "big-data (1 goal)",
+    ]
+    response = editor_client.post(THEMES, {**selection, "merge_into": kept.pk}, follow=True)
+    assert "Themes “big-data” merged into “big data”. 1 goal changed." in (
+        parse(response).select_one(".messagelist").get_text()
+    )
+    assert not Tag.objects.filter(name="big-data").exists()
+    assert list(chile.goals.get().tags.names()) == ["big data"]
+    comment = Version.objects.get_for_object(chile).first().revision.get_comment()
+    assert comment == "Themes “big-data” merged into “big data”."
+    assert not Version.objects.get_for_object(mexico).exists()  # its goals did not change
+    assert "big data" in Client().get("/countries/chile/").content.decode()
+
+
+def test_merging_needs_the_right_to_change_themes(mexico, db):
+    from taggit.models import Tag
+
+    client = logged_in(make_user("staff"))  # staff, no group
+    ids = list(Tag.objects.values_list("pk", flat=True)[:2])
+    before = Tag.objects.count()
+    client.post(THEMES, {"action": "merge_themes", "_selected_action": ids, "merge_into": ids[0]})
+    assert Tag.objects.count() == before
+    # django-taggit's own merge page, which checks no permission, is gone.
+    assert client.get(THEMES + "merge-tags/").status_code in (HTTPStatus.NOT_FOUND, 302)
+    editors = logged_in(make_user("ed", group="Editors"))
+    assert editors.get(THEMES + "merge-tags/").status_code in (HTTPStatus.NOT_FOUND, 302)
