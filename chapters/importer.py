@@ -46,7 +46,7 @@ from citations.models import Citation
 from citations.references import citation_fields, make_key, unique_key
 from editing.diffs import word_diff, word_diff_text
 from strategy import publishing, readiness
-from strategy.models import Country, Goal
+from strategy.models import Country, CountrySlugRedirect, Goal
 from strategy.regions import region_for
 from strategy.themes import suggest_themes, theme_problems
 
@@ -471,6 +471,7 @@ class ChapterImport:
             country = Country(status=Country.Status.DRAFT)
         values = self.country_values(country, keys)
         changed = [name for name, value in values.items() if getattr(country, name) != value]
+        previous_slug = country.slug
         if not created:
             before = {name: getattr(country, name) for name in changed if name != "status"}
             self.country_diffs = _diffs(Country, before, values, self.last_import)
@@ -485,9 +486,15 @@ class ChapterImport:
             country.full_clean()
         except ValidationError as error:
             raise ChapterError(validation_problems(error, Country, lines, chapter.line)) from None
+        was_public = not created and country.published_at is not None
         if created or changed:
             publishing.record_change(country)
             country.save()
+        if "slug" in changed and not created:
+            # As an editor's rename does: a public address keeps leading here.
+            CountrySlugRedirect.objects.record_slug_change(
+                country, previous_slug, was_public=was_public
+            )
         return country, _verbose_names(Country, changed)
 
     def country_values(self, country, keys):

@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.contrib.admin.apps import AdminConfig
+from taggit.apps import TaggitAppConfig
 
 
 class AtlasAdminConfig(AdminConfig):
@@ -21,3 +22,16 @@ class SiteConfig(AppConfig):
             from . import database
 
             database.install(settings)
+
+
+class ThemesConfig(TaggitAppConfig):
+    """django-taggit, as the atlas names it: its tags are the goals' themes."""
+
+    verbose_name = "Themes"
+
+    def ready(self):
+        super().ready()
+        from taggit.models import Tag
+
+        # Shown in the admin as "Themes: themes", not "Taggit: tags".
+        Tag._meta.verbose_name, Tag._meta.verbose_name_plural = "theme", "themes"

@@ -39,7 +39,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
-    "taggit",
+    "config.apps.ThemesConfig",  # django-taggit, its tags called themes
     "reversion",
     "axes",
     "csp",

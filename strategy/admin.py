@@ -2,8 +2,9 @@ import reversion
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import router, transaction
+from django.db import models, router, transaction
 from django.db.models import Count
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -12,16 +13,33 @@ from django.utils.html import format_html_join
 from taggit.admin import TagAdmin
 from taggit.models import Tag
 
+from citations.models import Citation
 from editing.admin import BusyDatabaseAdmin, SafeEditingAdmin
 from editing.forms import ConflictCheckForm, RefusableForm
 
 from . import publishing, readiness
-from .models import Country, CountrySlugRedirect, Goal
+from .models import MARKDOWN_HELP, Country, CountrySlugRedirect, Goal, markdown_help
 from .revisions import deleted_theme_ids, save_revision
 from .themes import theme_problems, validate_theme_name
 
 
+def give_markdown_help(form, field_names):
+    """The Markdown help under ``field_names``, its example a key the atlas has."""
+    key = Citation.objects.order_by("key").values_list("key", flat=True).first()
+    if key is None:
+        return
+    for name in field_names:
+        if name in form.fields:
+            form.fields[name].help_text = form.fields[name].help_text.replace(
+                MARKDOWN_HELP, markdown_help(key)
+            )
+
+
 class GoalForm(forms.ModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        give_markdown_help(self, ["description"])
+
     def clean_tags(self):
         names = self.cleaned_data["tags"]
         problems = theme_problems(names)
@@ -72,6 +90,7 @@ class CountryForm(ConflictCheckForm):
         super().__init__(*args, **kwargs)
         if "status" not in self.fields:
             del self.fields["waive_missing"]  # only for those who may publish
+        give_markdown_help(self, ["vision", "conclusion"])
 
     @cached_property
     def changed_data(self):
@@ -366,9 +385,13 @@ class CountryAdmin(SafeEditingAdmin):
             previous_slug = before.slug if before is not None else None
         else:
             previous_slug = form.initial.get("slug") if change else None
+        # Published before this save (a slug it had only as a draft was never public).
+        was_public = (
+            change and Country.objects.filter(pk=obj.pk).exclude(published_at=None).exists()
+        )
         publishing.record_change(obj, changed=form.has_changed() or self.restore is not None)
         super().save_model(request, obj, form, change)
-        CountrySlugRedirect.objects.record_slug_change(obj, previous_slug)
+        CountrySlugRedirect.objects.record_slug_change(obj, previous_slug, was_public=was_public)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -479,4 +502,72 @@ admin.site.unregister(Tag)
 
 @admin.register(Tag)
 class ThemeAdmin(TagAdmin):
+    """
+    Themes in the admin: how many goals use each, and merging several into
+    one, recorded in the history of each country whose goals it changes.
+    (django-taggit's own "Merge selected tags" page is left out: it checks
+    no permission, validates no name and records nothing.)
+    """
+
     form = ThemeForm
+    list_display = ["name", "slug", "goal_count"]
+    actions = ["merge_themes"]
+
+    def get_urls(self):
+        return admin.ModelAdmin.get_urls(self)  # without taggit's merge-tags page
+
+    def get_queryset(self, request):
+        goals = ContentType.objects.get_for_model(Goal)
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                goal_count=Count(
+                    "taggit_taggeditem_items",
+                    filter=models.Q(taggit_taggeditem_items__content_type=goals),
+                )
+            )
+        )
+
+    @admin.display(description="goals", ordering="goal_count")
+    def goal_count(self, theme):
+        return theme.goal_count
+
+    @admin.action(description="Merge selected themes into one", permissions=["change"])
+    def merge_themes(self, request, queryset):
+        themes = list(queryset.order_by("name"))
+        if len(themes) < 2:
+            self.message_user(request, "Select two themes or more to merge.", messages.WARNING)
+            return None
+        kept = next((t for t in themes if str(t.pk) == request.POST.get("merge_into")), None)
+        if kept is None:
+            return TemplateResponse(
+                request,
+                "admin/taggit/tag/merge_themes.html",
+                {
+                    **self.admin_site.each_context(request),
+                    "opts": self.opts,
+                    "title": "Merge themes",
+                    "themes": themes,
+                    "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+                },
+            )
+        others = [theme for theme in themes if theme != kept]
+        names = ", ".join(f"“{theme.name}”" for theme in others)
+        comment = f"Themes {names} merged into “{kept.name}”."
+        with transaction.atomic(using=router.db_for_write(Tag)):
+            goals = list(Goal.objects.filter(tags__in=others).distinct().select_related("country"))
+            for goal in goals:
+                goal.tags.add(kept)
+                goal.tags.remove(*others)
+            for country in {goal.country for goal in goals}:
+                publishing.save_change(country)  # its pages show the themes
+                save_revision(country, user=request.user, comment=comment)
+            for theme in others:
+                theme.delete()
+        self.message_user(
+            request,
+            f"{comment} {len(goals)} goal{'s' if len(goals) != 1 else ''} changed.",
+            messages.SUCCESS,
+        )
+        return None

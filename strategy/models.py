@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MaxValueValidator, RegexValidator
 from django.db import models
 from django.urls import reverse
+from django.utils.html import escape
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItem
 
@@ -18,11 +19,17 @@ from editing.fields import EditVersionField
 MAX_TEXT_LENGTH = 10_000
 validate_text_length = MaxLengthValidator(MAX_TEXT_LENGTH)
 
-MARKDOWN_HELP = (
-    "Markdown. Cite a source with a footnote marker: <code>[^key]</code>, where "
-    "<em>key</em> is the citation's key, e.g. <code>[^oxford-2018]</code>. "
-    "HTML is not allowed and is shown as typed."
-)
+
+def markdown_help(example_key="british-embassy-mexico-city-2018"):
+    """The help under a text field; the admin gives it a key the atlas has."""
+    return (
+        "Markdown. Cite a source with a footnote marker: <code>[^key]</code>, where "
+        f"<em>key</em> is the citation's key, e.g. <code>[^{escape(example_key)}]</code>. "
+        "HTML is not allowed and is shown as typed."
+    )
+
+
+MARKDOWN_HELP = markdown_help()
 
 
 def validate_iso_code(value):
@@ -87,7 +94,10 @@ class Country(models.Model):
         "slug",
         max_length=100,
         unique=True,
-        help_text="The page address: /countries/<slug>/. Lowercase letters, numbers and hyphens.",
+        help_text=(
+            "The page address: <code>/countries/&lt;slug&gt;/</code>. Lowercase letters, "
+            "numbers and hyphens."
+        ),
     )
     iso_code = models.CharField(
         "ISO code",
@@ -276,14 +286,16 @@ def _join(items):
 
 
 class CountrySlugRedirectQuerySet(models.QuerySet):
-    def record_slug_change(self, country, previous_slug):
+    def record_slug_change(self, country, previous_slug, *, was_public=True):
         """
         Keep ``previous_slug`` leading to ``country`` after its slug changed,
-        and drop any old address equal to its current slug: a live country's
-        address is never shadowed by an old one.
+        if the country had been published under it (``was_public``: a slug a
+        country had only as a draft was never a public address), and drop any
+        old address equal to its current slug: a live country's address is
+        never shadowed by an old one.
         """
         self.filter(old_slug=country.slug).delete()
-        if previous_slug and previous_slug != country.slug:
+        if was_public and previous_slug and previous_slug != country.slug:
             self.update_or_create(old_slug=previous_slug, defaults={"country": country})
 
 
