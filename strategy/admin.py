@@ -149,7 +149,7 @@ class GoalInlineForm(GoalForm):
     class Meta:
         model = Goal
         fields = ["position", "title", "title_suggested", "description", "tags"]
-        widgets = {"description": forms.Textarea(attrs={"rows": 5})}
+        widgets = {"description": forms.Textarea(attrs={"rows": 8})}
 
     def _get_validation_exclusions(self):
         # Positions are checked among the country's goals by the formset, so
