@@ -89,3 +89,24 @@ def test_the_import_preview_with_differences_has_no_violations(site, page, tmp_p
     before = removed.evaluate("e => getComputedStyle(e, '::before').content")
     assert "removed" in before
     assert_accessible(page, "the import preview with differences")
+
+
+def test_history_and_comparison_pages_have_no_violations(site, page):
+    from strategy.revisions import save_revision
+
+    member_of("Country managers", "marta")
+    log_in(page, site, "marta")
+    mexico = Country.objects.get(slug="mexico")
+    save_revision(mexico, comment="As loaded.")
+    mexico.conclusion = mexico.conclusion.replace("Concluding", "In conclusion")
+    mexico.save()
+    save_revision(mexico, comment="Reworded.")
+    page.goto(f"{site}/admin/strategy/country/{mexico.pk}/history/")
+    assert_accessible(page, "the country's history")
+    page.get_by_role("link", name="Compare with the one before").click()
+    expect(page.locator("#field-changes del")).to_have_text("Concluding")
+    assert_accessible(page, "the comparison of two revisions")
+    page.set_viewport_size({"width": 360, "height": 740})
+    overflow = page.evaluate("document.documentElement.scrollWidth > window.innerWidth + 1")
+    assert not overflow, "the comparison is wider than a phone"
+    assert_accessible(page, "the comparison on a phone")
