@@ -34,13 +34,12 @@ from dataclasses import dataclass, field
 
 import pycountry
 import reversion
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import validate_slug
 from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 from reversion.models import Version
-from taggit.models import Tag, TaggedItem
+from taggit.models import Tag
 
 from citations.models import Citation
 from citations.references import citation_fields, make_key, unique_key
@@ -48,6 +47,7 @@ from editing.diffs import word_diff, word_diff_text
 from strategy import publishing, readiness
 from strategy.models import Country, CountrySlugRedirect, Goal
 from strategy.regions import region_for
+from strategy.revisions import revision_state
 from strategy.themes import suggest_themes, theme_problems
 
 from .problems import ChapterError, Problem, refuse_if
@@ -115,26 +115,17 @@ class LastImport:
             .first()
         )
         self.date = version.revision.date_created if version else None
-        self.country, self.goals, self.goal_tags = {}, {}, {}
-        if version is None:
-            return
-        self.country = version.field_dict
-        goal_type = ContentType.objects.get_for_model(Goal)
-        for item in version.revision.version_set.select_related("content_type"):
-            if item.content_type_id == goal_type.pk:
-                self.goals[int(item.object_id)] = item.field_dict
-            elif item.content_type.model_class() is TaggedItem:
-                fields = item.field_dict
-                if fields.get("content_type") == goal_type.pk:
-                    self.goal_tags.setdefault(int(fields["object_id"]), set()).add(fields["tag_id"])
+        self.country, self.goals, self.goal_themes = {}, {}, {}
+        if version is not None:
+            self.country, self.goals, self.goal_themes = revision_state(version)
 
     def edited(self, name, current, goal=None):
         """Whether field ``name`` (of the country, or of ``goal``) changed since the import."""
         before = self.country if goal is None else self.goals.get(goal.pk)
         return bool(before) and name in before and before[name] != current
 
-    def themes_edited(self, goal, current_ids):
-        return goal.pk in self.goals and self.goal_tags.get(goal.pk, set()) != set(current_ids)
+    def themes_edited(self, goal, current_names):
+        return goal.pk in self.goals and self.goal_themes.get(goal.pk, set()) != set(current_names)
 
     def added_since(self, goal):
         """Whether ``goal`` was added after the last import (by an editor)."""
@@ -740,7 +731,7 @@ class ChapterImport:
             changed.append("tags")
             if not new:
                 edited = self.last_import is not None and self.last_import.themes_edited(
-                    goal, [tag.pk for tag in current_tags]
+                    goal, current
                 )
                 diffs.append(FieldDiff("themes", ", ".join(current), ", ".join(themes), edited))
         if not themes and (themes is not None or not current):

@@ -2,6 +2,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.html import format_html_join
 
@@ -107,6 +108,19 @@ class CitationAdmin(SafeEditingAdmin):
                         + ", each recorded in the country's history.",
                     )
         return response
+
+    def restore_refusal(self, request, version):
+        key = version.field_dict.get("key")
+        holder = Citation.objects.filter(key=key).exclude(pk=version.object_id).first()
+        if holder is not None:
+            self.message_user(
+                request,
+                f"This revision cannot be restored: its key “{key}” now belongs to another "
+                f"citation ({holder}). Rename that one first, or restore another revision.",
+                messages.ERROR,
+            )
+            return redirect("admin:citations_citation_history", version.object_id)
+        return super().restore_refusal(request, version)
 
     @admin.display(description="read as")
     def authors_read_as(self, citation):

@@ -17,12 +17,15 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db import OperationalError, router, transaction
-from django.http import Http404
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 from reversion.revisions import add_to_revision, create_revision, set_comment, set_user
 
+from .diffs import field_changes
 from .forms import ConflictCheckForm, is_lock_error, refusing_saves
 from .history import revision_problems
 
@@ -190,6 +193,84 @@ class SafeEditingAdmin(BusyDatabaseAdmin, VersionAdmin):
         return restoring.run_restore(
             None,
             lambda: VersionAdmin.recover_view(restoring, request, version_id, extra_context),
+        )
+
+    # Comparing two revisions: each one against the one before it, or any two
+    # chosen in the history, field by field with the words that changed.
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        compare = path(
+            "<path:object_id>/history/compare/",
+            self.admin_site.admin_view(self.compare_view),
+            name="{}_{}_compare".format(*info),
+        )
+        return [compare, *super().get_urls()]
+
+    def history_view(self, request, object_id, extra_context=None):
+        response = super().history_view(request, object_id, extra_context)
+        actions = getattr(response, "context_data", {}).get("action_list")
+        if actions:
+            versions = self._reversion_order_version_queryset(
+                request, Version.objects.get_for_object_reference(self.model, unquote(object_id))
+            )
+            ids = list(versions.values_list("pk", flat=True))
+            # Newest first: each revision's previous one is the next in the list.
+            for index, (action, version_id) in enumerate(zip(actions, ids, strict=False)):
+                action["version_id"] = version_id
+                action["previous_id"] = ids[index + 1] if index + 1 < len(ids) else None
+        return response
+
+    def compare_fields(self):
+        """(name, label) of the fields a comparison shows: the form's own by default."""
+        return [
+            (model_field.name, str(model_field.verbose_name))
+            for model_field in self.model._meta.concrete_fields
+            if model_field.editable and not model_field.primary_key
+        ]
+
+    def compare(self, old_version, new_version):
+        """(the fields that changed, the parts that changed) from one version to the other."""
+        return field_changes(
+            self.compare_fields(), old_version.field_dict, new_version.field_dict
+        ), []
+
+    def compare_view(self, request, object_id):
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        try:
+            wanted = {int(request.GET["from"]), int(request.GET["to"])}
+        except (KeyError, ValueError):
+            return HttpResponseBadRequest("Give two revisions to compare: ?from=<id>&to=<id>.")
+        versions = Version.objects.get_for_object_reference(self.model, unquote(object_id))
+        found = list(versions.filter(pk__in=wanted).select_related("revision", "revision__user"))
+        if len(found) != 2:
+            raise Http404(f"No such pair of revisions of this {self.opts.verbose_name}.")
+        old, new = sorted(found, key=lambda version: (version.revision.date_created, version.pk))
+        changes, parts = self.compare(old, new)
+        info = self.opts.app_label, self.opts.model_name
+        return TemplateResponse(
+            request,
+            "admin/compare_revisions.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.opts,
+                "title": f"Compare two revisions of {new.object_repr}",
+                "object_id": object_id,
+                "object_repr": new.object_repr,
+                "revisions": [
+                    {
+                        "version": version,
+                        "restore_url": reverse(
+                            "admin:{}_{}_revision".format(*info), args=[object_id, version.pk]
+                        ),
+                    }
+                    for version in (old, new)
+                ],
+                "changes": changes,
+                "parts": parts,
+                "history_url": reverse("admin:{}_{}_history".format(*info), args=[object_id]),
+            },
         )
 
     def get_revision_version(self, object_id, version_id):

@@ -58,3 +58,31 @@ def word_diff_text(old, new):
         if added:
             parts.append(f"{{+{added}+}}")
     return "".join(parts)
+
+
+class FieldChange:
+    """One field of two versions: its label, the old and new text, and their difference."""
+
+    def __init__(self, label, old, new):
+        self.label = label
+        self.old = "" if old is None else str(old)
+        self.new = "" if new is None else str(new)
+
+    @property
+    def html(self):
+        return word_diff(self.old, self.new)
+
+    def __repr__(self):
+        return f"FieldChange({self.label!r}, {self.old!r}, {self.new!r})"
+
+
+def field_changes(fields, old, new):
+    """
+    The fields (name, label) whose values differ between ``old`` and ``new``
+    (dicts of field values, as django-reversion keeps them), as FieldChanges.
+    """
+    return [
+        FieldChange(label, old.get(name), new.get(name))
+        for name, label in fields
+        if old.get(name) != new.get(name)
+    ]

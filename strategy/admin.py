@@ -19,7 +19,7 @@ from editing.forms import ConflictCheckForm, RefusableForm
 
 from . import publishing, readiness
 from .models import MARKDOWN_HELP, Country, CountrySlugRedirect, Goal, markdown_help
-from .revisions import deleted_theme_ids, save_revision
+from .revisions import compare_revisions, deleted_theme_ids, save_revision
 from .themes import theme_problems, validate_theme_name
 
 
@@ -149,7 +149,7 @@ class GoalInlineForm(GoalForm):
     class Meta:
         model = Goal
         fields = ["position", "title", "title_suggested", "description", "tags"]
-        widgets = {"description": forms.Textarea(attrs={"rows": 5})}
+        widgets = {"description": forms.Textarea(attrs={"rows": 8})}
 
     def _get_validation_exclusions(self):
         # Positions are checked among the country's goals by the formset, so
@@ -400,6 +400,9 @@ class CountryAdmin(SafeEditingAdmin):
         only_goals = not form.has_changed() and any(formset.has_changed() for formset in formsets)
         if only_goals and self.restore is None and country.is_published:
             publishing.save_change(country)
+
+    def compare(self, old_version, new_version):
+        return compare_revisions(old_version, new_version)
 
     def prepare_restore(self, country):
         # Goals are put back one by one; two that swapped positions since

@@ -12,8 +12,15 @@ a fixture — calls ``save_revision()`` once it is done, inside the same
 transaction, so that the change appears in the country's history as one step.
 """
 
+from dataclasses import dataclass, field
+
 import reversion
+from django.contrib.contenttypes.models import ContentType
 from taggit.models import Tag, TaggedItem
+
+from editing.diffs import field_changes
+
+from .models import Goal
 
 
 def save_revision(country, *, user=None, comment=""):
@@ -41,3 +48,119 @@ def deleted_theme_ids(revision):
         version.field_dict["tag_id"] for version in revision.version_set.get_for_model(TaggedItem)
     }
     return sorted(tag_ids - set(Tag.objects.filter(pk__in=tag_ids).values_list("pk", flat=True)))
+
+
+# --- Comparing two revisions of a country --------------------------------------------
+
+COUNTRY_FIELDS = [
+    ("name", "name"),
+    ("slug", "slug"),
+    ("iso_code", "ISO code"),
+    ("region", "region"),
+    ("status", "status"),
+    ("vision", "vision"),
+    ("conclusion", "conclusion"),
+]
+GOAL_FIELDS = [
+    ("title", "title"),
+    ("title_suggested", "title only suggested"),
+    ("description", "description"),
+]
+
+
+@dataclass
+class GoalComparison:
+    """What happened to one goal between two revisions, matched by its identity."""
+
+    kind: str  # "added", "removed", "changed" or "unchanged"
+    title: str
+    old_position: int | None
+    new_position: int | None
+    changes: list = field(default_factory=list)  # editing.diffs.FieldChange
+    themes_added: list = field(default_factory=list)
+    themes_removed: list = field(default_factory=list)
+
+    @property
+    def moved(self):
+        return None not in (self.old_position, self.new_position) and (
+            self.old_position != self.new_position
+        )
+
+
+def revision_state(version):
+    """
+    A country as ``version`` (one of its versions) holds it: (its fields,
+    {goal pk: goal fields}, {goal pk: set of theme names}).
+    """
+    goal_type = ContentType.objects.get_for_model(Goal)
+    goals, tag_ids = {}, {}
+    for item in version.revision.version_set.select_related("content_type"):
+        if item.content_type_id == goal_type.pk:
+            fields = item.field_dict
+            if str(fields.get("country_id")) == str(version.object_id):
+                goals[int(item.object_id)] = fields
+        elif item.content_type.model_class() is TaggedItem:
+            fields = item.field_dict
+            if fields.get("content_type_id") == goal_type.pk:
+                tag_ids.setdefault(int(fields["object_id"]), set()).add(fields["tag_id"])
+    names = dict(
+        Tag.objects.filter(pk__in={i for ids in tag_ids.values() for i in ids}).values_list(
+            "pk", "name"
+        )
+    )
+    themes = {
+        pk: {names.get(tag_id, f"(deleted theme {tag_id})") for tag_id in ids}
+        for pk, ids in tag_ids.items()
+        if pk in goals
+    }
+    return version.field_dict, goals, themes
+
+
+def compare_revisions(old_version, new_version):
+    """
+    The country's fields that changed from ``old_version`` to
+    ``new_version`` (FieldChanges), and each goal's GoalComparison, in the
+    order of the newer page (removed goals last).
+    """
+    old_fields, old_goals, old_themes = revision_state(old_version)
+    new_fields, new_goals, new_themes = revision_state(new_version)
+    changes = field_changes(COUNTRY_FIELDS, old_fields, new_fields)
+    goals = []
+    for pk in sorted(new_goals, key=lambda pk: new_goals[pk]["position"]):
+        new = new_goals[pk]
+        before_themes, after_themes = old_themes.get(pk, set()), new_themes.get(pk, set())
+        if pk not in old_goals:
+            goals.append(
+                GoalComparison(
+                    "added", new["title"], None, new["position"],
+                    field_changes(GOAL_FIELDS, {}, new), sorted(after_themes),
+                )
+            )  # fmt: skip
+            continue
+        old = old_goals[pk]
+        comparison = GoalComparison(
+            "changed",
+            new["title"],
+            old["position"],
+            new["position"],
+            field_changes(GOAL_FIELDS, old, new),
+            sorted(after_themes - before_themes),
+            sorted(before_themes - after_themes),
+        )
+        if not (
+            comparison.changes
+            or comparison.moved
+            or comparison.themes_added
+            or comparison.themes_removed
+        ):
+            comparison.kind = "unchanged"
+        goals.append(comparison)
+    for pk in sorted(set(old_goals) - set(new_goals), key=lambda pk: old_goals[pk]["position"]):
+        old = old_goals[pk]
+        goals.append(
+            GoalComparison(
+                "removed", old["title"], old["position"], None,
+                field_changes(GOAL_FIELDS, old, {}), [], sorted(old_themes.get(pk, set())),
+            )
+        )  # fmt: skip
+    return changes, goals

@@ -287,3 +287,21 @@ def test_old_slug_of_a_draft_is_not_found(mexico, superuser_client):
     rename(superuser_client, mexico, "mexico-federal")
     Country.objects.filter(pk=mexico.pk).update(status="draft")
     assert Client().get("/countries/mexico/").status_code == HTTPStatus.NOT_FOUND
+
+
+def test_restoring_a_key_another_citation_took_says_so(db, superuser_client):
+    from reversion.models import Version
+
+    citation = CitationFactory(key="hall-2017")
+    url = reverse("admin:citations_citation_change", args=[citation.pk])
+    data = form_data(superuser_client.get(url), "citation_form")
+    data["publisher"] = "Someone"
+    assert superuser_client.post(url, data).status_code == HTTPStatus.FOUND
+    rename_key(superuser_client, citation, "hall-2017-b")
+    CitationFactory(key="hall-2017", title="Another source")
+    old = Version.objects.get_for_object(citation).order_by("pk")[0]
+    revision_url = reverse("admin:citations_citation_revision", args=[citation.pk, old.pk])
+    response = superuser_client.get(revision_url, follow=True)
+    assert "its key “hall-2017” now belongs to another citation" in message_text(response)
+    citation.refresh_from_db()
+    assert citation.key == "hall-2017-b"

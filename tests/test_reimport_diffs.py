@@ -150,3 +150,25 @@ def test_the_command_prints_the_differences(tmp_path):
         out.getvalue()
     )
     assert "[-backbone-]{+heart+}" in out.getvalue()
+
+
+HEADED = "# Chile\n\nThe vision.\n\n## Ethics\nThemes: ethics\n\nResponsible AI.\n"
+
+
+def test_themes_an_editor_changed_since_the_import_are_flagged(manager_client):
+    import_source(HEADED)
+    chile = Country.objects.get()
+    # The file changes the themes; nobody else did: shown, not flagged.
+    page = upload(manager_client, HEADED.replace("ethics", "ethics, law"), name="chile.md")
+    themes = next(dt for dt in page.select("#import-summary dt") if "Themes" in dt.get_text())
+    assert "edited" not in themes.get_text()
+    assert themes.find_next_sibling("dd").select_one("ins").get_text() == ", law"
+
+    # An editor changes them in the admin: the re-import flags that it replaces them.
+    url = reverse("admin:strategy_country_change", args=[chile.pk])
+    data = form_data(manager_client.get(url), "country_form")
+    data[f"goals-{inline_index(data, 'goals', 'position', 1)}-tags"] = "ethics, rights"
+    assert manager_client.post(url, data).status_code == HTTPStatus.FOUND
+    page = upload(manager_client, HEADED, name="chile.md")
+    themes = next(dt for dt in page.select("#import-summary dt") if "Themes" in dt.get_text())
+    assert "(edited since the last import)" in themes.get_text()

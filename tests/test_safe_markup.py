@@ -117,3 +117,13 @@ def test_the_scan_finds_each_construct(tmp_path):
     template = "{{ a|safe }} {{ b | safe }} {{ c|safeseq }} {% autoescape off %}"
     counts = {name: len(pattern.findall(template)) for name, pattern in TEMPLATE_CONSTRUCTS.items()}
     assert counts == {"|safe": 2, "|safeseq": 1, "autoescape off": 1}
+
+
+def test_no_template_has_inline_styles():
+    """The Content-Security-Policy allows styles from the site's own files only."""
+    inline = [
+        str(path.relative_to(PROJECT))
+        for path in (PROJECT / "templates").rglob("*.html")
+        if re.search(r"<style\b|\sstyle=", path.read_text(encoding="utf-8"))
+    ]
+    assert inline == []

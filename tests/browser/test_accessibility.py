@@ -68,3 +68,45 @@ def test_footnote_markers_are_announced_by_number(site, page):
         ("doc-noteref", "Footnote 2"),
     ]
     expect(page.get_by_role("link", name="Footnote 1", exact=True)).to_have_text("[1]")
+
+
+def test_the_import_preview_with_differences_has_no_violations(site, page, tmp_path):
+    """A re-import of a changed Mexico chapter: word differences, themes, the checks."""
+    from ..helpers import SOURCE_DIR
+
+    member_of("Country managers", "marta")
+    log_in(page, site, "marta")
+    edition = tmp_path / "mexico.md"
+    source = (SOURCE_DIR / "mexico.md").read_text(encoding="utf-8")
+    edition.write_text(source.replace("backbone", "heart"), encoding="utf-8")
+    page.goto(f"{site}/admin/strategy/country/import/")
+    page.get_by_label("Report file:").set_input_files(str(edition))
+    page.get_by_role("button", name="Preview the import").click()
+    removed = page.locator(".word-diff del").first
+    expect(removed).to_have_text("backbone")
+    # Not colour alone: struck through, and announced as removed.
+    assert "line-through" in removed.evaluate("e => getComputedStyle(e).textDecorationLine")
+    before = removed.evaluate("e => getComputedStyle(e, '::before').content")
+    assert "removed" in before
+    assert_accessible(page, "the import preview with differences")
+
+
+def test_history_and_comparison_pages_have_no_violations(site, page):
+    from strategy.revisions import save_revision
+
+    member_of("Country managers", "marta")
+    log_in(page, site, "marta")
+    mexico = Country.objects.get(slug="mexico")
+    save_revision(mexico, comment="As loaded.")
+    mexico.conclusion = mexico.conclusion.replace("Concluding", "In conclusion")
+    mexico.save()
+    save_revision(mexico, comment="Reworded.")
+    page.goto(f"{site}/admin/strategy/country/{mexico.pk}/history/")
+    assert_accessible(page, "the country's history")
+    page.get_by_role("link", name="Compare with the one before").click()
+    expect(page.locator("#field-changes del")).to_have_text("Concluding")
+    assert_accessible(page, "the comparison of two revisions")
+    page.set_viewport_size({"width": 360, "height": 740})
+    overflow = page.evaluate("document.documentElement.scrollWidth > window.innerWidth + 1")
+    assert not overflow, "the comparison is wider than a phone"
+    assert_accessible(page, "the comparison on a phone")
