@@ -11,9 +11,11 @@ Admin bases for every model editors change.
 
 import copy
 import logging
+import re
 from dataclasses import dataclass
 
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db import OperationalError, router, transaction
@@ -32,7 +34,20 @@ from .history import revision_problems
 logger = logging.getLogger(__name__)
 
 
-class BusyDatabaseAdmin(admin.ModelAdmin):
+class SelectionCheck:
+    """
+    Admin actions refuse, with a 400, a selection that holds anything but
+    primary keys (Django's own handling fails on it with a server error).
+    """
+
+    def response_action(self, request, queryset):
+        selected = request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)
+        if not all(re.fullmatch(r"[0-9]{1,18}", value) for value in selected):
+            return HttpResponseBadRequest("The selection holds something that is not an id.")
+        return super().response_action(request, queryset)
+
+
+class BusyDatabaseAdmin(SelectionCheck, admin.ModelAdmin):
     """
     Editing forms on a database with one writer at a time (SQLite):
 
@@ -238,10 +253,13 @@ class SafeEditingAdmin(BusyDatabaseAdmin, VersionAdmin):
     def compare_view(self, request, object_id):
         if not self.has_view_or_change_permission(request):
             raise PermissionDenied
-        try:
-            wanted = {int(request.GET["from"]), int(request.GET["to"])}
-        except (KeyError, ValueError):
+        ids = [request.GET.get("from", ""), request.GET.get("to", "")]
+        if not all(re.fullmatch(r"[0-9]{1,18}", value) for value in ids):
             return HttpResponseBadRequest("Give two revisions to compare: ?from=<id>&to=<id>.")
+        wanted = {int(value) for value in ids}
+        if self.get_object(request, unquote(object_id)) is None:
+            # A deleted object's revisions are for recovering (Recover deleted ...).
+            raise Http404(f"No such {self.opts.verbose_name}.")
         versions = Version.objects.get_for_object_reference(self.model, unquote(object_id))
         found = list(versions.filter(pk__in=wanted).select_related("revision", "revision__user"))
         if len(found) != 2:

@@ -65,8 +65,7 @@ class FieldChange:
 
     def __init__(self, label, old, new):
         self.label = label
-        self.old = "" if old is None else str(old)
-        self.new = "" if new is None else str(new)
+        self.old, self.new = _shown(old), _shown(new)
 
     @property
     def html(self):
@@ -74,6 +73,18 @@ class FieldChange:
 
     def __repr__(self):
         return f"FieldChange({self.label!r}, {self.old!r}, {self.new!r})"
+
+
+def _shown(value):
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
+def _blank(value):
+    return value in (None, "", False)
 
 
 def field_changes(fields, old, new):
@@ -84,5 +95,5 @@ def field_changes(fields, old, new):
     return [
         FieldChange(label, old.get(name), new.get(name))
         for name, label in fields
-        if old.get(name) != new.get(name)
+        if old.get(name) != new.get(name) and not (_blank(old.get(name)) and _blank(new.get(name)))
     ]

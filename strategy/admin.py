@@ -3,7 +3,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, router, transaction
 from django.db.models import Count
 from django.shortcuts import redirect
@@ -14,7 +14,7 @@ from taggit.admin import TagAdmin
 from taggit.models import Tag
 
 from citations.models import Citation
-from editing.admin import BusyDatabaseAdmin, SafeEditingAdmin
+from editing.admin import BusyDatabaseAdmin, SafeEditingAdmin, SelectionCheck
 from editing.forms import ConflictCheckForm, RefusableForm
 
 from . import publishing, readiness
@@ -504,7 +504,7 @@ admin.site.unregister(Tag)
 
 
 @admin.register(Tag)
-class ThemeAdmin(TagAdmin):
+class ThemeAdmin(SelectionCheck, TagAdmin):
     """
     Themes in the admin: how many goals use each, and merging several into
     one, recorded in the history of each country whose goals it changes.
@@ -536,8 +536,11 @@ class ThemeAdmin(TagAdmin):
     def goal_count(self, theme):
         return theme.goal_count
 
-    @admin.action(description="Merge selected themes into one", permissions=["change"])
+    # Merging deletes the merged themes: for those who may delete themes (and change them).
+    @admin.action(description="Merge selected themes into one", permissions=["delete"])
     def merge_themes(self, request, queryset):
+        if not self.has_change_permission(request):
+            raise PermissionDenied
         themes = list(queryset.order_by("name"))
         if len(themes) < 2:
             self.message_user(request, "Select two themes or more to merge.", messages.WARNING)

@@ -16,11 +16,12 @@ from dataclasses import dataclass, field
 
 import reversion
 from django.contrib.contenttypes.models import ContentType
+from reversion.models import Version
 from taggit.models import Tag, TaggedItem
 
 from editing.diffs import field_changes
 
-from .models import Goal
+from .models import Country, Goal
 
 
 def save_revision(country, *, user=None, comment=""):
@@ -79,6 +80,7 @@ class GoalComparison:
     changes: list = field(default_factory=list)  # editing.diffs.FieldChange
     themes_added: list = field(default_factory=list)
     themes_removed: list = field(default_factory=list)
+    other_country: str = ""  # for a goal moved here from, or away to, another country
 
     @property
     def moved(self):
@@ -163,4 +165,38 @@ def compare_revisions(old_version, new_version):
                 field_changes(GOAL_FIELDS, old, {}), [], sorted(old_themes.get(pk, set())),
             )
         )  # fmt: skip
+    _moved_between_countries(goals, old_goals, new_goals, new_version)
     return changes, goals
+
+
+def _moved_between_countries(goals, old_goals, new_goals, new_version):
+    """Mark added and removed goals that came from, or went to, another country."""
+    country_id = str(new_version.object_id)
+    removed = [pk for pk in old_goals if pk not in new_goals]
+    moved_to = dict(
+        Goal.objects.filter(pk__in=removed)
+        .exclude(country_id=country_id)
+        .values_list("pk", "country__name")
+    )
+    added = [pk for pk in new_goals if pk not in old_goals]
+    moved_from = {}
+    earlier = Version.objects.get_for_model(Goal).filter(
+        object_id__in=[str(pk) for pk in added],
+        revision__date_created__lt=new_version.revision.date_created,
+    )
+    for version in earlier.order_by("-revision__date_created"):
+        other = str(version.field_dict.get("country_id"))
+        if other != country_id and int(version.object_id) not in moved_from:
+            moved_from[int(version.object_id)] = other
+    names = dict(Country.objects.filter(pk__in=moved_from.values()).values_list("pk", "name"))
+    for pk, goal in zip(
+        [*sorted(new_goals, key=lambda pk: new_goals[pk]["position"]),
+         *sorted(removed, key=lambda pk: old_goals[pk]["position"])],
+        goals,
+        strict=True,
+    ):  # fmt: skip
+        if goal.kind == "removed" and pk in moved_to:
+            goal.kind, goal.other_country = "moved away", moved_to[pk]
+        elif goal.kind == "added" and pk in moved_from:
+            goal.kind = "moved here"
+            goal.other_country = names.get(int(moved_from[pk]), "another country")

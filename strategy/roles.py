@@ -4,8 +4,8 @@ The two editorial roles, as groups with their permissions.
 Editors change countries, goals, citations and themes (tags); they add and
 remove goals and add citations, but cannot add, delete, publish or unpublish
 countries. Country managers can also add, delete, publish and unpublish
-countries. Make someone an editor by giving them "Staff status" and one of
-these groups (see the README).
+countries, and delete and merge themes. Make someone an editor by giving
+them "Staff status" and one of these groups (see the README).
 
 A data migration creates the groups on every new database; ``ensure_groups``
 (run after every ``migrate`` and ``flush``) creates them again wherever they
@@ -29,6 +29,8 @@ EDITORS = {
 COUNTRY_MANAGERS = {
     **EDITORS,
     "strategy": [*EDITORS["strategy"], "add_country", "delete_country", "publish_country"],
+    # Merging themes deletes the merged ones.
+    "taggit": [*EDITORS["taggit"], "delete_tag"],
 }
 GROUPS = {"Editors": EDITORS, "Country managers": COUNTRY_MANAGERS}
 

@@ -171,3 +171,62 @@ def test_versions_of_another_object_or_malformed_ids_are_refused(mexico, manager
     base = reverse("admin:strategy_country_compare", args=[mexico.pk])
     for query in ("", "?from=1", "?from=x&to=2", "?from=1&to=%00"):
         assert manager_client.get(base + query).status_code == HTTPStatus.BAD_REQUEST
+
+
+def test_oversized_ids_and_forged_selections_are_bad_requests(mexico, manager_client):
+    base = reverse("admin:strategy_country_compare", args=[mexico.pk])
+    for query in ("?from=99999999999999999999999&to=1", "?from=٣&to=1", "?from= 1&to=2"):
+        assert manager_client.get(base + query).status_code == HTTPStatus.BAD_REQUEST
+    for url, action in (
+        ("/admin/taggit/tag/", "merge_themes"),
+        ("/admin/strategy/country/", "publish_selected"),
+        ("/admin/strategy/goal/", "delete_selected"),
+    ):
+        for forged in ("abc", "9" * 30):
+            response = manager_client.post(url, {"action": action, "_selected_action": [forged]})
+            assert response.status_code == HTTPStatus.BAD_REQUEST, (url, forged)
+
+
+def test_a_deleted_country_s_revisions_are_not_compared(mexico, manager_client):
+    save_revision(mexico, comment="One.")
+    save_revision(mexico, comment="Two.")
+    old, new = Version.objects.get_for_object(mexico).order_by("pk")
+    url = compare_url(mexico, old, new)
+    mexico.goals.all().delete()
+    mexico.citations.clear()
+    mexico.delete()
+    assert manager_client.get(url).status_code == 404
+
+
+def test_a_goal_moved_between_countries_says_so(mexico, manager_client):
+    chile = CountryFactory(name="Chile", slug="chile")
+    save_revision(mexico, comment="Before.")
+    save_revision(chile, comment="Before.")
+    goal = mexico.goals.get(position=3)
+    goal.country, goal.position = chile, 1
+    goal.save()
+    save_revision(mexico, comment="After.")
+    save_revision(chile, comment="After.")
+    for country, text in (
+        (mexico, "moved to Chile, was goal 3"),
+        (chile, "moved here from Mexico as goal 1"),
+    ):
+        old, new = Version.objects.get_for_object(country).order_by("pk")
+        page = parse(manager_client.get(compare_url(country, old, new)))
+        assert text in page.select_one("#goal-changes").get_text(" ")
+
+
+def test_only_those_who_may_delete_themes_may_merge_them(mexico, editor_client, manager_client):
+    from taggit.models import Tag
+
+    ids = list(Tag.objects.order_by("pk").values_list("pk", flat=True)[:2])
+    editor_client.post(
+        "/admin/taggit/tag/",
+        {"action": "merge_themes", "_selected_action": ids, "merge_into": ids[0]},
+    )
+    assert Tag.objects.filter(pk__in=ids).count() == 2
+    manager_client.post(
+        "/admin/taggit/tag/",
+        {"action": "merge_themes", "_selected_action": ids, "merge_into": ids[0]},
+    )
+    assert Tag.objects.filter(pk__in=ids).count() == 1

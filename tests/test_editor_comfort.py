@@ -95,7 +95,7 @@ def test_the_admin_calls_them_themes_and_counts_their_goals(mexico, editor_clien
     assert counts["education"] == "1"
 
 
-def test_merging_themes_moves_their_goals_and_records_it_in_each_country(mexico, editor_client):
+def test_merging_themes_moves_their_goals_and_records_it_in_each_country(mexico, manager_client):
     from reversion.models import Version
     from taggit.models import Tag
 
@@ -105,12 +105,12 @@ def test_merging_themes_moves_their_goals_and_records_it_in_each_country(mexico,
     GoalFactory(country=chile, position=1, title="Data", tags=["big-data"])
     duplicate, kept = Tag.objects.get(name="big-data"), Tag.objects.get(name="big data")
     selection = {"action": "merge_themes", "_selected_action": [duplicate.pk, kept.pk]}
-    page = parse(editor_client.post(THEMES, selection))
+    page = parse(manager_client.post(THEMES, selection))
     assert [label.get_text(" ", strip=True) for label in page.select("#content-main label")] == [
         "big data (1 goal)",
         "big-data (1 goal)",
     ]
-    response = editor_client.post(THEMES, {**selection, "merge_into": kept.pk}, follow=True)
+    response = manager_client.post(THEMES, {**selection, "merge_into": kept.pk}, follow=True)
     assert "Themes “big-data” merged into “big data”. 1 goal changed." in (
         parse(response).select_one(".messagelist").get_text()
     )
