@@ -43,7 +43,7 @@ from taggit.models import Tag
 
 from citations.models import Citation
 from citations.references import citation_fields, make_key, unique_key
-from editing.diffs import word_diff, word_diff_text
+from editing.diffs import FieldChange
 from strategy import publishing, readiness
 from strategy.models import Country, CountrySlugRedirect, Goal
 from strategy.regions import region_for
@@ -83,22 +83,13 @@ class Outcome:
         return text
 
 
-@dataclass(frozen=True)
-class FieldDiff:
-    """A field a re-import changes: what it holds, what it will hold."""
+class FieldDiff(FieldChange):
+    """A field a re-import changes: what it holds, what it will hold, and whether an editor
+    changed it after the last import."""
 
-    label: str
-    old: str
-    new: str
-    edited_since_import: bool = False  # changed by an editor after the last import
-
-    @property
-    def html(self):
-        return word_diff(self.old, self.new)
-
-    @property
-    def text(self):
-        return word_diff_text(self.old, self.new)
+    def __init__(self, label, old, new, edited_since_import=False):
+        super().__init__(label, old, new)
+        self.edited_since_import = edited_since_import
 
 
 class LastImport:
@@ -137,8 +128,8 @@ def _diffs(model, before, after, last_import, goal=None):
     return [
         FieldDiff(
             str(model._meta.get_field(name).verbose_name),
-            "" if before[name] is None else str(before[name]),
-            "" if after[name] is None else str(after[name]),
+            before[name],
+            after[name],
             last_import is not None and last_import.edited(name, before[name], goal),
         )
         for name in before

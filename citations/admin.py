@@ -6,7 +6,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.html import format_html_join
 
-from editing.admin import SafeEditingAdmin
+from editing.admin import SafeEditingAdmin, is_id
 from editing.forms import ConflictCheckForm
 from strategy.citing import key_rename_problems, rename_citation_key
 
@@ -15,8 +15,8 @@ from .models import Citation
 
 def object_id_or_none(object_id):
     """The admin's object id as a primary key, or None for one that cannot be."""
-    object_id = unquote(object_id)
-    return int(object_id) if str(object_id).isdigit() else None
+    object_id = str(unquote(object_id))
+    return int(object_id) if is_id(object_id) else None
 
 
 class CitationForm(ConflictCheckForm):

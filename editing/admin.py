@@ -34,6 +34,11 @@ from .history import revision_problems
 logger = logging.getLogger(__name__)
 
 
+def is_id(value):
+    """Whether ``value`` (from a request) can be a primary key: digits, as many as fit."""
+    return re.fullmatch(r"[0-9]{1,18}", value) is not None
+
+
 class SelectionCheck:
     """
     Admin actions refuse, with a 400, a selection that holds anything but
@@ -42,7 +47,7 @@ class SelectionCheck:
 
     def response_action(self, request, queryset):
         selected = request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)
-        if not all(re.fullmatch(r"[0-9]{1,18}", value) for value in selected):
+        if not all(is_id(value) for value in selected):
             return HttpResponseBadRequest("The selection holds something that is not an id.")
         return super().response_action(request, queryset)
 
@@ -254,7 +259,7 @@ class SafeEditingAdmin(BusyDatabaseAdmin, VersionAdmin):
         if not self.has_view_or_change_permission(request):
             raise PermissionDenied
         ids = [request.GET.get("from", ""), request.GET.get("to", "")]
-        if not all(re.fullmatch(r"[0-9]{1,18}", value) for value in ids):
+        if not all(is_id(value) for value in ids):
             return HttpResponseBadRequest("Give two revisions to compare: ?from=<id>&to=<id>.")
         wanted = {int(value) for value in ids}
         if self.get_object(request, unquote(object_id)) is None:

@@ -71,6 +71,10 @@ class FieldChange:
     def html(self):
         return word_diff(self.old, self.new)
 
+    @property
+    def text(self):
+        return word_diff_text(self.old, self.new)
+
     def __repr__(self):
         return f"FieldChange({self.label!r}, {self.old!r}, {self.new!r})"
 

@@ -23,9 +23,13 @@ from .revisions import compare_revisions, deleted_theme_ids, save_revision
 from .themes import theme_problems, validate_theme_name
 
 
-def give_markdown_help(form, field_names):
-    """The Markdown help under ``field_names``, its example a key the atlas has."""
-    key = Citation.objects.order_by("key").values_list("key", flat=True).first()
+def example_key():
+    """A key the atlas has, for the Markdown help's example (None in an empty atlas)."""
+    return Citation.objects.order_by("key").values_list("key", flat=True).first()
+
+
+def give_markdown_help(form, field_names, key):
+    """The Markdown help under ``field_names``, its example the citation key ``key``."""
     if key is None:
         return
     for name in field_names:
@@ -36,9 +40,10 @@ def give_markdown_help(form, field_names):
 
 
 class GoalForm(forms.ModelForm):
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, markdown_example=None, **kwargs):
         super().__init__(*args, **kwargs)
-        give_markdown_help(self, ["description"])
+        # The goals' formset looks the example up once for all its forms.
+        give_markdown_help(self, ["description"], markdown_example or example_key())
 
     def clean_tags(self):
         names = self.cleaned_data["tags"]
@@ -90,7 +95,7 @@ class CountryForm(ConflictCheckForm):
         super().__init__(*args, **kwargs)
         if "status" not in self.fields:
             del self.fields["waive_missing"]  # only for those who may publish
-        give_markdown_help(self, ["vision", "conclusion"])
+        give_markdown_help(self, ["vision", "conclusion"], example_key())
 
     @cached_property
     def changed_data(self):
@@ -160,6 +165,13 @@ class GoalInlineForm(GoalForm):
 
 
 class GoalInlineFormSet(forms.BaseInlineFormSet):
+    def __init__(self, *args, **kwargs):
+        self.markdown_example = example_key()
+        super().__init__(*args, **kwargs)
+
+    def get_form_kwargs(self, index):
+        return {**super().get_form_kwargs(index), "markdown_example": self.markdown_example}
+
     def clean(self):
         super().clean()
         seen = {}
