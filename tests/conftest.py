@@ -267,3 +267,15 @@ def draft(mexico):
     GoalFactory(country=country, title="Hidden goal", tags=["secret-theme", "health"])
     country.sync_citations()
     return country
+
+
+@pytest.fixture
+def mexico_unpublished(mexico):
+    """Mexico as a draft, never published: edited directly, no working draft."""
+    from strategy.models import Country
+
+    Country.objects.filter(pk=mexico.pk).update(
+        status=Country.Status.DRAFT, published_at=None, last_published_change=None
+    )
+    mexico.refresh_from_db()
+    return mexico
