@@ -349,6 +349,7 @@ class CountryAdmin(WorkingDraftAdmin, SafeEditingAdmin):
 
     @admin.display(description="old addresses")
     def old_addresses(self, country):
+        country = country.draft_of or country  # a working draft has its country's
         redirects = country.slug_redirects.all() if country.pk else []
         if not redirects:
             return "None: the country has always had this slug."

@@ -171,18 +171,39 @@ class WorkingDraftAdmin:
     # --- The change form edits the working draft ---------------------------------
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        if self.restore is None and self.draft is None:
+        if self.restore is None and self.drafting is None:
             country = self.get_object(request, unquote(object_id))
             if (
                 country is not None
                 and country.is_published
                 and self.has_change_permission(request, country)
             ):
-                editing = copy.copy(self)
-                editing.draft = drafts.open_draft(country)
-                context = {**(extra_context or {}), "working_draft_of": country}
-                return editing.change_view(request, object_id, form_url, context)
+                return self.draft_change_view(request, country, object_id, form_url, extra_context)
         return super().change_view(request, object_id, form_url, extra_context)
+
+    def draft_change_view(self, request, country, object_id, form_url, extra_context):
+        """
+        The change form of the published ``country`` edits its working draft.
+        Showing the form only reads: without a draft, it shows the published
+        version, and the draft is made by the first save, which applies to
+        it the form as loaded from the published version.
+        """
+        editing = copy.copy(self)
+        editing.drafting = country
+        if request.method == "POST":
+            editing.draft = drafts.open_draft(country)
+            request.POST = drafts.form_data_for_draft(request.POST, country, editing.draft)
+        else:
+            editing.draft = drafts.current_draft(country)
+        context = {**(extra_context or {}), "working_draft_of": country}
+        return editing.change_view(request, object_id, form_url, context)
+
+    drafting = None  # the published country whose working draft the form edits
+
+    def is_draft_form(self, obj):
+        return obj is not None and (
+            obj.is_working_draft or (self.drafting is not None and obj.pk == self.drafting.pk)
+        )
 
     def get_object(self, request, object_id, from_field=None):
         if self.draft is not None and str(self.draft.draft_of_id) == str(object_id):
@@ -191,7 +212,7 @@ class WorkingDraftAdmin:
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
-        if obj is None or not obj.is_working_draft:
+        if not self.is_draft_form(obj):
             return fieldsets
         (first_name, first), *rest = fieldsets
         fields = []
@@ -207,8 +228,8 @@ class WorkingDraftAdmin:
 
     @admin.display(description="publication")
     def publication(self, country):
-        live = country.draft_of
-        if live is None:
+        live = country.draft_of or country
+        if not live.is_published:
             return country.get_status_display()
         return format_html(
             "Published. You are editing its <strong>working draft</strong>: what you save "
@@ -219,7 +240,7 @@ class WorkingDraftAdmin:
 
     def get_inline_instances(self, request, obj=None):
         inlines = super().get_inline_instances(request, obj)
-        if obj is not None and obj.is_working_draft:
+        if self.is_draft_form(obj):
             # A draft's goals have no page of their own.
             for inline in inlines:
                 inline.show_change_link = False
@@ -253,10 +274,11 @@ class WorkingDraftAdmin:
         return redirect("admin:strategy_country_draft", obj.draft_of_id)
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
-        if obj is not None and obj.is_working_draft:
+        if self.is_draft_form(obj):
+            live = obj.draft_of or obj
             context.update(
-                working_draft_of=obj.draft_of,
-                draft_url=reverse("admin:strategy_country_draft", args=[obj.draft_of_id]),
+                working_draft_of=live,
+                draft_url=reverse("admin:strategy_country_draft", args=[live.pk]),
                 show_save_and_add_another=False,
                 # A draft is discarded on its page; the country is deleted as a country.
                 show_delete=False,

@@ -23,6 +23,8 @@ A country that has never been published has no working draft: it is
 edited directly, as it is not public.
 """
 
+import re
+
 import reversion
 from django.db import transaction
 
@@ -44,6 +46,47 @@ def working_draft(country):
     """The working draft ``country`` has, edited since it was made, or None."""
     draft = Country.with_drafts.filter(draft_of=country).first()
     return draft if draft is not None and draft.draft_edited else None
+
+
+def current_draft(country):
+    """
+    The working draft the form of ``country`` shows: one edited, or one
+    made from its current version; None (the form shows the published
+    version) otherwise. Only reads.
+    """
+    draft = Country.with_drafts.filter(draft_of=country).first()
+    if draft is not None and (draft.draft_edited or draft.based_on_version == country.version):
+        return draft
+    return None
+
+
+def form_data_for_draft(data, country, draft):
+    """
+    The change form's POST ``data``, if it was loaded from ``country``'s
+    published version (its edit version says so), made to apply to the
+    working ``draft`` that version was copied into: its goals' ids, the
+    goals' country and the edit version become the draft's. A form loaded
+    from an older version, or after someone else saved the draft, is left
+    as it is, for the edit-conflict check to refuse.
+    """
+    if (
+        data.get("loaded_version") != str(country.version)
+        or draft.draft_edited
+        or draft.based_on_version != country.version
+    ):
+        return data
+    goal_ids = {
+        str(origin): str(pk)
+        for pk, origin in draft.goals.exclude(origin=None).values_list("pk", "origin_id")
+    }
+    data = data.copy()
+    for key in list(data):
+        if re.fullmatch(r"goals-[0-9]+-id", key):
+            data[key] = goal_ids.get(data[key], data[key])
+        elif re.fullmatch(r"goals-[0-9]+-country", key) and data[key] == str(country.pk):
+            data[key] = str(draft.pk)
+    data["loaded_version"] = str(draft.version)
+    return data
 
 
 def open_draft(country):

@@ -269,6 +269,20 @@ def draft(mexico):
     return country
 
 
+@pytest.fixture(autouse=True)
+def _mexico_as_draft(request):
+    """
+    Tests marked ``mexico_as_draft`` get Mexico as a country never published
+    (edited directly in the admin), unless marked ``published_mexico``.
+    """
+    if (
+        request.node.get_closest_marker("mexico_as_draft")
+        and not request.node.get_closest_marker("published_mexico")
+        and "mexico" in request.fixturenames
+    ):
+        request.getfixturevalue("mexico_unpublished")
+
+
 @pytest.fixture
 def mexico_unpublished(mexico):
     """Mexico as a draft, never published: edited directly, no working draft."""

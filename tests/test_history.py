@@ -25,18 +25,11 @@ from .admin_forms import (
 )
 from .factories import CitationFactory, CountryFactory, GoalFactory
 
-pytestmark = pytest.mark.django_db
+# These tests edit Mexico in the admin and restore its revisions as a country
+# never published, edited directly; a published country's changes go through
+# its working draft (test_working_drafts.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.mexico_as_draft]
 
-
-@pytest.fixture(autouse=True)
-def _mexico_edited_directly(request):
-    """
-    These tests edit Mexico in the admin and restore its revisions: as a
-    country never published, edited directly. (A published country's
-    changes go through its working draft: see test_working_drafts.py.)
-    """
-    if "mexico" in request.fixturenames and "published_mexico" not in request.keywords:
-        request.getfixturevalue("mexico_unpublished")
 
 COUNTRY_FIELDS = [
     "name",
