@@ -199,9 +199,7 @@ class SafeEditingAdmin(BusyDatabaseAdmin, VersionAdmin):
         if refusal:
             return refusal
         keep = {name: getattr(obj, name) for name in self.restore_keeps}
-        restoring = self.restoring(
-            Restore(keep=keep, before=obj, request=request, version=version)
-        )
+        restoring = self.restoring(Restore(keep=keep, before=obj, request=request, version=version))
         return restoring.run_restore(
             obj,
             lambda: VersionAdmin.revision_view(

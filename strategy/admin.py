@@ -405,8 +405,7 @@ class CountryAdmin(WorkingDraftAdmin, SafeEditingAdmin):
         if already:
             self.message_user(
                 request,
-                "Already published, with no working draft to publish: "
-                f"{', '.join(already)}.",
+                f"Already published, with no working draft to publish: {', '.join(already)}.",
             )
         if refused:
             self.message_user(
@@ -550,7 +549,9 @@ class GoalAdmin(BusyDatabaseAdmin):
         goal = self.get_object(request, unquote(object_id))
         if goal is not None and goal.country.is_published:
             # (Deleting the country deletes its goals: that stays allowed.)
-            raise PermissionDenied("Goals of published countries are removed in the country's form.")
+            raise PermissionDenied(
+                "Goals of published countries are removed in the country's form."
+            )
         return super().delete_view(request, object_id, extra_context)
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):

@@ -56,9 +56,7 @@ def submit(country, *, user, comment=""):
         target.review_comment = comment
         target.submitted_by = user
         _save_state(target)
-        save_revision(
-            country, user=user, comment=_step("Submitted for review", comment, target)
-        )
+        save_revision(country, user=user, comment=_step("Submitted for review", comment, target))
     notify(
         reviewers(),
         f"To review: {country.name}",
@@ -136,7 +134,9 @@ def unschedule(country, *, user):
         target.go_live_waived = ""
         target.scheduled_by = None
         _save_state(target)
-        save_revision(country, user=user, comment="Schedule removed: it will not go live by itself.")
+        save_revision(
+            country, user=user, comment="Schedule removed: it will not go live by itself."
+        )
 
 
 def set_expiry(country, *, user, expire_at):

@@ -36,12 +36,20 @@ pytestmark = pytest.mark.django_db
 # country's goal on the goal's own page: refused to everyone, as it would
 # bypass the draft).
 MATRIX = """
-role             view add change delete publish status unpub history restore recover preview draftpage submit approve sendback schedule discard goalpage
-anonymous        -    -   -      -      -       -      -     -       -       -       -       -         -      -       -        -        -       -
-staff-no-group   -    -   -      -      -       -      -     -       -       -       -       -         -      -       -        -        -       -
-Editors          Y    -   Y      -      -       -      -     Y       Y       -       Y       Y         Y      -       -        -        -       -
-Country-managers Y    Y   Y      Y      Y       Y      Y     Y       Y       Y       Y       Y         Y      Y       Y        Y        Y       -
-superuser        Y    Y   Y      Y      Y       Y      Y     Y       Y       Y       Y       Y         Y      Y       Y        Y        Y       -
+role             view add change delete publish status unpub history restore recover preview
+anonymous        -    -   -      -      -       -      -     -       -       -       -
+staff-no-group   -    -   -      -      -       -      -     -       -       -       -
+Editors          Y    -   Y      -      -       -      -     Y       Y       -       Y
+Country-managers Y    Y   Y      Y      Y       Y      Y     Y       Y       Y       Y
+superuser        Y    Y   Y      Y      Y       Y      Y     Y       Y       Y       Y
+"""
+REVIEW_MATRIX = """
+role             draftpage submit approve sendback schedule discard goalpage
+anonymous        -         -      -       -        -        -       -
+staff-no-group   -         -      -       -        -        -       -
+Editors          Y         Y      -       -        -        -       -
+Country-managers Y         Y      Y       Y        Y        Y       -
+superuser        Y         Y      Y       Y        Y        Y       -
 """
 
 
@@ -54,7 +62,7 @@ def parse_matrix(text):
     }
 
 
-EXPECTED = parse_matrix(MATRIX)
+EXPECTED = parse_matrix(MATRIX) | parse_matrix(REVIEW_MATRIX)
 ROLES = list(dict.fromkeys(role for role, _ in EXPECTED))
 ACTIONS = list(dict.fromkeys(action for _, action in EXPECTED))
 
@@ -75,7 +83,10 @@ def world(db):
     draft.save()
     save_revision(draft, comment="Second.")
     published = CountryFactory(
-        name="Freedonia", slug="freedonia", vision="Old vision.", region=Country.Region.NORTH_AMERICA
+        name="Freedonia",
+        slug="freedonia",
+        vision="Old vision.",
+        region=Country.Region.NORTH_AMERICA,
     )
     GoalFactory(country=published, position=1, title="Free markets", tags=["trade"])
     working = drafts.open_draft(published)

@@ -103,9 +103,7 @@ def run_action(client, action, *countries):
 def test_publish_action_makes_drafts_public(draft, manager_client, mexico):
     response = run_action(manager_client, "publish_selected", draft, mexico)
     assert "Published: Atlantis." in message_text(response)
-    assert "Already published, with no working draft to publish: Mexico." in message_text(
-        response
-    )
+    assert "Already published, with no working draft to publish: Mexico." in message_text(response)
     draft.refresh_from_db()
     assert draft.is_published
     assert draft.published_at is not None

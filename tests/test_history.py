@@ -209,9 +209,7 @@ def test_restore_never_changes_publication(mexico, editor_user, manager_user):
 
 
 @pytest.mark.published_mexico
-def test_restoring_an_old_slug_keeps_the_newer_address_working(
-    mexico, editor_user, manager_client
-):
+def test_restoring_an_old_slug_keeps_the_newer_address_working(mexico, editor_user, manager_client):
     client = logged_in(editor_user)
     save_change_form(client, mexico, first_edit)
     publish_draft(manager_client, mexico)

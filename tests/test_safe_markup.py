@@ -46,8 +46,7 @@ REVIEWED = {
     ),
     ("strategy/draft_admin.py", "format_html"): (
         1,
-        "WorkingDraftAdmin.publication: a constant format string; the draft page's URL is "
-        "escaped",
+        "WorkingDraftAdmin.publication: a constant format string; the draft page's URL is escaped",
     ),
 }
 

@@ -109,7 +109,9 @@ def test_an_editor_s_change_is_a_draft_until_a_manager_approves_it(
     assert response.status_code == HTTPStatus.FOUND
     assert [message.to for message in mail.outbox] == [["max@example.org"]]
     assert "Please look." in mail.outbox[0].body
-    queue = parse(manager_client.get(reverse("admin:strategy_country_changelist") + "?changes=review"))
+    queue = parse(
+        manager_client.get(reverse("admin:strategy_country_changelist") + "?changes=review")
+    )
     assert [a.get_text() for a in queue.select("#result_list tbody th a")] == ["Mexico"]
     assert public_views() == before
 
@@ -209,7 +211,10 @@ def test_crafted_review_posts_are_refused(managed, editor_client):
         response = editor_client.post(draft_url(managed), {"step": step, "comment": "x"})
         assert response.status_code == HTTPStatus.FORBIDDEN, step
     assert editor_client.post(draft_url(managed), {"step": "nonsense"}).status_code == 400
-    assert editor_client.get(reverse("admin:strategy_country_draft", args=["999999"])).status_code == 404
+    assert (
+        editor_client.get(reverse("admin:strategy_country_draft", args=["999999"])).status_code
+        == 404
+    )
     assert "Drafted." not in public_views()[0]
 
 
@@ -287,7 +292,7 @@ goal_state = st.fixed_dictionaries(
 )  # fmt: skip
 themes = st.sets(st.sampled_from(["ocean", "jobs", "health"]))
 country_state = st.tuples(
-    st.fixed_dictionaries({name: words for name in drafts.CONTENT_FIELDS}),
+    st.fixed_dictionaries(dict.fromkeys(drafts.CONTENT_FIELDS, words)),
     st.dictionaries(st.integers(1, 6), st.tuples(goal_state, themes), max_size=4),
 )
 
@@ -319,9 +324,9 @@ def apply_comparison(old, changes, goals, fields):
         base.setdefault("description", "")
         base["position"] = goal.new_position
         new_goals[goal.key] = base
-        new_themes[goal.key] = (
-            old_themes.get(goal.key, set()) - set(goal.themes_removed)
-        ) | set(goal.themes_added)
+        new_themes[goal.key] = (old_themes.get(goal.key, set()) - set(goal.themes_removed)) | set(
+            goal.themes_added
+        )
     return new_fields, new_goals, new_themes
 
 
@@ -348,3 +353,14 @@ def _without(html, dropped, kept):
 
     html = re.sub(rf"<{dropped}>.*?</{dropped}>", "", html)
     return html.replace(f"<{kept}>", "").replace(f"</{kept}>", "")
+
+
+def test_the_admin_index_lists_what_awaits_review_for_managers(
+    managed, editor_client, manager_client
+):
+    edit_mexico(editor_client, managed, vision="Drafted.")
+    assert parse(manager_client.get("/admin/")).select("#review-queue li") == []
+    editor_client.post(draft_url(managed), {"step": "submit", "comment": ""})
+    queue = parse(manager_client.get("/admin/")).select("#review-queue li a")
+    assert [(a.get_text(), a["href"]) for a in queue] == [("Mexico", draft_url(managed))]
+    assert parse(editor_client.get("/admin/")).select_one("#review-queue") is None
