@@ -450,7 +450,7 @@ class CountryAdmin(WorkingDraftAdmin, SafeEditingAdmin):
 
     def save_model(self, request, obj, form, change):
         if obj.is_working_draft:
-            return self.save_draft(obj)
+            return self.save_draft(request, obj)
         if self.restore is not None:
             before = self.restore.before
             previous_slug = before.slug if before is not None else None

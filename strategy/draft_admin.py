@@ -246,9 +246,10 @@ class WorkingDraftAdmin:
                 inline.show_change_link = False
         return inlines
 
-    def save_draft(self, draft):
+    def save_draft(self, request, draft):
         """Save the working draft from its form: not a revision, nothing public changes."""
         draft.draft_edited = True
+        draft.last_saved_by = request.user
         with drafts.not_recorded():
             draft.save()
 

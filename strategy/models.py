@@ -188,6 +188,17 @@ class Country(models.Model):
         verbose_name="working draft of",
     )
     draft_edited = models.BooleanField("draft edited", default=False, editable=False)
+    # Who last saved this working draft (its saves are not revisions), for
+    # the edit-conflict message (``editing.history.describe_change``).
+    last_saved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name="last saved by",
+    )
     based_on_version = models.PositiveBigIntegerField(
         "made from version", null=True, blank=True, editable=False
     )
