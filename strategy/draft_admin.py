@@ -25,7 +25,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from . import drafts, readiness, review
+from . import drafts, publishing, readiness, review
 from .models import Country
 from .revisions import compare_states
 
@@ -58,6 +58,9 @@ def comment_field(label, *, required=False):
 
 class StepForm(forms.Form):
     step = forms.CharField(widget=forms.HiddenInput)
+    # The edit version of the draft the page showed: publishing or scheduling
+    # is refused if it changed since (the manager approves what they saw).
+    seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     # Whether the step needs the publish permission (else the change permission).
     for_publishers = True
 
@@ -250,6 +253,14 @@ class WorkingDraftAdmin:
         """Save the working draft from its form: not a revision, nothing public changes."""
         draft.draft_edited = True
         draft.last_saved_by = request.user
+        if draft.review_state == Country.ReviewState.SUBMITTED or draft.go_live_at:
+            # What was reviewed or scheduled is not what is saved now.
+            self.message_user(
+                request,
+                "Its review and schedule are withdrawn, as it changed: submit it again.",
+                messages.WARNING,
+            )
+            publishing.clear_review(draft)
         with drafts.not_recorded():
             draft.save()
 
@@ -335,6 +346,16 @@ class WorkingDraftAdmin:
     def take_step(self, request, country, target, form):
         """Take the review step ``form`` asks for; a redirect when done, None when refused."""
         data = form.cleaned_data
+        seen = data["seen_version"]
+        if isinstance(form, PublishForm | ScheduleForm) and seen not in (None, target.version):
+            form.data = form.data.copy()
+            form.data["seen_version"] = str(target.version)  # so that a second click is deliberate
+            form.add_error(
+                None,
+                "The draft was saved again since this page showed it: look at the comparison "
+                "below (it shows the draft as it is now), then publish or schedule again.",
+            )
+            return None
         try:
             if isinstance(form, SubmitForm):
                 review.submit(country, user=request.user, comment=data["comment"])
@@ -413,7 +434,10 @@ class WorkingDraftAdmin:
             form.name: bound.get(form.name)
             or form(
                 lacking=lacking,
-                initial={"expire_at": country.expire_at} if form is ExpiryForm else None,
+                initial={
+                    "seen_version": target.version if target is not None else None,
+                    **({"expire_at": country.expire_at} if form is ExpiryForm else {}),
+                },
             )
             for form in offered
         }

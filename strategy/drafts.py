@@ -69,23 +69,23 @@ def form_data_for_draft(data, country, draft):
     from an older version, or after someone else saved the draft, is left
     as it is, for the edit-conflict check to refuse.
     """
-    if (
-        data.get("loaded_version") != str(country.version)
-        or draft.draft_edited
-        or draft.based_on_version != country.version
-    ):
-        return data
     goal_ids = {
         str(origin): str(pk)
         for pk, origin in draft.goals.exclude(origin=None).values_list("pk", "origin_id")
     }
     data = data.copy()
+    # The goals always: a form refused for a conflict then shows the draft's goals.
     for key in list(data):
         if re.fullmatch(r"goals-[0-9]+-id", key):
             data[key] = goal_ids.get(data[key], data[key])
         elif re.fullmatch(r"goals-[0-9]+-country", key) and data[key] == str(country.pk):
             data[key] = str(draft.pk)
-    data["loaded_version"] = str(draft.version)
+    if (
+        data.get("loaded_version") == str(country.version)
+        and not draft.draft_edited
+        and draft.based_on_version == country.version
+    ):
+        data["loaded_version"] = str(draft.version)
     return data
 
 

@@ -364,3 +364,46 @@ def test_the_admin_index_lists_what_awaits_review_for_managers(
     queue = parse(manager_client.get("/admin/")).select("#review-queue li a")
     assert [(a.get_text(), a["href"]) for a in queue] == [("Mexico", draft_url(managed))]
     assert parse(editor_client.get("/admin/")).select_one("#review-queue") is None
+
+
+def test_a_draft_saved_after_review_or_schedule_must_be_submitted_again(
+    managed, editor_client, manager_client
+):
+    edit_mexico(editor_client, managed, vision="Reviewed vision.")
+    editor_client.post(draft_url(managed), {"step": "submit", "comment": ""})
+    when = timezone.now() + datetime.timedelta(hours=1)
+    schedule(manager_client, managed, when)
+    response = edit_mexico(editor_client, managed, vision="Unreviewed vision.")
+    assert "withdrawn" in message_text(editor_client.get(response["Location"]))
+    draft = Country.with_drafts.get(draft_of=managed)
+    assert draft.review_state == "" and draft.go_live_at is None
+    assert review.publish_due(when + datetime.timedelta(hours=1)) == []
+    assert "Unreviewed vision." not in public_views()[0]
+
+
+def test_publishing_from_a_page_shown_before_the_draft_changed_is_refused(
+    managed, editor_client, manager_client
+):
+    edit_mexico(editor_client, managed, vision="Seen vision.")
+    page = parse(manager_client.get(draft_url(managed)))
+    seen = page.select_one("#step-publish input[name=seen_version]")["value"]
+    edit_mexico(editor_client, managed, vision="Unseen vision.")
+    data = {"step": "publish", "comment": "", "seen_version": seen}
+    response = manager_client.post(draft_url(managed), data)
+    assert response.status_code == HTTPStatus.OK
+    assert "saved again since" in parse(response).select_one("#step-publish").get_text()
+    assert "Unseen vision." not in public_views()[0]
+
+
+def test_after_a_conflict_on_the_first_draft_save_the_form_can_be_saved(
+    managed, editor_client, manager_client
+):
+    first = form_data(editor_client.get(change_url(managed)), "country_form")
+    second = form_data(manager_client.get(change_url(managed)), "country_form")
+    editor_client.post(change_url(managed), {**first, "vision": "First."})
+    refused = manager_client.post(change_url(managed), {**second, "conclusion": "Second."})
+    assert "Not saved: this country was saved by Ana Ruiz (ana)" in error_text(refused)
+    again = form_data(refused, "country_form")
+    response = manager_client.post(change_url(managed), again)
+    assert response.status_code == HTTPStatus.FOUND, error_text(response)
+    assert Country.with_drafts.get(draft_of=managed).conclusion == "Second."
