@@ -355,3 +355,22 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "config.views.login_locked_out"
 # Log lines name the username; the attempt records keep address and browser.
 AXES_VERBOSE = False
+
+# --- Email ---------------------------------------------------------------------
+# Review steps tell the people involved by email (strategy.notifications).
+# Without EMAIL_HOST the messages are written to the server's console (its
+# log); with it they go out by SMTP.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_PORT = env_int("EMAIL_PORT", 587)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "atlas@localhost")
+# The site's address, for links in those messages, e.g. https://atlas.example.org
+SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")

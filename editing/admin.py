@@ -97,12 +97,15 @@ class Restore:
     """
     A restore (or recover) in progress: ``keep`` holds the fields the object
     keeps (or gets) whatever the revision says, ``before`` the object as it
-    was (None when recovering), ``saved`` whether the restored form was saved.
+    was (None when recovering), ``saved`` whether the restored form was saved,
+    ``request`` and ``version`` the request and the version being restored.
     """
 
     keep: dict
     before: object = None
     saved: bool = False
+    request: object = None
+    version: object = None
 
 
 class SafeEditingAdmin(BusyDatabaseAdmin, VersionAdmin):
@@ -191,11 +194,12 @@ class SafeEditingAdmin(BusyDatabaseAdmin, VersionAdmin):
             # django-reversion would put a deleted object back from its history
             # page too; that is recovering, which needs the add permission.
             return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
-        refusal = self.restore_refusal(request, self.get_revision_version(object_id, version_id))
+        version = self.get_revision_version(object_id, version_id)
+        refusal = self.restore_refusal(request, version)
         if refusal:
             return refusal
         keep = {name: getattr(obj, name) for name in self.restore_keeps}
-        restoring = self.restoring(Restore(keep=keep, before=obj))
+        restoring = self.restoring(Restore(keep=keep, before=obj, request=request, version=version))
         return restoring.run_restore(
             obj,
             lambda: VersionAdmin.revision_view(

@@ -115,7 +115,7 @@ class ConflictCheckForm(RefusableForm, forms.ModelForm):
     def _current_version(self):
         model = type(self.instance)
         using = router.db_for_write(model, instance=self.instance)
-        rows = model._default_manager.using(using).filter(pk=self.instance.pk)
+        rows = model._base_manager.using(using).filter(pk=self.instance.pk)
         if transaction.get_connection(using).in_atomic_block:
             rows = rows.select_for_update()
         return rows.values_list("version", flat=True).first()

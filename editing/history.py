@@ -34,6 +34,13 @@ def describe_change(obj):
     """
     revision = latest_revision(obj)
     updated_at = getattr(obj, "updated_at", None)
+    # A model whose saves are not all revisions may say who saved it last.
+    saver = getattr(obj, "last_saved_by", None)
+    if saver is not None and revision is None:
+        who = saver.get_username()
+        if saver.get_full_name():
+            who = f"{saver.get_full_name()} ({who})"
+        return f"{who} on {date_format(timezone.localtime(updated_at), WHEN_FORMAT)}"
     if revision is not None and (
         updated_at is None or updated_at - revision.date_created < UNRECORDED_AFTER
     ):

@@ -2,14 +2,17 @@ import reversion
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.admin.utils import unquote
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, router, transaction
 from django.db.models import Count
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.functional import cached_property
-from django.utils.html import format_html_join
+from django.utils.html import format_html, format_html_join
 from taggit.admin import TagAdmin
 from taggit.models import Tag
 
@@ -17,7 +20,8 @@ from citations.models import Citation
 from editing.admin import BusyDatabaseAdmin, SafeEditingAdmin, SelectionCheck
 from editing.forms import ConflictCheckForm, RefusableForm
 
-from . import publishing, readiness
+from . import drafts, publishing, readiness, review
+from .draft_admin import ChangesFilter, WorkingDraftAdmin
 from .models import MARKDOWN_HELP, Country, CountrySlugRedirect, Goal, markdown_help
 from .revisions import compare_revisions, deleted_theme_ids, save_revision
 from .themes import theme_problems, validate_theme_name
@@ -147,7 +151,27 @@ class CountryForm(ConflictCheckForm):
 
 
 class GoalAdminForm(RefusableForm, GoalForm):
-    """A goal's own change form: refused with a message when the database is too busy."""
+    """
+    A goal's own change form: refused with a message when the database is
+    too busy. Goals of published countries change in the country's working
+    draft (its form), never here: a goal cannot be added to one, or moved
+    to or from one.
+    """
+
+    def clean_country(self):
+        country = self.cleaned_data["country"]
+        for name, which in ((country, "to"), (self.instance_country(), "from")):
+            if name is not None and name.is_published:
+                raise ValidationError(
+                    f"{name} is published: goals cannot be moved {which} it here. Change its "
+                    "goals in its own form, which keeps them as a working draft until published."
+                )
+        return country
+
+    def instance_country(self):
+        if self.instance.pk is None:
+            return None
+        return Country.objects.filter(pk=self.instance.country_id).first()
 
 
 class GoalInlineForm(GoalForm):
@@ -213,13 +237,13 @@ class GoalInline(admin.StackedInline):
 
 
 @admin.register(Country)
-class CountryAdmin(SafeEditingAdmin):
+class CountryAdmin(WorkingDraftAdmin, SafeEditingAdmin):
     form = CountryForm
     # Reversion's change list ("Recover deleted countries") plus "Import a chapter"
     # (chapters/admin.py).
     change_list_template = "admin/strategy/country/change_list.html"
-    list_display = ["name", "iso_code", "region", "status", "goal_count", "updated_at"]
-    list_filter = ["status", "region"]
+    list_display = ["name", "iso_code", "region", "status", "changes", "goal_count", "updated_at"]
+    list_filter = ["status", ChangesFilter, "region"]
     search_fields = ["name", "iso_code", "vision", "conclusion"]
     # Explicit, as the goal-count annotation drops the model's default ordering
     # (the goal form's country autocomplete paginates this queryset).
@@ -262,6 +286,8 @@ class CountryAdmin(SafeEditingAdmin):
             return fieldsets
         first_name, first = fieldsets[0]
         fields = list(first["fields"])
+        if "status" not in fields:  # a working draft's form
+            return fieldsets
         fields.insert(fields.index("status") + 1, "waive_missing")
         return [(first_name, {**first, "fields": fields}), *fieldsets[1:]]
 
@@ -285,7 +311,30 @@ class CountryAdmin(SafeEditingAdmin):
         return readonly
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(goal_count=Count("goals"))
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(goal_count=Count("goals"))
+            .select_related("working_draft")
+        )
+
+    @admin.display(description="changes")
+    def changes(self, country):
+        target = country if not country.is_published else getattr(country, "working_draft", None)
+        if target is None or (target.is_working_draft and not target.draft_edited):
+            return "—"
+        words = ["Working draft"] if target.is_working_draft else []
+        if target.review_state:
+            words.append(target.get_review_state_display().lower())
+        if target.go_live_at:
+            words.append("scheduled")
+        if not words:
+            return "—"
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("admin:strategy_country_draft", args=[country.pk]),
+            ", ".join(words).capitalize(),
+        )
 
     @admin.display(description="goals", ordering="goal_count")
     def goal_count(self, country):
@@ -300,6 +349,7 @@ class CountryAdmin(SafeEditingAdmin):
 
     @admin.display(description="old addresses")
     def old_addresses(self, country):
+        country = country.draft_of or country  # a working draft has its country's
         redirects = country.slug_redirects.all() if country.pk else []
         if not redirects:
             return "None: the country has always had this slug."
@@ -322,9 +372,9 @@ class CountryAdmin(SafeEditingAdmin):
             for country in countries
         }
         lacking = {
-            country: readiness.missing_for(country)
+            country: readiness.missing_for(target)
             for country in countries
-            if not country.is_published
+            if (target := review.candidate(country)) is not None
         }
         if not checked and any(lacking.values()):
             return TemplateResponse(
@@ -354,7 +404,8 @@ class CountryAdmin(SafeEditingAdmin):
             self.message_user(request, f"Published: {', '.join(published)}.", messages.SUCCESS)
         if already:
             self.message_user(
-                request, f"Already published, left as they were: {', '.join(already)}."
+                request,
+                f"Already published, with no working draft to publish: {', '.join(already)}.",
             )
         if refused:
             self.message_user(
@@ -388,10 +439,18 @@ class CountryAdmin(SafeEditingAdmin):
 
     # Restoring a revision brings back content, never publication: the
     # country keeps its status and dates; a recovered country is a draft.
-    restore_keeps = ["status", "published_at", "last_published_change"]
+    restore_keeps = [
+        "status",
+        "published_at",
+        "last_published_change",
+        *drafts.EDITORIAL_FIELDS,
+        "expire_at",
+    ]
     recover_sets = {"status": Country.Status.DRAFT}
 
     def save_model(self, request, obj, form, change):
+        if obj.is_working_draft:
+            return self.save_draft(request, obj)
         if self.restore is not None:
             before = self.restore.before
             previous_slug = before.slug if before is not None else None
@@ -401,11 +460,15 @@ class CountryAdmin(SafeEditingAdmin):
         was_public = (
             change and Country.objects.filter(pk=obj.pk).exclude(published_at=None).exists()
         )
+        if obj.is_published and form.initial.get("status") != Country.Status.PUBLISHED:
+            publishing.clear_review(obj)  # published by its status: its review is over
         publishing.record_change(obj, changed=form.has_changed() or self.restore is not None)
         super().save_model(request, obj, form, change)
         CountrySlugRedirect.objects.record_slug_change(obj, previous_slug, was_public=was_public)
 
     def save_related(self, request, form, formsets, change):
+        if form.instance.is_working_draft:
+            return self.save_draft_related(request, form, formsets, change)
         super().save_related(request, form, formsets, change)
         country = form.instance
         country.sync_citations()
@@ -415,6 +478,34 @@ class CountryAdmin(SafeEditingAdmin):
 
     def compare(self, old_version, new_version):
         return compare_revisions(old_version, new_version)
+
+    def run_restore(self, obj, view):
+        """
+        A published country's revision is restored into its working draft:
+        the restore runs as for any country, its result is kept in memory,
+        the transaction rolled back (the public version untouched), and the
+        result written as the working draft.
+        """
+        if obj is None or not obj.is_published:
+            return super().run_restore(obj, view)
+        with transaction.atomic(using=router.db_for_write(self.model)):
+            self.prepare_restore(obj)
+            response = view()
+            restored = drafts.snapshot(obj) if self.restore.saved else None
+            transaction.set_rollback(True)
+        if restored is not None:
+            when = timezone.localtime(self.restore.version.revision.date_created)
+            drafts.write_draft(
+                obj, restored, summary=f"Restored the revision of {when:%Y-%m-%d %H:%M}."
+            )
+            self.message_user(
+                self.restore.request,
+                "The revision is restored into the working draft: the public still sees the "
+                "published version until the draft is published.",
+                messages.WARNING,
+            )
+            return redirect("admin:strategy_country_draft", obj.pk)
+        return response
 
     def prepare_restore(self, country):
         # Goals are put back one by one; two that swapped positions since
@@ -446,7 +537,53 @@ class GoalAdmin(BusyDatabaseAdmin):
     ordering = ["country__name", "position"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("tags")
+        # The goals of countries, not of working drafts (those are in their draft's form).
+        return super().get_queryset(request).filter(country__draft_of=None).prefetch_related("tags")
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.country.is_published:
+            return False  # changed in the country's working draft
+        return super().has_change_permission(request, obj)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        goal = self.get_object(request, unquote(object_id))
+        if goal is not None and goal.country.is_published:
+            # (Deleting the country deletes its goals: that stays allowed.)
+            raise PermissionDenied(
+                "Goals of published countries are removed in the country's form."
+            )
+        return super().delete_view(request, object_id, extra_context)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and obj.country.is_published:
+            context["show_delete"] = False
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        goal = self.get_object(request, unquote(object_id))
+        if goal is not None and goal.country.is_published and request.method == "GET":
+            self.message_user(
+                request,
+                format_html(
+                    '{} is published: change this goal in <a href="{}">the country\'s form</a>, '
+                    "which keeps changes as a working draft until they are published.",
+                    goal.country,
+                    reverse("admin:strategy_country_change", args=[goal.country_id]),
+                ),
+                messages.INFO,
+            )
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def get_deleted_objects(self, objs, request):
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        published = sorted({str(goal.country) for goal in objs if goal.country.is_published})
+        if published:
+            perms_needed = {
+                *perms_needed,
+                f"goals of published countries ({', '.join(published)}): remove them in the "
+                "country's form",
+            }
+        return deleted, counts, perms_needed, protected
 
     @admin.display(description="themes")
     def theme_list(self, goal):
@@ -578,7 +715,8 @@ class ThemeAdmin(SelectionCheck, TagAdmin):
             for goal in goals:
                 goal.tags.add(kept)
                 goal.tags.remove(*others)
-            for country in {goal.country for goal in goals}:
+            # Working drafts' goals are merged too, and are not revisions.
+            for country in {goal.country for goal in goals if not goal.country.is_working_draft}:
                 publishing.save_change(country)  # its pages show the themes
                 save_revision(country, user=request.user, comment=comment)
             for theme in others:

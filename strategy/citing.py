@@ -10,6 +10,7 @@ that the country's history restores as before. It runs outside any other
 revision being recorded (django-reversion folds nested revisions into one).
 """
 
+from .drafts import not_recorded
 from .models import MAX_TEXT_LENGTH, Country
 from .revisions import save_revision
 
@@ -30,6 +31,10 @@ def rename_citation_key(old_key, new_key, *, user=None):
             f"its footnote markers rewritten in {', '.join(places)}.",
         )
         rewritten[country] = places
+    # Working drafts cite it too; they are not revisions.
+    for draft in Country.with_drafts.filter(citations__key=new_key).exclude(draft_of=None):
+        with not_recorded():
+            draft.rename_marker(old_key, new_key)
     return rewritten
 
 

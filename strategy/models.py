@@ -1,5 +1,6 @@
 import pycountry
 import reversion
+from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MaxValueValidator, RegexValidator
@@ -44,7 +45,7 @@ def validate_iso_code(value):
 class CountryQuerySet(models.QuerySet):
     def published(self):
         """What the public may see. Every public view, list and export uses this."""
-        return self.filter(status=Country.Status.PUBLISHED)
+        return self.filter(status=Country.Status.PUBLISHED, draft_of=None)
 
     def visible_to(self, user):
         """
@@ -53,8 +54,19 @@ class CountryQuerySet(models.QuerySet):
         Lists, themes, sources, the API and the downloads use ``published()`` for everyone.
         """
         if user.is_staff and user.has_perm("strategy.change_country"):
-            return self.all()
+            return self.filter(draft_of=None)
         return self.published()
+
+
+class CountryManager(models.Manager.from_queryset(CountryQuerySet)):
+    """
+    The countries themselves, without the working drafts of published ones
+    (``strategy.drafts``): those are reached through their country
+    (``country.working_draft``) or ``Country.with_drafts``.
+    """
+
+    def get_queryset(self):
+        return super().get_queryset().filter(draft_of=None)
 
 
 # Goal themes are django-taggit tags, stored as TaggedItem rows; a country's
@@ -80,6 +92,11 @@ class Country(models.Model):
         DRAFT = "draft", "Draft"
         PUBLISHED = "published", "Published"
 
+    class ReviewState(models.TextChoices):
+        EDITING = "", "Being edited"
+        SUBMITTED = "submitted", "Awaiting review"
+        SENT_BACK = "sent-back", "Sent back"
+
     class Region(models.TextChoices):
         EAST_ASIA_PACIFIC = "east-asia-pacific", "East Asia and Pacific"
         EUROPE_CENTRAL_ASIA = "europe-central-asia", "Europe and Central Asia"
@@ -89,11 +106,10 @@ class Country(models.Model):
         SOUTH_ASIA = "south-asia", "South Asia"
         SUB_SAHARAN_AFRICA = "sub-saharan-africa", "Sub-Saharan Africa"
 
-    name = models.CharField("name", max_length=100, unique=True)
+    name = models.CharField("name", max_length=100)
     slug = models.SlugField(
         "slug",
         max_length=100,
-        unique=True,
         help_text=(
             "The page address: <code>/countries/&lt;slug&gt;/</code>. Lowercase letters, "
             "numbers and hyphens."
@@ -159,17 +175,112 @@ class Country(models.Model):
     updated_at = models.DateTimeField("last changed", auto_now=True)
     version = EditVersionField("version", help_text="Changes on every save; spots edit conflicts.")
 
-    objects = CountryQuerySet.as_manager()
+    # A published country's changes are made on a working draft: a second row
+    # of this table pointing at it (``strategy.drafts``). The fields below are
+    # the draft's (or, for a country never published, its own) editorial state.
+    draft_of = models.OneToOneField(
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="working_draft",
+        verbose_name="working draft of",
+    )
+    draft_edited = models.BooleanField("draft edited", default=False, editable=False)
+    # Who last saved this working draft (its saves are not revisions), for
+    # the edit-conflict message (``editing.history.describe_change``).
+    last_saved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name="last saved by",
+    )
+    based_on_version = models.PositiveBigIntegerField(
+        "made from version", null=True, blank=True, editable=False
+    )
+    change_summary = models.CharField(
+        "summary of the change",
+        max_length=300,
+        blank=True,
+        help_text=(
+            "One line for the country's public change log, e.g. “Goal 3 updated with the "
+            "2024 budget.” Shown once the change is published."
+        ),
+    )
+    review_state = models.CharField(
+        "review",
+        max_length=10,
+        choices=ReviewState,
+        blank=True,
+        default=ReviewState.EDITING,
+        editable=False,
+    )
+    review_comment = models.TextField("review comment", blank=True, editable=False)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name="submitted by",
+    )
+    go_live_at = models.DateTimeField(
+        "go live at",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When ``manage.py publish_scheduled`` publishes this draft.",
+    )
+    go_live_waived = models.TextField("waived for going live", blank=True, editable=False)
+    scheduled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name="scheduled by",
+    )
+    expire_at = models.DateTimeField(
+        "expire at",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When ``manage.py publish_scheduled`` unpublishes this country.",
+    )
+
+    objects = CountryManager()
+    # Every row, working drafts included.
+    with_drafts = CountryQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
         verbose_name = "country"
         verbose_name_plural = "countries"
         permissions = [("publish_country", "Can publish and unpublish countries")]
+        # Names, slugs and ISO codes are unique among countries; a working
+        # draft shares them with its country (``Country.clean`` checks them).
         constraints = [
             models.UniqueConstraint(
+                fields=["name"],
+                condition=models.Q(draft_of=None),
+                name="country_name_unique",
+                violation_error_message="Another country already has this name.",
+            ),
+            models.UniqueConstraint(
+                fields=["slug"],
+                condition=models.Q(draft_of=None),
+                name="country_slug_unique",
+                violation_error_message="Another country already has this slug.",
+            ),
+            models.UniqueConstraint(
                 fields=["iso_code"],
-                condition=~models.Q(iso_code=""),
+                condition=~models.Q(iso_code="") & models.Q(draft_of=None),
                 name="country_iso_code_unique_when_set",
                 violation_error_message="Another country already has this ISO code.",
             ),
@@ -187,7 +298,7 @@ class Country(models.Model):
 
     def clean(self):
         known = _known_keys(self.vision, self.conclusion)
-        errors = {}
+        errors = self._clash_with_other_countries()
         for field_name in ("vision", "conclusion"):
             try:
                 validate_markers(getattr(self, field_name), known)
@@ -196,9 +307,29 @@ class Country(models.Model):
         if errors:
             raise ValidationError(errors)
 
+    def _clash_with_other_countries(self):
+        """
+        The name, slug or ISO code that another country has. (The database
+        refuses them too; its constraints leave working drafts out, which
+        share them with their country, so forms do not check them.)
+        """
+        others = Country.objects.exclude(pk=self.draft_of_id or self.pk)
+        errors = {}
+        for field_name, label in (("name", "name"), ("slug", "slug"), ("iso_code", "ISO code")):
+            value = getattr(self, field_name)
+            if value and others.filter(**{field_name: value}).exists():
+                errors[field_name] = ValidationError(
+                    f"Another country already has this {label}.", code="unique"
+                )
+        return errors
+
     @property
     def is_published(self):
         return self.status == self.Status.PUBLISHED
+
+    @property
+    def is_working_draft(self):
+        return self.draft_of_id is not None
 
     def cited_keys(self, goals=None):
         """Keys cited in the country's text, in reading order."""
@@ -388,6 +519,17 @@ class Goal(models.Model):
     )
     # The rows behind ``tags``, so that revisions hold (and restore) them.
     tagged_items = GenericRelation(TaggedItem)
+    # In a working draft (``strategy.drafts``): the published goal this one is
+    # the draft of; None for a goal the draft adds, and for published goals.
+    origin = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name="draft of goal",
+    )
 
     objects = GoalQuerySet.as_manager()
 

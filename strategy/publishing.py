@@ -12,14 +12,20 @@ the importer, goal changes on their own page), and ``publish`` and
 ``unpublish`` make the change as a revision of the country's history.
 ``publish`` refuses a country that is not ready (``strategy.readiness``)
 unless what it lacks is waived.
+
+A published country changes through its working draft (``strategy.drafts``):
+``publish`` (and so the admin's action, the review's approval and the
+schedule) makes the draft live as one revision, moving "Last updated" and
+keeping the old address when the slug changed.
 """
 
 import reversion
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from . import readiness
-from .models import Country
+from . import drafts, readiness
+from .models import Country, CountrySlugRedirect
 
 
 def record_change(country, *, changed=True):
@@ -47,39 +53,89 @@ def save_change(country):
     country.save(update_fields=["published_at", "last_published_change", "updated_at", "version"])
 
 
-def publish(country, *, user=None, waived=frozenset()):
+def publish(country, *, user=None, waived=frozenset(), how="Published"):
     """
-    Make ``country`` public. Returns False, changing nothing, if it already
-    was. Raise ``readiness.NotReady`` if it lacks anything (``readiness``)
-    whose code is not in ``waived``; what was waived goes into the
-    revision's comment.
+    Make ``country`` public, or, if it is public, its working draft.
+    Returns False, changing nothing, if there is nothing to publish (it is
+    published and has no working draft). Raise ``readiness.NotReady`` if
+    what would go live lacks anything (``readiness``) whose code is not in
+    ``waived``; what was waived goes into the revision's comment, with the
+    draft's summary of the change. ``how`` starts the comment.
     """
-    if country.is_published:
-        return False
-    items = readiness.missing_for(country)
-    refused = [item for item in items if item.code not in waived]
-    if refused:
-        raise readiness.NotReady(country, refused)
-    country.status = Country.Status.PUBLISHED
-    record_change(country)
-    _save(
-        country, user, " ".join(["Published.", *([readiness.waiver_note(items)] if items else [])])
-    )
+    with transaction.atomic():
+        country = Country.objects.select_for_update().get(pk=country.pk)
+        draft = drafts.working_draft(country) if country.is_published else None
+        if country.is_published and draft is None:
+            return False
+        source = draft or country
+        items = readiness.missing_for(source)
+        refused = [item for item in items if item.code not in waived]
+        if refused:
+            raise readiness.NotReady(country, refused)
+        summary = source.change_summary.strip()
+        comment = " ".join(
+            [
+                f"{how}{' the working draft' if draft else ''}{': ' + summary if summary else '.'}",
+                *([readiness.waiver_note(items)] if items else []),
+            ]
+        )
+        with reversion.create_revision():
+            if draft is not None:
+                clashes = draft._clash_with_other_countries()
+                if clashes:
+                    raise ValidationError(clashes)
+                previous_slug = country.slug
+                drafts.apply(draft, country)
+                CountrySlugRedirect.objects.record_slug_change(country, previous_slug)
+                with drafts.not_recorded():
+                    draft.delete()
+            country.status = Country.Status.PUBLISHED
+            country.change_summary = ""
+            clear_review(country)
+            record_change(country)
+            country.save()
+            if user is not None:
+                reversion.set_user(user)
+            reversion.set_comment(comment)
     return True
 
 
-def unpublish(country, *, user=None):
-    """Take ``country`` off the public site. Returns False if it was not published."""
-    if not country.is_published:
-        return False
-    country.status = Country.Status.DRAFT
-    _save(country, user, "Unpublished: back to draft.")
+def unpublish(country, *, user=None, how="Unpublished"):
+    """
+    Take ``country`` off the public site. Returns False if it was not
+    published. A working draft it had becomes its content (it is a draft
+    itself now, edited directly), with its review and schedule.
+    """
+    with transaction.atomic():
+        country = Country.objects.select_for_update().get(pk=country.pk)
+        if not country.is_published:
+            return False
+        draft = drafts.working_draft(country)
+        with reversion.create_revision():
+            if draft is not None:
+                drafts.apply(draft, country)
+                for name in drafts.EDITORIAL_FIELDS:
+                    setattr(country, name, getattr(draft, name))
+                with drafts.not_recorded():
+                    draft.delete()
+            else:
+                drafts.discard_unedited(country)
+            country.status = Country.Status.DRAFT
+            country.expire_at = None
+            country.save()
+            if user is not None:
+                reversion.set_user(user)
+            reversion.set_comment(
+                f"{how}: back to draft"
+                + (", with its working draft's changes." if draft is not None else ".")
+            )
     return True
 
 
-def _save(country, user, comment):
-    with transaction.atomic(), reversion.create_revision():
-        country.save()
-        if user is not None:
-            reversion.set_user(user)
-        reversion.set_comment(comment)
+def clear_review(country):
+    country.review_state = Country.ReviewState.EDITING
+    country.review_comment = ""
+    country.submitted_by = None
+    country.go_live_at = None
+    country.go_live_waived = ""
+    country.scheduled_by = None

@@ -81,6 +81,7 @@ class GoalComparison:
     themes_added: list = field(default_factory=list)
     themes_removed: list = field(default_factory=list)
     other_country: str = ""  # for a goal moved here from, or away to, another country
+    key: object = None  # the goal's identity in the compared states
 
     @property
     def moved(self):
@@ -124,22 +125,34 @@ def compare_revisions(old_version, new_version):
     ``new_version`` (FieldChanges), and each goal's GoalComparison, in the
     order of the newer page (removed goals last).
     """
-    old_fields, old_goals, old_themes = revision_state(old_version)
-    new_fields, new_goals, new_themes = revision_state(new_version)
-    changes = field_changes(COUNTRY_FIELDS, old_fields, new_fields)
+    changes, goals = compare_states(revision_state(old_version), revision_state(new_version))
+    _moved_between_countries(goals, new_version)
+    return changes, goals
+
+
+def compare_states(old_state, new_state, fields=COUNTRY_FIELDS):
+    """
+    What changed from one state of a country to another (each as
+    ``revision_state`` or ``drafts.state`` gives it): the ``fields`` that
+    changed (FieldChanges), and each goal's GoalComparison, matched by its
+    key, in the order of the newer page (removed goals last).
+    """
+    old_fields, old_goals, old_themes = old_state
+    new_fields, new_goals, new_themes = new_state
+    changes = field_changes(fields, old_fields, new_fields)
     goals = []
-    for pk in sorted(new_goals, key=lambda pk: new_goals[pk]["position"]):
-        new = new_goals[pk]
-        before_themes, after_themes = old_themes.get(pk, set()), new_themes.get(pk, set())
-        if pk not in old_goals:
+    for key in sorted(new_goals, key=lambda key: new_goals[key]["position"]):
+        new = new_goals[key]
+        before_themes, after_themes = old_themes.get(key, set()), new_themes.get(key, set())
+        if key not in old_goals:
             goals.append(
                 GoalComparison(
                     "added", new["title"], None, new["position"],
-                    field_changes(GOAL_FIELDS, {}, new), sorted(after_themes),
+                    field_changes(GOAL_FIELDS, {}, new), sorted(after_themes), key=key,
                 )
             )  # fmt: skip
             continue
-        old = old_goals[pk]
+        old = old_goals[key]
         comparison = GoalComparison(
             "changed",
             new["title"],
@@ -148,6 +161,7 @@ def compare_revisions(old_version, new_version):
             field_changes(GOAL_FIELDS, old, new),
             sorted(after_themes - before_themes),
             sorted(before_themes - after_themes),
+            key=key,
         )
         if not (
             comparison.changes
@@ -157,28 +171,28 @@ def compare_revisions(old_version, new_version):
         ):
             comparison.kind = "unchanged"
         goals.append(comparison)
-    for pk in sorted(set(old_goals) - set(new_goals), key=lambda pk: old_goals[pk]["position"]):
-        old = old_goals[pk]
+    for key in sorted(set(old_goals) - set(new_goals), key=lambda key: old_goals[key]["position"]):
+        old = old_goals[key]
         goals.append(
             GoalComparison(
                 "removed", old["title"], old["position"], None,
-                field_changes(GOAL_FIELDS, old, {}), [], sorted(old_themes.get(pk, set())),
+                field_changes(GOAL_FIELDS, old, {}), [], sorted(old_themes.get(key, set())),
+                key=key,
             )
         )  # fmt: skip
-    _moved_between_countries(goals, old_goals, new_goals, new_version)
     return changes, goals
 
 
-def _moved_between_countries(goals, old_goals, new_goals, new_version):
+def _moved_between_countries(goals, new_version):
     """Mark added and removed goals that came from, or went to, another country."""
     country_id = str(new_version.object_id)
-    removed = [pk for pk in old_goals if pk not in new_goals]
+    removed = [goal.key for goal in goals if goal.kind == "removed"]
     moved_to = dict(
         Goal.objects.filter(pk__in=removed)
         .exclude(country_id=country_id)
         .values_list("pk", "country__name")
     )
-    added = [pk for pk in new_goals if pk not in old_goals]
+    added = [goal.key for goal in goals if goal.kind == "added"]
     moved_from = {}
     earlier = Version.objects.get_for_model(Goal).filter(
         object_id__in=[str(pk) for pk in added],
@@ -189,14 +203,9 @@ def _moved_between_countries(goals, old_goals, new_goals, new_version):
         if other != country_id and int(version.object_id) not in moved_from:
             moved_from[int(version.object_id)] = other
     names = dict(Country.objects.filter(pk__in=moved_from.values()).values_list("pk", "name"))
-    for pk, goal in zip(
-        [*sorted(new_goals, key=lambda pk: new_goals[pk]["position"]),
-         *sorted(removed, key=lambda pk: old_goals[pk]["position"])],
-        goals,
-        strict=True,
-    ):  # fmt: skip
-        if goal.kind == "removed" and pk in moved_to:
-            goal.kind, goal.other_country = "moved away", moved_to[pk]
-        elif goal.kind == "added" and pk in moved_from:
+    for goal in goals:
+        if goal.kind == "removed" and goal.key in moved_to:
+            goal.kind, goal.other_country = "moved away", moved_to[goal.key]
+        elif goal.kind == "added" and goal.key in moved_from:
             goal.kind = "moved here"
-            goal.other_country = names.get(int(moved_from[pk]), "another country")
+            goal.other_country = names.get(int(moved_from[goal.key]), "another country")

@@ -115,6 +115,8 @@ def country_detail(request, slug):
         )
     except Country.DoesNotExist:
         return redirect_old_slug(slug)
+    if country.is_published:
+        country = _working_draft_for(request.user, country)
     goals = list(country.goals.all())
     footnotes = FootnoteRenderer(
         cited_citations(country.vision, *(goal.description for goal in goals), country.conclusion)
@@ -137,6 +139,21 @@ def country_detail(request, slug):
         # A draft preview is for the signed-in editor only: no shared cache keeps it.
         patch_cache_control(response, private=True, no_store=True)
     return response
+
+
+def _working_draft_for(user, country):
+    """
+    What staff who may edit countries see at a published country's address:
+    its working draft, if it has one (a preview with the draft banner).
+    """
+    if not (user.is_staff and user.has_perm("strategy.change_country")):
+        return country
+    draft = (
+        Country.with_drafts.filter(draft_of=country, draft_edited=True)
+        .prefetch_related(GOALS_WITH_THEMES)
+        .first()
+    )
+    return draft or country
 
 
 def redirect_old_slug(slug):

@@ -139,3 +139,13 @@ def goal_rows(country):
         }
         for goal in country.goals.order_by("position")
     ]
+
+
+def publish_draft(client, country, **waive):
+    """Publish ``country``'s working draft from its draft page, as a Country manager does."""
+    from django.urls import reverse
+
+    url = reverse("admin:strategy_country_draft", args=[country.pk])
+    response = client.post(url, {"step": "publish", "comment": "", **waive})
+    assert response.status_code == 302, error_text(response) or response.content[:2000]
+    return response

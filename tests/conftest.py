@@ -267,3 +267,29 @@ def draft(mexico):
     GoalFactory(country=country, title="Hidden goal", tags=["secret-theme", "health"])
     country.sync_citations()
     return country
+
+
+@pytest.fixture(autouse=True)
+def _mexico_as_draft(request):
+    """
+    Tests marked ``mexico_as_draft`` get Mexico as a country never published
+    (edited directly in the admin), unless marked ``published_mexico``.
+    """
+    if (
+        request.node.get_closest_marker("mexico_as_draft")
+        and not request.node.get_closest_marker("published_mexico")
+        and "mexico" in request.fixturenames
+    ):
+        request.getfixturevalue("mexico_unpublished")
+
+
+@pytest.fixture
+def mexico_unpublished(mexico):
+    """Mexico as a draft, never published: edited directly, no working draft."""
+    from strategy.models import Country
+
+    Country.objects.filter(pk=mexico.pk).update(
+        status=Country.Status.DRAFT, published_at=None, last_published_change=None
+    )
+    mexico.refresh_from_db()
+    return mexico

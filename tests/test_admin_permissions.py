@@ -16,6 +16,7 @@ from django.test import Client
 from django.urls import reverse
 from reversion.models import Version
 
+from strategy import drafts
 from strategy.models import Country
 from strategy.revisions import save_revision
 
@@ -27,7 +28,13 @@ pytestmark = pytest.mark.django_db
 # Y: allowed, -: refused. "publish"/"unpub": the changelist actions; "status":
 # choosing "Published" in the change form's status field; "history": the
 # country's history page; "restore": an earlier revision; "recover": a deleted
-# country; "preview": a draft at its public address.
+# country; "preview": a draft at its public address. "change" is saving a
+# published country, which changes its working draft, never the public page.
+# The review steps of a published country's working draft, on its draft page:
+# "draftpage" (seeing it, with the comparison), "submit", "approve" (publish),
+# "sendback", "schedule", "discard", and "goalpage" (changing a published
+# country's goal on the goal's own page: refused to everyone, as it would
+# bypass the draft).
 MATRIX = """
 role             view add change delete publish status unpub history restore recover preview
 anonymous        -    -   -      -      -       -      -     -       -       -       -
@@ -35,6 +42,14 @@ staff-no-group   -    -   -      -      -       -      -     -       -       -  
 Editors          Y    -   Y      -      -       -      -     Y       Y       -       Y
 Country-managers Y    Y   Y      Y      Y       Y      Y     Y       Y       Y       Y
 superuser        Y    Y   Y      Y      Y       Y      Y     Y       Y       Y       Y
+"""
+REVIEW_MATRIX = """
+role             draftpage submit approve sendback schedule discard goalpage
+anonymous        -         -      -       -        -        -       -
+staff-no-group   -         -      -       -        -        -       -
+Editors          Y         Y      -       -        -        -       -
+Country-managers Y         Y      Y       Y        Y        Y       -
+superuser        Y         Y      Y       Y        Y        Y       -
 """
 
 
@@ -47,7 +62,7 @@ def parse_matrix(text):
     }
 
 
-EXPECTED = parse_matrix(MATRIX)
+EXPECTED = parse_matrix(MATRIX) | parse_matrix(REVIEW_MATRIX)
 ROLES = list(dict.fromkeys(role for role, _ in EXPECTED))
 ACTIONS = list(dict.fromkeys(action for _, action in EXPECTED))
 
@@ -67,7 +82,17 @@ def world(db):
     draft.vision = "Second vision."
     draft.save()
     save_revision(draft, comment="Second.")
-    published = CountryFactory(name="Freedonia", slug="freedonia", vision="Old vision.")
+    published = CountryFactory(
+        name="Freedonia",
+        slug="freedonia",
+        vision="Old vision.",
+        region=Country.Region.NORTH_AMERICA,
+    )
+    GoalFactory(country=published, position=1, title="Free markets", tags=["trade"])
+    working = drafts.open_draft(published)
+    working.vision = "Drafted vision."
+    working.draft_edited = True
+    working.save()
     lost = CountryFactory(name="Lemuria", slug="lemuria")
     GoalFactory(country=lost, position=1, title="Lost goal")
     save_revision(lost, comment="Before deletion.")
@@ -125,7 +150,64 @@ def change(client, world):
     data["vision"] = "Changed vision."
     response = client.post(url, data)
     world["published"].refresh_from_db()
-    return world["published"].vision == "Changed vision.", response
+    assert world["published"].vision == "Old vision."  # never the public version
+    return working_draft(world).vision == "Changed vision.", response
+
+
+def working_draft(world):
+    return Country.with_drafts.filter(draft_of=world["published"]).first()
+
+
+def draft_page(world):
+    return reverse("admin:strategy_country_draft", args=[world["published"].pk])
+
+
+def draftpage(client, world):
+    response = client.get(draft_page(world))
+    comparison = parse(response).find(id="field-changes")
+    return response.status_code == HTTPStatus.OK and comparison is not None, response
+
+
+def submit(client, world):
+    response = client.post(draft_page(world), {"step": "submit", "comment": "Please check."})
+    return working_draft(world).review_state == Country.ReviewState.SUBMITTED, response
+
+
+def approve(client, world):
+    response = client.post(draft_page(world), {"step": "publish", "comment": ""})
+    world["published"].refresh_from_db()
+    return world["published"].vision == "Drafted vision.", response
+
+
+def sendback(client, world):
+    Country.with_drafts.filter(draft_of=world["published"]).update(
+        review_state=Country.ReviewState.SUBMITTED
+    )
+    response = client.post(draft_page(world), {"step": "send-back", "comment": "Cite it."})
+    return working_draft(world).review_state == Country.ReviewState.SENT_BACK, response
+
+
+def schedule(client, world):
+    data = {"step": "schedule", "go_live_at": "2030-01-01T09:00"}
+    response = client.post(draft_page(world), data)
+    return working_draft(world).go_live_at is not None, response
+
+
+def discard(client, world):
+    response = client.post(draft_page(world), {"step": "discard", "confirm": "on"})
+    return working_draft(world) is None, response
+
+
+def goalpage(client, world):
+    goal = world["published"].goals.get()
+    url = reverse("admin:strategy_goal_change", args=[goal.pk])
+    data = {
+        "country": world["published"].pk, "position": 1, "title": "Changed on its page",
+        "description": goal.description, "tags": "trade",
+    }  # fmt: skip
+    response = client.post(url, data)
+    goal.refresh_from_db()
+    return goal.title == "Changed on its page", response
 
 
 def delete(client, world):
@@ -202,6 +284,13 @@ ACTION_FUNCTIONS = {
     "restore": restore,
     "recover": recover,
     "preview": preview,
+    "draftpage": draftpage,
+    "submit": submit,
+    "approve": approve,
+    "sendback": sendback,
+    "schedule": schedule,
+    "discard": discard,
+    "goalpage": goalpage,
 }
 
 
@@ -210,7 +299,7 @@ ACTION_FUNCTIONS = {
 def test_permission_matrix(world, role, action):
     allowed, response = ACTION_FUNCTIONS[action](client_for(role), world)
     assert allowed == EXPECTED[role, action]
-    if not allowed and action not in {"publish", "status", "unpub"}:
+    if not allowed and action not in {"publish", "status", "unpub", "goalpage"}:
         # Refused outright (publishing as an editor is refused by the action
         # not being offered, or by the status field being read-only).
         assert refused(response), response.status_code

@@ -62,6 +62,8 @@ def test_editing_the_country_in_the_admin_shows_at_once(client, admin_client, me
     data = form_data(admin_client, url, "country_form")
     data["vision"] = "Brand new vision."
     assert admin_client.post(url, data).status_code == HTTPStatus.FOUND
+    assert "Brand new vision" not in country_text(client)  # saved as the working draft
+    admin_forms.publish_draft(admin_client, mexico)
     assert "Brand new vision" in country_text(client)
 
 
@@ -71,6 +73,7 @@ def test_editing_a_goal_inline_shows_at_once(client, admin_client, mexico):
     data = form_data(admin_client, url, "country_form")
     data["goals-1-title"] = "Automate the boring parts"
     assert admin_client.post(url, data).status_code == HTTPStatus.FOUND
+    admin_forms.publish_draft(admin_client, mexico)
     assert "Automate the boring parts" in country_text(client)
 
 
@@ -85,6 +88,8 @@ def test_reordering_goals_shows_at_once(client, admin_client, mexico):
     data = form_data(admin_client, url, "country_form")
     data["goals-0-position"], data["goals-2-position"] = "3", "1"
     assert admin_client.post(url, data).status_code == HTTPStatus.FOUND
+    assert titles() == before
+    admin_forms.publish_draft(admin_client, mexico)
     assert titles() == [before[2], before[1], before[0]]
 
 
@@ -204,6 +209,7 @@ def test_restoring_a_revision_shows_at_once(client, admin_client, mexico):
         data = form_data(admin_client, url, "country_form")
         data["vision"] = vision
         assert admin_client.post(url, data).status_code == HTTPStatus.FOUND
+        admin_forms.publish_draft(admin_client, mexico)
     assert "Second vision." in country_text(client)
     first = Version.objects.get_for_object(mexico).order_by("pk")[0]
     revision_url = reverse("admin:strategy_country_revision", args=[mexico.pk, first.pk])
@@ -211,6 +217,8 @@ def test_restoring_a_revision_shows_at_once(client, admin_client, mexico):
         revision_url, form_data(admin_client, revision_url, "country_form")
     )
     assert response.status_code == HTTPStatus.FOUND
+    assert "First restorable vision." not in country_text(client)  # into the working draft
+    admin_forms.publish_draft(admin_client, mexico)
     assert "First restorable vision." in country_text(client)
 
 

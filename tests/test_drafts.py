@@ -10,7 +10,15 @@ from django.utils import timezone
 
 from strategy.models import Country
 
-from .admin_forms import error_text, form_data, logged_in, make_user, message_text, parse
+from .admin_forms import (
+    error_text,
+    form_data,
+    logged_in,
+    make_user,
+    message_text,
+    parse,
+    publish_draft,
+)
 from .factories import CountryFactory
 
 pytestmark = pytest.mark.django_db
@@ -95,7 +103,7 @@ def run_action(client, action, *countries):
 def test_publish_action_makes_drafts_public(draft, manager_client, mexico):
     response = run_action(manager_client, "publish_selected", draft, mexico)
     assert "Published: Atlantis." in message_text(response)
-    assert "Already published, left as they were: Mexico." in message_text(response)
+    assert "Already published, with no working draft to publish: Mexico." in message_text(response)
     draft.refresh_from_db()
     assert draft.is_published
     assert draft.published_at is not None
@@ -163,7 +171,9 @@ def test_last_updated_is_the_date_of_the_last_published_change(mexico, manager_c
     assert last_updated(Client(), "mexico") == today
 
     Country.objects.filter(pk=mexico.pk).update(last_published_change=LONG_AGO)
-    edit(manager_client, mexico, conclusion="A corrected conclusion.")  # published: live at once
+    edit(manager_client, mexico, conclusion="A corrected conclusion.")  # published: a working draft
+    assert last_updated(Client(), "mexico") == "2020-01-02"
+    publish_draft(manager_client, mexico)
     assert last_updated(Client(), "mexico") == today
 
 
@@ -173,6 +183,8 @@ def test_a_goal_change_counts_as_a_change_to_the_country(mexico, manager_client)
     data = form_data(manager_client.get(url), "country_form")
     data["goals-0-title"] = "A sharper goal title"
     assert manager_client.post(url, data).status_code == HTTPStatus.FOUND
+    assert last_updated(Client(), "mexico") == "2020-01-02"  # a working draft
+    publish_draft(manager_client, mexico)
     assert last_updated(Client(), "mexico") == timezone.now().date().isoformat()
 
 

@@ -24,7 +24,9 @@ from .admin_forms import (
     parse,
 )
 
-pytestmark = pytest.mark.django_db
+# Mexico is edited here as a country never published, directly; a published
+# country's changes go through its working draft (test_working_drafts.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.mexico_as_draft]
 
 
 @pytest.fixture

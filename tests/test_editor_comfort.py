@@ -9,7 +9,7 @@ from django.urls import reverse
 from citations.models import Citation
 from strategy.models import CountrySlugRedirect
 
-from .admin_forms import form_data, logged_in, make_user, parse
+from .admin_forms import form_data, logged_in, make_user, parse, publish_draft
 from .factories import CountryFactory
 
 pytestmark = pytest.mark.django_db
@@ -48,7 +48,9 @@ def test_slugs_a_country_had_only_as_a_draft_leave_no_redirect(root_client):
     assert not CountrySlugRedirect.objects.exists()
     assert Client().get("/countries/atlantis/").status_code == HTTPStatus.NOT_FOUND
     # From its first publication on, old addresses are kept.
-    rename(root_client, draft, "atlantis-final")
+    rename(root_client, draft, "atlantis-final")  # into its working draft
+    assert Client().get("/countries/atlantis-3/").status_code == HTTPStatus.OK
+    publish_draft(root_client, draft)
     assert list(CountrySlugRedirect.objects.values_list("old_slug", flat=True)) == ["atlantis-3"]
     response = Client().get("/countries/atlantis-3/")
     assert response.status_code == HTTPStatus.MOVED_PERMANENTLY

@@ -21,10 +21,15 @@ from .admin_forms import (
     make_user,
     message_text,
     parse,
+    publish_draft,
 )
 from .factories import CitationFactory, CountryFactory, GoalFactory
 
-pytestmark = pytest.mark.django_db
+# These tests edit Mexico in the admin and restore its revisions as a country
+# never published, edited directly; a published country's changes go through
+# its working draft (test_working_drafts.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.mexico_as_draft]
+
 
 COUNTRY_FIELDS = [
     "name",
@@ -203,14 +208,21 @@ def test_restore_never_changes_publication(mexico, editor_user, manager_user):
     )
 
 
-def test_restoring_an_old_slug_keeps_the_newer_address_working(mexico, editor_user):
+@pytest.mark.published_mexico
+def test_restoring_an_old_slug_keeps_the_newer_address_working(mexico, editor_user, manager_client):
     client = logged_in(editor_user)
     save_change_form(client, mexico, first_edit)
+    publish_draft(manager_client, mexico)
     save_change_form(client, mexico, lambda data: data.update(slug="united-mexican-states"))
+    publish_draft(manager_client, mexico)
     response = restore(client, mexico, revisions_of(mexico)[0])
     assert response.status_code == HTTPStatus.FOUND, error_text(response)
-    assert client.get("/countries/mexico/").status_code == HTTPStatus.OK
-    response = client.get("/countries/united-mexican-states/")
+    # Restored into the working draft: the public still has the newer address.
+    assert response["Location"] == reverse("admin:strategy_country_draft", args=[mexico.pk])
+    assert Client().get("/countries/united-mexican-states/").status_code == HTTPStatus.OK
+    publish_draft(manager_client, mexico)
+    assert Client().get("/countries/mexico/").status_code == HTTPStatus.OK
+    response = Client().get("/countries/united-mexican-states/")
     assert response.status_code == HTTPStatus.MOVED_PERMANENTLY
     assert response["Location"] == "/countries/mexico/"
 
@@ -410,7 +422,7 @@ def test_a_deleted_country_cannot_be_put_back_from_its_history_page(
 
 
 def test_moving_a_goal_to_another_country_is_in_both_histories(mexico, editor_user):
-    other = CountryFactory(name="Freedonia")
+    other = CountryFactory(name="Freedonia", status=Country.Status.DRAFT)
     client = logged_in(editor_user)
     goal = mexico.goals.get(position=3)
     url = reverse("admin:strategy_goal_change", args=[goal.pk])

@@ -10,7 +10,15 @@ from django.urls import reverse
 from citations.models import Citation
 from strategy.models import Country
 
-from .admin_forms import error_text, form_data, logged_in, make_user, message_text, parse
+from .admin_forms import (
+    error_text,
+    form_data,
+    logged_in,
+    make_user,
+    message_text,
+    parse,
+    publish_draft,
+)
 from .factories import CitationFactory, CountryFactory
 
 pytestmark = pytest.mark.django_db
@@ -83,6 +91,9 @@ def test_once_the_marker_is_gone_the_citation_can_be_deleted(mexico, superuser_c
     assert superuser_client.post(url, data).status_code == HTTPStatus.FOUND
     citation = Citation.objects.get(key=HACIENDA)
     delete_url = reverse("admin:citations_citation_delete", args=[citation.pk])
+    # The published version still cites it until the working draft is published.
+    assert superuser_client.post(delete_url, {"post": "yes"}).status_code == HTTPStatus.OK
+    publish_draft(superuser_client, mexico)
     assert superuser_client.post(delete_url, {"post": "yes"}).status_code == HTTPStatus.FOUND
 
 
@@ -242,6 +253,7 @@ def rename(client, country, slug):
     data["slug"] = slug
     response = client.post(url, data)
     assert response.status_code == HTTPStatus.FOUND, error_text(response)
+    publish_draft(client, country)  # the working draft, with the new slug, goes live
 
 
 def test_old_slugs_redirect_permanently_to_the_current_one(mexico, superuser_client):

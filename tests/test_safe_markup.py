@@ -39,6 +39,15 @@ REVIEWED = {
         1,
         "CountryAdmin.old_addresses: a constant format string; each old slug is escaped",
     ),
+    ("strategy/admin.py", "format_html"): (
+        2,
+        "CountryAdmin.changes and GoalAdmin.change_view's message: constant format strings; "
+        "the URLs, the words and the country's name are escaped",
+    ),
+    ("strategy/draft_admin.py", "format_html"): (
+        1,
+        "WorkingDraftAdmin.publication: a constant format string; the draft page's URL is escaped",
+    ),
 }
 
 PYTHON_CONSTRUCTS = {

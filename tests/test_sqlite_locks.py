@@ -49,6 +49,7 @@ def site(tmp_path_factory):
         "-c",
         "from django.contrib.auth.models import User; from strategy.models import Country\n"
         "Country.objects.create(name='Chile', slug='chile', vision='Chile.', status='draft')\n"
+        "Country.objects.filter(slug='mexico').update(status='draft')  # edited directly\n"
         f"User.objects.create_superuser('ana', 'ana@example.org', '{PASSWORD}')\n"
         f"User.objects.create_superuser('ben', 'ben@example.org', '{PASSWORD}')",
     )

@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from citations.models import Citation
 
-from .helpers import log_in, member_of
+from .helpers import check_accessibility, log_in, member_of
 
 pytestmark = pytest.mark.browser
 
@@ -44,14 +44,19 @@ def test_visitor_follows_a_footnote_to_its_source_and_back(site, page):
     expect(page).to_have_url(source_url)
 
 
-def test_editor_changes_a_goal_and_sees_it_published(site, page):
-    """An editor rewords a goal and swaps one of its themes in the country's form."""
+def test_editor_s_change_is_reviewed_approved_and_then_public(site, page, visitor, browser):
+    """
+    An editor rewords a goal of published Mexico and swaps one of its themes,
+    and submits it for review; the public still sees the old page; a Country
+    manager reads the comparison and approves it; then the public sees it.
+    """
     member_of("Editors", "elena")
     log_in(page, site, "elena")
 
     page.get_by_role("link", name="Countries").click()
     page.get_by_role("link", name="Mexico").click()
     expect(page.get_by_role("heading", name="Change country")).to_be_visible()
+    expect(page.locator("#working-draft-note")).to_contain_text("Working draft")
     goal = page.locator("#goals-0")
     expect(goal.get_by_label("Title:")).to_have_value(
         "Digitise small businesses with Big Data, analytics and AI"
@@ -64,11 +69,32 @@ def test_editor_changes_a_goal_and_sees_it_published(site, page):
     )
     themes = goal.get_by_label("Themes:")
     themes.fill(themes.input_value().replace("economy", "entrepreneurship"))
+    page.get_by_label("Summary of the change:").fill("Goal 1 reworded.")
     page.get_by_role("button", name="Save", exact=True).click()
 
-    expect(page.locator(".messagelist .success")).to_contain_text("was changed successfully")
-    page.goto(f"{site}/countries/mexico/")
-    first_goal = page.locator("li.goal").first
+    expect(page.locator(".messagelist .success")).to_contain_text("working draft of Mexico")
+    expect(page.locator("#goal-changes li.changed ins").first).to_contain_text("Above all")
+    expect(page.locator("#goal-changes li.changed")).to_contain_text(
+        "Themes added: entrepreneurship"
+    )
+    page.get_by_label("Comment for the reviewer:").fill("Reworded after the 2024 update.")
+    page.get_by_role("button", name="Submit for review").click()
+    expect(page.locator("#review-state")).to_contain_text("Awaiting review")
+
+    visitor.goto(f"{site}/countries/mexico/")
+    expect(visitor.locator("li.goal").first).not_to_contain_text("Above all")
+
+    member_of("Country managers", "marta")
+    manager = browser.new_context().new_page()
+    log_in(manager, site, "marta")
+    manager.locator("#review-queue").get_by_role("link", name="Mexico").click()
+    expect(manager.locator("#review-state")).to_contain_text("Reworded after the 2024 update.")
+    assert_accessible(manager, "the draft page with its comparison and review steps")
+    manager.get_by_role("button", name="Approve and publish").click()
+    expect(manager.locator(".messagelist .success")).to_contain_text("Published: Mexico.")
+
+    visitor.goto(f"{site}/countries/mexico/")
+    first_goal = visitor.locator("li.goal").first
     expect(first_goal).to_contain_text("Above all, one of the main goals is to digitize those")
     tags = first_goal.get_by_role("list", name="Themes").get_by_role("link")
     expect(tags.filter(has_text="entrepreneurship")).to_have_count(1)
@@ -79,10 +105,16 @@ def test_editor_changes_a_goal_and_sees_it_published(site, page):
         "small business",
     ]
     first_goal.get_by_role("link", name="entrepreneurship").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("entrepreneurship")
-    expect(page.locator("li.goal h2")).to_have_text(
+    expect(visitor.get_by_role("heading", level=1)).to_have_text("entrepreneurship")
+    expect(visitor.locator("li.goal h2")).to_have_text(
         ["Digitise small businesses with Big Data, analytics and AI"]
     )
+
+
+def assert_accessible(page, label):
+    results = check_accessibility(page)
+    assert results.response["passes"], f"axe-core checked nothing on {label}"
+    assert results.violations_count == 0, f"{label}:\n{results.generate_report()}"
 
 
 def add_citation(page, site):
@@ -211,7 +243,9 @@ def test_two_editors_save_the_same_country(site, browser):
 
     elena.get_by_label("Vision:").fill("Elena's new vision for Mexico.")
     elena.get_by_role("button", name="Save", exact=True).click()
-    expect(elena.locator(".messagelist .success")).to_contain_text("was changed successfully")
+    expect(elena.locator(".messagelist .success")).to_contain_text(
+        "The working draft of Mexico was saved"
+    )
 
     typed = "Tomás rewrote the conclusion while Elena was saving."
     tomas.get_by_label("Conclusion:").fill(typed)
