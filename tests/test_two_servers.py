@@ -102,7 +102,11 @@ def edit_vision(server, browser, country_id, text):
     data = browser.form(url, "country_form")
     data["vision"] = text
     final_url, _ = browser.post(url, data, referer=url)
-    assert final_url.endswith("/admin/strategy/country/"), final_url
+    # Mexico is published: the save is its working draft; publish it from its page.
+    draft = server.url(f"/admin/strategy/country/{country_id}/draft/")
+    assert final_url == draft, final_url
+    final_url, _ = browser.post(draft, browser.form(draft, "step-publish"), referer=draft)
+    assert final_url.endswith(f"/admin/strategy/country/{country_id}/change/"), final_url
 
 
 @pytest.fixture
