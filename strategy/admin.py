@@ -461,7 +461,7 @@ class CountryAdmin(WorkingDraftAdmin, SafeEditingAdmin):
             change and Country.objects.filter(pk=obj.pk).exclude(published_at=None).exists()
         )
         if obj.is_published and form.initial.get("status") != Country.Status.PUBLISHED:
-            publishing.clear_review(obj)  # published by its status: its review is over
+            drafts.clear_review(obj)  # published by its status: its review is over
         publishing.record_change(obj, changed=form.has_changed() or self.restore is not None)
         super().save_model(request, obj, form, change)
         CountrySlugRedirect.objects.record_slug_change(obj, previous_slug, was_public=was_public)

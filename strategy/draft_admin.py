@@ -25,9 +25,8 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from . import drafts, publishing, readiness, review
+from . import drafts, readiness, review
 from .models import Country
-from .revisions import compare_states
 
 
 class DateTimeInput(forms.DateTimeInput):
@@ -63,9 +62,14 @@ class StepForm(forms.Form):
     seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     # Whether the step needs the publish permission (else the change permission).
     for_publishers = True
+    # The step's heading on the page (another while the draft awaits review),
+    # and its button's words (the heading's unless said).
+    title = title_when_submitted = button = ""
 
-    def __init__(self, *args, lacking=(), **kwargs):
+    def __init__(self, *args, lacking=(), submitted=False, **kwargs):
         super().__init__(*args, **kwargs)
+        self.heading = (submitted and self.title_when_submitted) or self.title
+        self.button = self.button or self.heading
         self.fields["step"].initial = self.name
         if "waive" in self.fields:
             self.fields["waive"].choices = [(item.code, f"Waive: {item}") for item in lacking]
@@ -87,38 +91,45 @@ def waive_field():
 
 class SubmitForm(StepForm):
     name = "submit"
+    title = "Submit for review"
     for_publishers = False
     comment = comment_field("Comment for the reviewer")
 
 
 class PublishForm(StepForm):
     name = "publish"
+    title, title_when_submitted = "Publish now", "Approve and publish"
     comment = comment_field("Comment")
     waive = waive_field()
 
 
 class SendBackForm(StepForm):
     name = "send-back"
+    title = "Send back"
     comment = comment_field("What needs changing", required=True)
 
 
 class ScheduleForm(StepForm):
     name = "schedule"
+    title = "Schedule"
     go_live_at = when_field("Go live at", required=True)
     waive = waive_field()
 
 
 class UnscheduleForm(StepForm):
     name = "unschedule"
+    title = "Remove the schedule"
 
 
 class ExpiryForm(StepForm):
     name = "expiry"
+    title, button = "Unpublish later", "Save the expiry"
     expire_at = when_field("Unpublish at", required=False)
 
 
 class DiscardForm(StepForm):
     name = "discard"
+    title, button = "Discard the working draft", "Discard the draft"
     confirm = forms.BooleanField(
         label="Yes, throw the working draft away: its changes are lost.", required=True
     )
@@ -253,14 +264,14 @@ class WorkingDraftAdmin:
         """Save the working draft from its form: not a revision, nothing public changes."""
         draft.draft_edited = True
         draft.last_saved_by = request.user
-        if draft.review_state == Country.ReviewState.SUBMITTED or draft.go_live_at:
+        if draft.is_submitted or draft.go_live_at:
             # What was reviewed or scheduled is not what is saved now.
             self.message_user(
                 request,
                 "Its review and schedule are withdrawn, as it changed: submit it again.",
                 messages.WARNING,
             )
-            publishing.clear_review(draft)
+            drafts.clear_review(draft)
         with drafts.not_recorded():
             draft.save()
 
@@ -328,7 +339,8 @@ class WorkingDraftAdmin:
             )
             if not allowed:
                 raise PermissionDenied
-            form = step(request.POST, lacking=lacking)
+            submitted = target is not None and target.is_submitted
+            form = step(request.POST, lacking=lacking, submitted=submitted)
             if target is None and step is not ExpiryForm:
                 self.message_user(request, "There is no working draft to act on.", messages.ERROR)
                 return redirect(request.path)
@@ -413,10 +425,8 @@ class WorkingDraftAdmin:
         may_change = self.has_change_permission(request, country)
         changes, parts = [], []
         if target is not None and target.is_working_draft:
-            changes, parts = compare_states(
-                drafts.state(country), drafts.state(target), fields=drafts.DRAFT_FIELDS
-            )
-        submitted = target is not None and target.review_state == Country.ReviewState.SUBMITTED
+            changes, parts = drafts.compare_with_live(target)
+        submitted = target is not None and target.is_submitted
         offered = []
         if target is not None:
             if may_change and not submitted:
@@ -434,6 +444,7 @@ class WorkingDraftAdmin:
             form.name: bound.get(form.name)
             or form(
                 lacking=lacking,
+                submitted=submitted,
                 initial={
                     "seen_version": target.version if target is not None else None,
                     **({"expire_at": country.expire_at} if form is ExpiryForm else {}),

@@ -102,11 +102,7 @@ def open_draft(country):
             if draft.draft_edited or draft.based_on_version == country.version:
                 return draft
             draft.delete()
-        return _copy(country)
-
-
-def _copy(country):
-    return write_draft(country, snapshot(country), edited=False)
+        return write_draft(country, snapshot(country), edited=False)
 
 
 def snapshot(country):
@@ -149,10 +145,8 @@ def write_draft(country, content, *, edited=True, summary=""):
     return draft
 
 
-# A draft's own state of review and schedule, which passes to its country
-# when the country is unpublished.
-EDITORIAL_FIELDS = [
-    "change_summary",
+# The state of a draft's review and schedule (``strategy.review``).
+REVIEW_FIELDS = [
     "review_state",
     "review_comment",
     "submitted_by",
@@ -160,6 +154,15 @@ EDITORIAL_FIELDS = [
     "go_live_waived",
     "scheduled_by",
 ]
+# A draft's own editorial state, which passes to its country when the
+# country is unpublished.
+EDITORIAL_FIELDS = ["change_summary", *REVIEW_FIELDS]
+
+
+def clear_review(row):
+    """End the review and schedule of ``row`` (a draft, or a country never published)."""
+    for name in REVIEW_FIELDS:
+        setattr(row, name, row._meta.get_field(name).get_default())
 
 
 def discard_unedited(country):
@@ -212,9 +215,7 @@ def state(country):
     fields = {name: getattr(country, name) for name in CONTENT_FIELDS}
     goals, themes = {}, {}
     for goal in country.goals.prefetch_related("tags"):
-        key = goal.origin_id if goal.origin_id is not None else f"new-{goal.pk}"
-        if country.draft_of_id is None:
-            key = goal.pk
+        key = goal.pk if not country.is_working_draft else goal.origin_id or f"new-{goal.pk}"
         goals[key] = {name: getattr(goal, name) for name in GOAL_FIELDS}
         themes[key] = {tag.name for tag in goal.tags.all()}
     return fields, goals, themes
@@ -223,11 +224,6 @@ def state(country):
 def compare_with_live(draft):
     """The draft's changes to its country: (FieldChanges, GoalComparisons)."""
     return compare_states(state(draft.draft_of), state(draft), fields=DRAFT_FIELDS)
-
-
-def has_changes(draft):
-    changes, goals = compare_with_live(draft)
-    return bool(changes) or any(goal.kind != "unchanged" for goal in goals)
 
 
 # The fields a draft's comparison shows: its status is not the country's.

@@ -42,6 +42,24 @@ def validate_iso_code(value):
         )
 
 
+def may_preview(user):
+    """Whether ``user`` sees drafts (and working drafts) at a country's own address."""
+    return user.is_staff and user.has_perm("strategy.change_country")
+
+
+def _who(verbose_name):
+    """A field naming the editor who did something to a draft (kept if they leave)."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=verbose_name,
+    )
+
+
 class CountryQuerySet(models.QuerySet):
     def published(self):
         """What the public may see. Every public view, list and export uses this."""
@@ -53,7 +71,7 @@ class CountryQuerySet(models.QuerySet):
         see, and drafts too (as a preview) for staff who can edit countries.
         Lists, themes, sources, the API and the downloads use ``published()`` for everyone.
         """
-        if user.is_staff and user.has_perm("strategy.change_country"):
+        if may_preview(user):
             return self.filter(draft_of=None)
         return self.published()
 
@@ -190,15 +208,7 @@ class Country(models.Model):
     draft_edited = models.BooleanField("draft edited", default=False, editable=False)
     # Who last saved this working draft (its saves are not revisions), for
     # the edit-conflict message (``editing.history.describe_change``).
-    last_saved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-        verbose_name="last saved by",
-    )
+    last_saved_by = _who("last saved by")
     based_on_version = models.PositiveBigIntegerField(
         "made from version", null=True, blank=True, editable=False
     )
@@ -220,15 +230,7 @@ class Country(models.Model):
         editable=False,
     )
     review_comment = models.TextField("review comment", blank=True, editable=False)
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-        verbose_name="submitted by",
-    )
+    submitted_by = _who("submitted by")
     go_live_at = models.DateTimeField(
         "go live at",
         null=True,
@@ -237,15 +239,7 @@ class Country(models.Model):
         help_text="When ``manage.py publish_scheduled`` publishes this draft.",
     )
     go_live_waived = models.TextField("waived for going live", blank=True, editable=False)
-    scheduled_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-        verbose_name="scheduled by",
-    )
+    scheduled_by = _who("scheduled by")
     expire_at = models.DateTimeField(
         "expire at",
         null=True,
@@ -330,6 +324,11 @@ class Country(models.Model):
     @property
     def is_working_draft(self):
         return self.draft_of_id is not None
+
+    @property
+    def is_submitted(self):
+        """Awaiting review (``strategy.review``)."""
+        return self.review_state == self.ReviewState.SUBMITTED
 
     def cited_keys(self, goals=None):
         """Keys cited in the country's text, in reading order."""

@@ -91,7 +91,7 @@ def publish(country, *, user=None, waived=frozenset(), how="Published"):
                     draft.delete()
             country.status = Country.Status.PUBLISHED
             country.change_summary = ""
-            clear_review(country)
+            drafts.clear_review(country)
             record_change(country)
             country.save()
             if user is not None:
@@ -130,12 +130,3 @@ def unpublish(country, *, user=None, how="Unpublished"):
                 + (", with its working draft's changes." if draft is not None else ".")
             )
     return True
-
-
-def clear_review(country):
-    country.review_state = Country.ReviewState.EDITING
-    country.review_comment = ""
-    country.submitted_by = None
-    country.go_live_at = None
-    country.go_live_waived = ""
-    country.scheduled_by = None

@@ -50,7 +50,7 @@ def candidate(country):
 def submit(country, *, user, comment=""):
     with transaction.atomic():
         target = _locked_candidate(country)
-        if target.review_state == Country.ReviewState.SUBMITTED:
+        if target.is_submitted:
             raise ReviewError("This change is already awaiting review.")
         target.review_state = Country.ReviewState.SUBMITTED
         target.review_comment = comment
@@ -72,7 +72,7 @@ def send_back(country, *, user, comment):
         raise ReviewError("Say what needs changing: sending back needs a comment.")
     with transaction.atomic():
         target = _locked_candidate(country)
-        if target.review_state != Country.ReviewState.SUBMITTED:
+        if not target.is_submitted:
             raise ReviewError("This change is not awaiting review.")
         submitter = target.submitted_by
         target.review_state = Country.ReviewState.SENT_BACK
@@ -170,11 +170,7 @@ def publish_due(now=None):
     expiring = Country.objects.published().filter(expire_at__lte=now).values_list("pk", flat=True)
     for pk in list(expiring):
         with transaction.atomic():
-            country = (
-                Country.objects.select_for_update(skip_locked=True)
-                .filter(pk=pk, expire_at__lte=now)
-                .first()
-            )
+            country = _locked_if_due(Country.objects, pk, expire_at__lte=now)
             if country is None:
                 continue  # done by another server meanwhile
             publishing.unpublish(country, how="Unpublished as scheduled (its expiry time came)")
@@ -182,13 +178,14 @@ def publish_due(now=None):
     return done
 
 
+def _locked_if_due(rows, pk, **due):
+    """Row ``pk`` of ``rows``, locked, if it is still ``due``; None if not, or locked by another."""
+    return rows.select_for_update(skip_locked=True).filter(pk=pk, **due).first()
+
+
 def _publish_scheduled(pk, now):
     with transaction.atomic():
-        target = (
-            Country.with_drafts.select_for_update(skip_locked=True)
-            .filter(pk=pk, go_live_at__lte=now)
-            .first()
-        )
+        target = _locked_if_due(Country.with_drafts, pk, go_live_at__lte=now)
         if target is None:
             return None  # published by another server meanwhile, or unscheduled
         country = target.draft_of or target
@@ -282,16 +279,7 @@ def _locked_candidate(country):
 
 def _save_state(target):
     with drafts.not_recorded():
-        target.save(
-            update_fields=[
-                "review_state",
-                "review_comment",
-                "submitted_by",
-                "go_live_at",
-                "go_live_waived",
-                "scheduled_by",
-            ]
-        )
+        target.save(update_fields=drafts.REVIEW_FIELDS)
 
 
 def _step(what, comment, target):

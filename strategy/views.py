@@ -12,7 +12,7 @@ from citations.models import Citation
 from citations.views import bibliography_response
 from web.views import PublicListView, page_of, public_view
 
-from .models import Country, CountrySlugRedirect, Goal
+from .models import Country, CountrySlugRedirect, Goal, may_preview
 from .themes import published_themes, published_themes_with_counts, with_addresses
 
 GOALS_WITH_THEMES = Prefetch("goals", queryset=Goal.objects.order_by("position").with_themes())
@@ -146,7 +146,7 @@ def _working_draft_for(user, country):
     What staff who may edit countries see at a published country's address:
     its working draft, if it has one (a preview with the draft banner).
     """
-    if not (user.is_staff and user.has_perm("strategy.change_country")):
+    if not may_preview(user):
         return country
     draft = (
         Country.with_drafts.filter(draft_of=country, draft_edited=True)
