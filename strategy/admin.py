@@ -419,7 +419,18 @@ class CountryAdmin(WorkingDraftAdmin, SafeEditingAdmin):
         description="Unpublish selected countries (back to draft)", permissions=["publish"]
     )
     def unpublish_selected(self, request, queryset):
+        with_drafts = sorted(
+            country.name for country in queryset if drafts.working_draft(country) is not None
+        )
         self._change_status(request, queryset, publishing.unpublish, "Unpublished")
+        if with_drafts:
+            self.message_user(
+                request,
+                f"{', '.join(with_drafts)} had a working draft: its changes are now the "
+                "country's content (a draft, not public). The published version is in the "
+                "history, to restore if wanted.",
+                messages.WARNING,
+            )
 
     def _change_status(self, request, queryset, change, done):
         changed, unchanged = [], []
@@ -488,6 +499,14 @@ class CountryAdmin(WorkingDraftAdmin, SafeEditingAdmin):
         """
         if obj is None or not obj.is_published:
             return super().run_restore(obj, view)
+        request = self.restore.request
+        if request.method == "GET" and drafts.working_draft(obj) is not None:
+            self.message_user(
+                request,
+                f"{obj} has a working draft: saving this revision replaces it (its changes "
+                "are lost). Compare them on the draft page first.",
+                messages.WARNING,
+            )
         with transaction.atomic(using=router.db_for_write(self.model)):
             self.prepare_restore(obj)
             response = view()

@@ -440,6 +440,10 @@ class WorkingDraftAdmin:
                     offered.append(DiscardForm)
         if may_publish and country.is_published:
             offered.append(ExpiryForm)
+        for name, form in bound.items():
+            if type(form) not in offered and form.errors:  # a step the page no longer offers
+                refusal = "; ".join(form.non_field_errors()) or "This step is not offered here."
+                self.message_user(request, refusal, messages.ERROR)
         step_forms = {
             form.name: bound.get(form.name)
             or form(
@@ -463,6 +467,9 @@ class WorkingDraftAdmin:
             "lacking": lacking,
             "submitted": submitted,
             "step_forms": step_forms,
+            "published_changed_since": target is not None
+            and target.is_working_draft
+            and target.based_on_version != country.version,
             "change_url": reverse("admin:strategy_country_change", args=[country.pk]),
             "history_url": reverse("admin:strategy_country_history", args=[country.pk]),
         }

@@ -245,7 +245,7 @@ def test_a_scheduled_draft_goes_live_when_due_and_only_once(managed, manager_cli
 
 def test_a_go_live_time_in_the_past_publishes_at_the_next_run(managed, manager_client):
     edit_mexico(manager_client, managed, vision="Overdue vision.")
-    schedule(manager_client, managed, timezone.now() - datetime.timedelta(minutes=5))
+    schedule(manager_client, managed, timezone.now() - datetime.timedelta(minutes=2))
     out = io.StringIO()
     call_command("publish_scheduled", stdout=out)
     assert out.getvalue() == "Mexico: published\n"
@@ -407,3 +407,47 @@ def test_after_a_conflict_on_the_first_draft_save_the_form_can_be_saved(
     response = manager_client.post(change_url(managed), again)
     assert response.status_code == HTTPStatus.FOUND, error_text(response)
     assert Country.with_drafts.get(draft_of=managed).conclusion == "Second."
+
+
+def test_schedules_refuse_past_times_and_clashing_names(managed, manager_client):
+    edit_mexico(manager_client, managed, name="Atlantis")
+    CountryFactory(name="Atlantis", slug="atlantis")  # added since the draft was saved
+    data = {"step": "schedule", "go_live_at": "2020-01-01T00:00"}
+    response = manager_client.post(draft_url(managed), data)
+    assert "in the past" in parse(response).select_one("#step-schedule").get_text()
+    soon = timezone.localtime(timezone.now() + datetime.timedelta(hours=1))
+    data["go_live_at"] = soon.strftime("%Y-%m-%dT%H:%M")
+    response = manager_client.post(draft_url(managed), data)
+    assert "already has this name" in parse(response).select_one("#step-schedule").get_text()
+    assert Country.with_drafts.get(draft_of=managed).go_live_at is None
+    response = manager_client.post(
+        draft_url(managed), {"step": "expiry", "expire_at": "0001-01-01T00:00"}
+    )
+    assert "in the past" in parse(response).select_one("#step-expiry").get_text()
+    managed.refresh_from_db()
+    assert managed.expire_at is None
+
+
+def test_the_draft_page_warns_when_the_published_version_changed_since(managed, manager_client):
+    edit_mexico(manager_client, managed, vision="Drafted.")
+    assert parse(manager_client.get(draft_url(managed))).find(id="published-changed") is None
+    managed.refresh_from_db()
+    managed.save()  # as an import or a theme merge does
+    assert parse(manager_client.get(draft_url(managed))).find(id="published-changed")
+
+
+def test_unpublishing_and_restoring_say_what_happens_to_the_working_draft(managed, manager_client):
+    from reversion.models import Version
+
+    edit_mexico(manager_client, managed, vision="Second vision.")
+    publish_draft(manager_client, managed)
+    edit_mexico(manager_client, managed, vision="Drafted.")
+    version = Version.objects.get_for_object(managed).first()
+    url = reverse("admin:strategy_country_revision", args=[managed.pk, version.pk])
+    assert "replaces it" in message_text(manager_client.get(url))
+    response = manager_client.post(
+        reverse("admin:strategy_country_changelist"),
+        {"action": "unpublish_selected", "_selected_action": [managed.pk]},
+        follow=True,
+    )
+    assert "had a working draft" in message_text(response)
