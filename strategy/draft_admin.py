@@ -440,7 +440,7 @@ class WorkingDraftAdmin:
                     offered.append(DiscardForm)
         if may_publish and country.is_published:
             offered.append(ExpiryForm)
-        for name, form in bound.items():
+        for form in bound.values():
             if type(form) not in offered and form.errors:  # a step the page no longer offers
                 refusal = "; ".join(form.non_field_errors()) or "This step is not offered here."
                 self.message_user(request, refusal, messages.ERROR)
