@@ -44,7 +44,7 @@ from taggit.models import Tag
 from citations.models import Citation
 from citations.references import citation_fields, make_key, unique_key
 from editing.diffs import FieldChange
-from strategy import publishing, readiness
+from strategy import publishing, readiness, versions
 from strategy.models import Country, CountrySlugRedirect, Goal
 from strategy.regions import region_for
 from strategy.revisions import revision_state
@@ -371,6 +371,8 @@ class ChapterImport:
                 # Only its goals or sources changed: record when the country changed.
                 publishing.save_change(country)
             country_fields += extra
+        if country.is_published and (not was_published or country_fields):
+            versions.record(country, self.comment)  # what the public reads changed
         status = country.get_status_display().lower()
         self.outcomes.insert(
             0,

@@ -20,7 +20,7 @@ from citations.models import Citation
 from editing.admin import BusyDatabaseAdmin, SafeEditingAdmin, SelectionCheck
 from editing.forms import ConflictCheckForm, RefusableForm
 
-from . import drafts, publishing, readiness, review
+from . import drafts, publishing, readiness, review, versions
 from .draft_admin import ChangesFilter, WorkingDraftAdmin
 from .models import MARKDOWN_HELP, Country, CountrySlugRedirect, Goal, markdown_help
 from .revisions import compare_revisions, deleted_theme_ids, save_revision
@@ -471,7 +471,10 @@ class CountryAdmin(WorkingDraftAdmin, SafeEditingAdmin):
         was_public = (
             change and Country.objects.filter(pk=obj.pk).exclude(published_at=None).exists()
         )
-        if obj.is_published and form.initial.get("status") != Country.Status.PUBLISHED:
+        obj._published_now = (
+            obj.is_published and form.initial.get("status") != Country.Status.PUBLISHED
+        )
+        if obj._published_now:
             drafts.clear_review(obj)  # published by its status: its review is over
         publishing.record_change(obj, changed=form.has_changed() or self.restore is not None)
         super().save_model(request, obj, form, change)
@@ -483,9 +486,10 @@ class CountryAdmin(WorkingDraftAdmin, SafeEditingAdmin):
         super().save_related(request, form, formsets, change)
         country = form.instance
         country.sync_citations()
-        only_goals = not form.has_changed() and any(formset.has_changed() for formset in formsets)
-        if only_goals and self.restore is None and country.is_published:
-            publishing.save_change(country)
+        # (A published country's form saves its working draft: only a draft's
+        # form gets here, and publishes it by its status.)
+        if getattr(country, "_published_now", False):
+            versions.record(country)
 
     def compare(self, old_version, new_version):
         return compare_revisions(old_version, new_version)
@@ -738,6 +742,8 @@ class ThemeAdmin(SelectionCheck, TagAdmin):
             for country in {goal.country for goal in goals if not goal.country.is_working_draft}:
                 publishing.save_change(country)  # its pages show the themes
                 save_revision(country, user=request.user, comment=comment)
+                if country.is_published:
+                    versions.record(country, comment)
             for theme in others:
                 theme.delete()
         self.message_user(
