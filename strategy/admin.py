@@ -23,7 +23,7 @@ from editing.forms import ConflictCheckForm, RefusableForm
 from . import drafts, publishing, readiness, review, versions
 from .draft_admin import ChangesFilter, WorkingDraftAdmin
 from .models import MARKDOWN_HELP, Country, CountrySlugRedirect, Goal, markdown_help
-from .revisions import compare_revisions, deleted_theme_ids, save_revision
+from .revisions import compare_revisions, compare_states, deleted_theme_ids, save_revision
 from .themes import theme_problems, validate_theme_name
 
 
@@ -493,6 +493,14 @@ class CountryAdmin(WorkingDraftAdmin, SafeEditingAdmin):
 
     def compare(self, old_version, new_version):
         return compare_revisions(old_version, new_version)
+
+    def compare_submitted(self, obj, form, formsets):
+        saved = Country.with_drafts.get(pk=obj.pk)
+        return compare_states(
+            drafts.state(saved),
+            drafts.submitted_state(saved, form, formsets),
+            fields=drafts.DRAFT_FIELDS,
+        )
 
     def run_restore(self, obj, view):
         """
