@@ -14,13 +14,11 @@ to the sources as they are now (a source's own record is kept, and
 corrected, on its page).
 """
 
-from types import SimpleNamespace
-
 from django.db.models import Max
 from django.utils import timezone
-from taggit.models import Tag
 
 from .models import Country, Goal, PublishedVersion
+from .themes import give_themes
 
 FIELDS = ["name", "slug", "iso_code", "region", "vision", "conclusion"]
 GOAL_FIELDS = ["position", "title", "description"]
@@ -71,17 +69,12 @@ def as_page(version):
         last_published_change=version.published_at,
         **{name: content.get(name, "") for name in FIELDS},
     )
-    tags = {tag.name: tag for tag in Tag.objects.filter(name__in=_theme_names(content))}
-    goals = []
-    for data in content.get("goals", []):
-        goal = Goal(country=country, **{name: data.get(name, "") for name in GOAL_FIELDS})
-        # Goal.themes reads these; a theme deleted since has no page, and is left out.
-        goal.theme_items = [
-            SimpleNamespace(tag=tags.get(name) or Tag(name=name)) for name in data["themes"]
-        ]
-        goals.append(goal)
-    return country, goals
-
-
-def _theme_names(content):
-    return {name for goal in content.get("goals", []) for name in goal.get("themes", [])}
+    goals = [
+        (
+            Goal(country=country, **{name: data.get(name, "") for name in GOAL_FIELDS}),
+            data["themes"],
+        )
+        for data in content.get("goals", [])
+    ]
+    give_themes(goals)
+    return country, [goal for goal, _ in goals]

@@ -451,3 +451,47 @@ def test_unpublishing_and_restoring_say_what_happens_to_the_working_draft(manage
         follow=True,
     )
     assert "had a working draft" in message_text(response)
+
+
+# Preview of the change form, without saving
+
+
+def test_preview_shows_the_form_as_a_page_without_saving(managed, editor_client):
+    data = form_data(editor_client.get(change_url(managed)), "country_form")
+    form = parse(editor_client.get(change_url(managed)))
+    button = form.find(id="preview-button")
+    assert button["formaction"] == reverse("admin:strategy_country_preview")
+    data["vision"] = "A previewed vision.[^secretaria-de-hacienda-2017]"
+    data["goals-0-title"] = "A previewed goal"
+    data["goals-0-tags"] = "brand-new-theme, economy"
+    data["goals-1-DELETE"] = "on"
+    response = editor_client.post(button["formaction"], data)
+    assert response.status_code == HTTPStatus.OK
+    assert "no-store" in response["Cache-Control"]
+    page = parse(response)
+    assert "Preview — not saved" in page.select_one(".draft-banner").get_text()
+    assert "A previewed vision." in page.select_one(".vision").get_text()
+    assert page.select_one(".vision sup.footnote-ref a")["aria-label"] == "Footnote 1"
+    titles = [h3.get_text() for h3 in page.select("li.goal h3")]
+    assert titles[0] == "A previewed goal" and len(titles) == managed.goals.count() - 1
+    tags = [a.get_text() for a in page.select("li.goal")[0].select("ul.tags a")]
+    assert tags == ["brand-new-theme", "economy"]
+    assert page.select("#notes-heading")  # the sources are listed
+    managed.refresh_from_db()
+    assert "previewed" not in managed.vision
+    assert not Country.with_drafts.filter(draft_of=managed).exists()  # nothing saved
+
+
+def test_preview_refuses_what_no_form_sends(managed, editor_client, client):
+    url = reverse("admin:strategy_country_preview")
+    assert editor_client.get(url).status_code == HTTPStatus.METHOD_NOT_ALLOWED
+    bad = [
+        {"goals-TOTAL_FORMS": "abc"},
+        {"goals-TOTAL_FORMS": "100000"},
+        {"vision": "x" * 10_001},
+    ]
+    for data in bad:
+        assert editor_client.post(url, data).status_code == HTTPStatus.BAD_REQUEST, data
+    response = client.post(url, {"vision": "x"})
+    assert response.status_code == HTTPStatus.FOUND  # to the login page
+    assert "login" in response["Location"]
