@@ -7,9 +7,10 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, router, transaction
 from django.db.models import Count
+from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
@@ -44,10 +45,23 @@ def give_markdown_help(form, field_names, key):
 
 
 class GoalForm(forms.ModelForm):
+    class Media:
+        js = ["js/theme_autocomplete.js"]
+
     def __init__(self, *args, markdown_example=None, **kwargs):
         super().__init__(*args, **kwargs)
         # The goals' formset looks the example up once for all its forms.
         give_markdown_help(self, ["description"], markdown_example or example_key())
+        if "tags" in self.fields:
+            self.fields["tags"].widget.attrs.update(
+                {
+                    "data-theme-suggestions": reverse("admin:taggit_tag_suggestions"),
+                    "autocomplete": "off",
+                    "role": "combobox",
+                    "aria-autocomplete": "list",
+                    "aria-expanded": "false",
+                }
+            )
 
     def clean_tags(self):
         names = self.cleaned_data["tags"]
@@ -697,7 +711,30 @@ class ThemeAdmin(SelectionCheck, TagAdmin):
     actions = ["merge_themes"]
 
     def get_urls(self):
-        return admin.ModelAdmin.get_urls(self)  # without taggit's merge-tags page
+        suggestions = path(
+            "suggestions/",
+            self.admin_site.admin_view(self.suggestions_view),
+            name="taggit_tag_suggestions",
+        )
+        # Without taggit's merge-tags page.
+        return [suggestions, *admin.ModelAdmin.get_urls(self)]
+
+    # How many themes the goal form's autocomplete offers at once.
+    SUGGESTIONS = 10
+
+    def suggestions_view(self, request):
+        """Existing themes whose names start with, then contain, ``?q=``: for the goal form."""
+        if not (self.has_view_permission(request) or request.user.has_perm("strategy.change_goal")):
+            raise PermissionDenied
+        typed = request.GET.get("q", "").strip()[:100]
+        if not typed:
+            return JsonResponse({"themes": []})
+        themes = Tag.objects.order_by("name").values_list("name", flat=True)
+        names = list(themes.filter(name__istartswith=typed)[: self.SUGGESTIONS])
+        if len(names) < self.SUGGESTIONS:
+            more = themes.filter(name__icontains=typed).exclude(name__in=names)
+            names += list(more[: self.SUGGESTIONS - len(names)])
+        return JsonResponse({"themes": names})
 
     def get_queryset(self, request):
         goals = ContentType.objects.get_for_model(Goal)
