@@ -495,3 +495,18 @@ def test_preview_refuses_what_no_form_sends(managed, editor_client, client):
     response = client.post(url, {"vision": "x"})
     assert response.status_code == HTTPStatus.FOUND  # to the login page
     assert "login" in response["Location"]
+
+
+def test_an_import_into_a_country_with_a_working_draft_is_refused(managed, manager_client):
+    from django.core.management import CommandError
+
+    from .helpers import SOURCE_DIR
+
+    edit_mexico(manager_client, managed, vision="Drafted.")
+    errors = io.StringIO()
+    with pytest.raises(CommandError, match="nothing imported"):
+        call_command(
+            "import_strategy", str(SOURCE_DIR / "mexico.md"), stdout=io.StringIO(), stderr=errors
+        )
+    assert "has a working draft" in errors.getvalue()
+    assert Country.with_drafts.get(draft_of=managed).vision == "Drafted."
