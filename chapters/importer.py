@@ -44,7 +44,7 @@ from taggit.models import Tag
 from citations.models import Citation
 from citations.references import citation_fields, make_key, unique_key
 from editing.diffs import FieldChange
-from strategy import publishing, readiness
+from strategy import drafts, publishing, readiness, versions
 from strategy.models import Country, CountrySlugRedirect, Goal
 from strategy.regions import region_for
 from strategy.revisions import revision_state
@@ -371,6 +371,8 @@ class ChapterImport:
                 # Only its goals or sources changed: record when the country changed.
                 publishing.save_change(country)
             country_fields += extra
+        if country.is_published and (not was_published or country_fields):
+            versions.record(country, self.comment)  # what the public reads changed
         status = country.get_status_display().lower()
         self.outcomes.insert(
             0,
@@ -438,9 +440,20 @@ class ChapterImport:
                     )
                 ]
             )
-        if given_slug:
-            return by_slug or by_name
-        return by_name or by_slug
+        country = (by_slug or by_name) if given_slug else (by_name or by_slug)
+        if country is not None and drafts.working_draft(country) is not None:
+            # Importing would change the published version under the draft, and
+            # publishing the draft would then silently undo the import.
+            refuse_if(
+                [
+                    Problem(
+                        f"{country.name} has a working draft of changes not yet published: "
+                        "publish or discard it (on its draft page) before importing into it",
+                        chapter.line,
+                    )
+                ]
+            )
+        return country
 
     def import_country(self, country, keys):
         """

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.db import OperationalError, router, transaction
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect
@@ -252,6 +252,26 @@ class SafeEditingAdmin(BusyDatabaseAdmin, VersionAdmin):
             for model_field in self.model._meta.concrete_fields
             if model_field.editable and not model_field.primary_key
         ]
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        form = context.get("adminform") and context["adminform"].form
+        if obj is not None and form is not None and form.has_error(NON_FIELD_ERRORS, "conflict"):
+            formsets = [inline.formset for inline in context.get("inline_admin_formsets", [])]
+            changes, parts = self.compare_submitted(obj, form, formsets)
+            context.update(conflict_changes=changes, conflict_parts=parts)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def compare_submitted(self, obj, form, formsets):
+        """
+        After an edit conflict: (the fields, the parts) that differ between
+        ``obj`` as saved since and what the editor submitted in ``form``.
+        """
+        saved = type(obj)._base_manager.get(pk=obj.pk)
+        fields = [(name, label) for name, label in self.compare_fields() if name in form.fields]
+        submitted = {name: form.cleaned_data.get(name) for name, _ in fields}
+        return field_changes(
+            fields, {name: getattr(saved, name) for name, _ in fields}, submitted
+        ), []
 
     def compare(self, old_version, new_version):
         """(the fields that changed, the parts that changed) from one version to the other."""

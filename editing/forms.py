@@ -101,7 +101,8 @@ class ConflictCheckForm(RefusableForm, forms.ModelForm):
             raise ValidationError(
                 format_html(
                     "Not saved: this {} was saved by {}, after you opened it. What you "
-                    "typed is kept below. Compare it with the current version (see its "
+                    'typed is kept below. <a href="#conflict-comparison">Compare what you '
+                    "typed with what was saved</a> (or see its "
                     '<a href="{}" target="_blank" rel="noopener">history</a>), then save '
                     "again to replace that version with yours.",
                     name,

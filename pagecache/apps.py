@@ -8,6 +8,7 @@ CONTENT_MODELS = [
     "strategy.Goal",
     "strategy.CountryCitation",
     "strategy.CountrySlugRedirect",
+    "strategy.PublishedVersion",
     "citations.Citation",
     "taggit.Tag",
     "taggit.TaggedItem",

@@ -7,9 +7,10 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, router, transaction
 from django.db.models import Count
+from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
@@ -20,10 +21,10 @@ from citations.models import Citation
 from editing.admin import BusyDatabaseAdmin, SafeEditingAdmin, SelectionCheck
 from editing.forms import ConflictCheckForm, RefusableForm
 
-from . import drafts, publishing, readiness, review
+from . import drafts, publishing, readiness, review, versions
 from .draft_admin import ChangesFilter, WorkingDraftAdmin
 from .models import MARKDOWN_HELP, Country, CountrySlugRedirect, Goal, markdown_help
-from .revisions import compare_revisions, deleted_theme_ids, save_revision
+from .revisions import compare_revisions, compare_states, deleted_theme_ids, save_revision
 from .themes import theme_problems, validate_theme_name
 
 
@@ -44,10 +45,23 @@ def give_markdown_help(form, field_names, key):
 
 
 class GoalForm(forms.ModelForm):
+    class Media:
+        js = ["js/theme_autocomplete.js"]
+
     def __init__(self, *args, markdown_example=None, **kwargs):
         super().__init__(*args, **kwargs)
         # The goals' formset looks the example up once for all its forms.
         give_markdown_help(self, ["description"], markdown_example or example_key())
+        if "tags" in self.fields:
+            self.fields["tags"].widget.attrs.update(
+                {
+                    "data-theme-suggestions": reverse("admin:taggit_tag_suggestions"),
+                    "autocomplete": "off",
+                    "role": "combobox",
+                    "aria-autocomplete": "list",
+                    "aria-expanded": "false",
+                }
+            )
 
     def clean_tags(self):
         names = self.cleaned_data["tags"]
@@ -419,7 +433,18 @@ class CountryAdmin(WorkingDraftAdmin, SafeEditingAdmin):
         description="Unpublish selected countries (back to draft)", permissions=["publish"]
     )
     def unpublish_selected(self, request, queryset):
+        with_drafts = sorted(
+            country.name for country in queryset if drafts.working_draft(country) is not None
+        )
         self._change_status(request, queryset, publishing.unpublish, "Unpublished")
+        if with_drafts:
+            self.message_user(
+                request,
+                f"{', '.join(with_drafts)} had a working draft: its changes are now the "
+                "country's content (a draft, not public). The published version is in the "
+                "history, to restore if wanted.",
+                messages.WARNING,
+            )
 
     def _change_status(self, request, queryset, change, done):
         changed, unchanged = [], []
@@ -460,7 +485,10 @@ class CountryAdmin(WorkingDraftAdmin, SafeEditingAdmin):
         was_public = (
             change and Country.objects.filter(pk=obj.pk).exclude(published_at=None).exists()
         )
-        if obj.is_published and form.initial.get("status") != Country.Status.PUBLISHED:
+        obj._published_now = (
+            obj.is_published and form.initial.get("status") != Country.Status.PUBLISHED
+        )
+        if obj._published_now:
             drafts.clear_review(obj)  # published by its status: its review is over
         publishing.record_change(obj, changed=form.has_changed() or self.restore is not None)
         super().save_model(request, obj, form, change)
@@ -472,12 +500,21 @@ class CountryAdmin(WorkingDraftAdmin, SafeEditingAdmin):
         super().save_related(request, form, formsets, change)
         country = form.instance
         country.sync_citations()
-        only_goals = not form.has_changed() and any(formset.has_changed() for formset in formsets)
-        if only_goals and self.restore is None and country.is_published:
-            publishing.save_change(country)
+        # (A published country's form saves its working draft: only a draft's
+        # form gets here, and publishes it by its status.)
+        if getattr(country, "_published_now", False):
+            versions.record(country)
 
     def compare(self, old_version, new_version):
         return compare_revisions(old_version, new_version)
+
+    def compare_submitted(self, obj, form, formsets):
+        saved = Country.with_drafts.get(pk=obj.pk)
+        return compare_states(
+            drafts.state(saved),
+            drafts.submitted_state(saved, form, formsets),
+            fields=drafts.DRAFT_FIELDS,
+        )
 
     def run_restore(self, obj, view):
         """
@@ -488,6 +525,14 @@ class CountryAdmin(WorkingDraftAdmin, SafeEditingAdmin):
         """
         if obj is None or not obj.is_published:
             return super().run_restore(obj, view)
+        request = self.restore.request
+        if request.method == "GET" and drafts.working_draft(obj) is not None:
+            self.message_user(
+                request,
+                f"{obj} has a working draft: saving this revision replaces it (its changes "
+                "are lost). Compare them on the draft page first.",
+                messages.WARNING,
+            )
         with transaction.atomic(using=router.db_for_write(self.model)):
             self.prepare_restore(obj)
             response = view()
@@ -666,7 +711,30 @@ class ThemeAdmin(SelectionCheck, TagAdmin):
     actions = ["merge_themes"]
 
     def get_urls(self):
-        return admin.ModelAdmin.get_urls(self)  # without taggit's merge-tags page
+        suggestions = path(
+            "suggestions/",
+            self.admin_site.admin_view(self.suggestions_view),
+            name="taggit_tag_suggestions",
+        )
+        # Without taggit's merge-tags page.
+        return [suggestions, *admin.ModelAdmin.get_urls(self)]
+
+    # How many themes the goal form's autocomplete offers at once.
+    SUGGESTIONS = 10
+
+    def suggestions_view(self, request):
+        """Existing themes whose names start with, then contain, ``?q=``: for the goal form."""
+        if not (self.has_view_permission(request) or request.user.has_perm("strategy.change_goal")):
+            raise PermissionDenied
+        typed = request.GET.get("q", "").strip()[:100]
+        if not typed:
+            return JsonResponse({"themes": []})
+        themes = Tag.objects.order_by("name").values_list("name", flat=True)
+        names = list(themes.filter(name__istartswith=typed)[: self.SUGGESTIONS])
+        if len(names) < self.SUGGESTIONS:
+            more = themes.filter(name__icontains=typed).exclude(name__in=names)
+            names += list(more[: self.SUGGESTIONS - len(names)])
+        return JsonResponse({"themes": names})
 
     def get_queryset(self, request):
         goals = ContentType.objects.get_for_model(Goal)
@@ -719,6 +787,8 @@ class ThemeAdmin(SelectionCheck, TagAdmin):
             for country in {goal.country for goal in goals if not goal.country.is_working_draft}:
                 publishing.save_change(country)  # its pages show the themes
                 save_revision(country, user=request.user, comment=comment)
+                if country.is_published:
+                    versions.record(country, comment)
             for theme in others:
                 theme.delete()
         self.message_user(

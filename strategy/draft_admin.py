@@ -12,21 +12,26 @@ The admin of working drafts and their review (``strategy.drafts``,
 """
 
 import copy
+import re
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
-from django.http import Http404, HttpResponseBadRequest
+from django.http import Http404, HttpResponseBadRequest, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 from django.utils.html import format_html
+from taggit.utils import parse_tags
 
 from . import drafts, readiness, review
-from .models import Country
+from .models import MAX_TEXT_LENGTH, Country, Goal
+from .themes import give_themes
+from .views import render_country
 
 
 class DateTimeInput(forms.DateTimeInput):
@@ -177,6 +182,53 @@ def awaiting_review():
     )
 
 
+# The most goals a preview renders: the goal formset's own limit.
+MAX_PREVIEW_GOALS = 1000
+
+
+def preview_page(data):
+    """
+    The country page that the change form's POST ``data`` would make, as
+    unsaved objects: (country, goals). Raise ValueError, saying what, for
+    data no form would send.
+    """
+    texts = [data.get(name, "") for name in ("vision", "conclusion")]
+    try:
+        total = int(data.get("goals-TOTAL_FORMS", "0"))
+    except ValueError:
+        raise ValueError("The goals' count is not a number.") from None
+    if not 0 <= total <= MAX_PREVIEW_GOALS:
+        raise ValueError(f"A country has at most {MAX_PREVIEW_GOALS} goals.")
+    slug = data.get("slug", "")
+    region = data.get("region", "")
+    country = Country(
+        name=data.get("name", "")[:100],
+        slug=slug if re.fullmatch(r"[-a-zA-Z0-9_]{1,100}", slug) else "preview",
+        region=region if region in Country.Region.values else "",
+        vision=texts[0],
+        conclusion=texts[1],
+    )
+    goals = []
+    for index in range(total):
+        field = f"goals-{index}-{{}}".format
+        if data.get(field("DELETE")) or not data.get(field("title"), "").strip():
+            continue
+        description = data.get(field("description"), "")
+        texts.append(description)
+        position = data.get(field("position"), "")
+        goal = Goal(
+            country=country,
+            position=int(position) if position.isdigit() and len(position) < 5 else index + 1,
+            title=data.get(field("title"), "")[:200],
+            description=description,
+        )
+        goals.append((goal, parse_tags(data.get(field("tags"), ""))[:50]))
+    if any(len(text) > MAX_TEXT_LENGTH for text in texts):
+        raise ValueError(f"A text is longer than {MAX_TEXT_LENGTH:,} characters.")
+    give_themes(goals)
+    return country, [goal for goal, _ in sorted(goals, key=lambda pair: pair[0].position)]
+
+
 class WorkingDraftAdmin:
     """``CountryAdmin``'s handling of working drafts; see the module's docstring."""
 
@@ -317,7 +369,30 @@ class WorkingDraftAdmin:
             self.admin_site.admin_view(self.draft_view),
             name="{}_{}_draft".format(*info),
         )
-        return [draft, *super().get_urls()]
+        preview = path(
+            "preview/",
+            self.admin_site.admin_view(self.preview_view),
+            name="{}_{}_preview".format(*info),
+        )
+        return [preview, draft, *super().get_urls()]
+
+    def preview_view(self, request):
+        """
+        The change form's "Preview": the page as the form would make it, not
+        saved, rendered by the site's own view (footnotes numbered, sources
+        listed); for the editor alone, never cached.
+        """
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not (self.has_change_permission(request) or self.has_add_permission(request)):
+            raise PermissionDenied
+        try:
+            country, goals = preview_page(request.POST)
+        except ValueError as error:
+            return HttpResponseBadRequest(str(error))
+        response = render_country(request, country, goals, preview=True)
+        patch_cache_control(response, private=True, no_store=True)
+        return response
 
     def draft_view(self, request, object_id):
         if not self.has_view_or_change_permission(request):
@@ -440,6 +515,10 @@ class WorkingDraftAdmin:
                     offered.append(DiscardForm)
         if may_publish and country.is_published:
             offered.append(ExpiryForm)
+        for form in bound.values():
+            if type(form) not in offered and form.errors:  # a step the page no longer offers
+                refusal = "; ".join(form.non_field_errors()) or "This step is not offered here."
+                self.message_user(request, refusal, messages.ERROR)
         step_forms = {
             form.name: bound.get(form.name)
             or form(
@@ -463,6 +542,9 @@ class WorkingDraftAdmin:
             "lacking": lacking,
             "submitted": submitted,
             "step_forms": step_forms,
+            "published_changed_since": target is not None
+            and target.is_working_draft
+            and target.based_on_version != country.version,
             "change_url": reverse("admin:strategy_country_change", args=[country.pk]),
             "history_url": reverse("admin:strategy_country_history", args=[country.pk]),
         }

@@ -215,9 +215,36 @@ def state(country):
     fields = {name: getattr(country, name) for name in CONTENT_FIELDS}
     goals, themes = {}, {}
     for goal in country.goals.prefetch_related("tags"):
-        key = goal.pk if not country.is_working_draft else goal.origin_id or f"new-{goal.pk}"
+        key = goal_key(country, goal)
         goals[key] = {name: getattr(goal, name) for name in GOAL_FIELDS}
         themes[key] = {tag.name for tag in goal.tags.all()}
+    return fields, goals, themes
+
+
+def goal_key(country, goal):
+    """``goal``'s identity on ``country``'s live page (see ``state``)."""
+    if not country.is_working_draft:
+        return goal.pk
+    return goal.origin_id or f"new-{goal.pk}"
+
+
+def submitted_state(saved, form, formsets):
+    """
+    What an editor submitted in ``saved``'s change form (``form`` and its
+    goal ``formsets``, validated), in the shape of ``state``: goals the form
+    adds have keys of their own.
+    """
+    fields = {name: form.cleaned_data.get(name, getattr(saved, name)) for name in CONTENT_FIELDS}
+    goals, themes = {}, {}
+    for formset in formsets:
+        for index, goal_form in enumerate(formset.forms):
+            data = getattr(goal_form, "cleaned_data", None)
+            if not data or formset._should_delete_form(goal_form):
+                continue
+            goal = goal_form.instance
+            key = goal_key(saved, goal) if goal.pk else f"submitted-{index}"
+            goals[key] = {name: data.get(name, getattr(goal, name)) for name in GOAL_FIELDS}
+            themes[key] = set(data.get("tags") or ())
     return fields, goals, themes
 
 

@@ -565,3 +565,40 @@ class Goal(models.Model):
             validate_markers(self.description, _known_keys(self.description))
         except ValidationError as error:
             raise ValidationError({"description": error}) from None
+
+
+class PublishedVersion(models.Model):
+    """
+    One published version of a country's page, for its public change log
+    and its permanent address ``/countries/<slug>/versions/<number>/``: the
+    page's content as it was published (``content``, as
+    ``strategy.versions.content_of`` writes it), when, and the editor's
+    summary. Written by ``publishing`` whenever what the public reads
+    changes; drafts never have one.
+    """
+
+    country = models.ForeignKey(
+        Country, on_delete=models.CASCADE, related_name="versions", verbose_name="country"
+    )
+    number = models.PositiveIntegerField("number")
+    published_at = models.DateTimeField("published")
+    summary = models.CharField("summary", max_length=300, blank=True)
+    content = models.JSONField("content")
+
+    class Meta:
+        ordering = ["country", "-number"]
+        verbose_name = "published version"
+        verbose_name_plural = "published versions"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["country", "number"], name="published_version_number_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.country}, version {self.number}"
+
+    def get_absolute_url(self):
+        return reverse(
+            "strategy:country_version", kwargs={"slug": self.country.slug, "number": self.number}
+        )

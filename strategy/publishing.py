@@ -24,7 +24,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from . import drafts, readiness
+from . import drafts, readiness, versions
 from .models import Country, CountrySlugRedirect
 
 
@@ -94,6 +94,7 @@ def publish(country, *, user=None, waived=frozenset(), how="Published"):
             drafts.clear_review(country)
             record_change(country)
             country.save()
+            versions.record(country, summary)
             if user is not None:
                 reversion.set_user(user)
             reversion.set_comment(comment)

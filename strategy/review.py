@@ -15,6 +15,7 @@ managers when a change is submitted, whoever submitted it when it is
 approved, sent back or published on schedule.
 """
 
+import datetime
 import logging
 
 from django.conf import settings
@@ -34,6 +35,9 @@ from .revisions import save_revision
 logger = logging.getLogger(__name__)
 
 MAX_COMMENT_LENGTH = 2000
+# A time given for going live or expiring may be this far in the past (the
+# minute being typed); earlier is refused as a mistake.
+PAST_TOLERANCE = datetime.timedelta(minutes=5)
 
 
 class ReviewError(Exception):
@@ -113,6 +117,12 @@ def schedule(country, *, user, go_live_at, waived=frozenset()):
     """
     with transaction.atomic():
         target = _locked_candidate(country)
+        if go_live_at < timezone.now() - PAST_TOLERANCE:
+            raise ReviewError("That time is in the past: give a time from now on.")
+        if target.is_working_draft:
+            clashes = target._clash_with_other_countries()
+            if clashes:
+                raise ValidationError(clashes)
         items = readiness.missing_for(target)
         refused = [item for item in items if item.code not in waived]
         if refused:
@@ -140,6 +150,8 @@ def unschedule(country, *, user):
 
 
 def set_expiry(country, *, user, expire_at):
+    if expire_at is not None and expire_at < timezone.now() - PAST_TOLERANCE:
+        raise ReviewError("That time is in the past: give a time from now on.")
     with transaction.atomic():
         country = Country.objects.select_for_update().get(pk=country.pk)
         country.expire_at = expire_at

@@ -6,6 +6,7 @@ public sees, and which have a page address.
 
 import logging
 import re
+from types import SimpleNamespace
 
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Exists, OuterRef
@@ -127,3 +128,20 @@ def suggest_themes(text, theme_names):
         if words and all(_word_found(word, text_words) for word in words):
             suggested.append(name)
     return suggested
+
+
+def give_themes(goals_and_names):
+    """
+    For pages of goals that are not saved as they are shown (a published
+    version, a preview): give each goal its themes by name, as
+    ``Goal.themes`` reads them, in one query. A name no theme has yet gets
+    the address it would have.
+    """
+    pairs = list(goals_and_names)
+    names = {name for _, goal_names in pairs for name in goal_names}
+    known = {tag.name: tag for tag in Tag.objects.filter(name__in=names)}
+    for goal, goal_names in pairs:
+        goal.theme_items = [
+            SimpleNamespace(tag=known.get(name) or Tag(name=name, slug=Tag().slugify(name)))
+            for name in sorted(goal_names)
+        ]

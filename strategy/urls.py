@@ -30,6 +30,12 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("countries/", views.CountryListView.as_view(), name="country_list"),
     path("countries/<slug:slug>/", views.country_detail, name="country_detail"),
+    path("countries/<slug:slug>/changes/", views.country_changes, name="country_changes"),
+    path(
+        "countries/<slug:slug>/versions/<int:number>/",
+        views.country_version,
+        name="country_version",
+    ),
     path(
         "countries/<slug:slug>/citations.<bibformat:extension>",
         views.country_citations,

@@ -12,6 +12,7 @@ from citations.models import Citation
 from citations.views import bibliography_response
 from web.views import PublicListView, page_of, public_view
 
+from . import versions
 from .models import Country, CountrySlugRedirect, Goal, may_preview
 from .themes import published_themes, published_themes_with_counts, with_addresses
 
@@ -117,28 +118,81 @@ def country_detail(request, slug):
         return redirect_old_slug(slug)
     if country.is_published:
         country = _working_draft_for(request.user, country)
-    goals = list(country.goals.all())
-    footnotes = FootnoteRenderer(
-        cited_citations(country.vision, *(goal.description for goal in goals), country.conclusion)
-    )
-    vision = footnotes.render(country.vision)
-    rendered_goals = [(goal, footnotes.render(goal.description)) for goal in goals]
-    conclusion = footnotes.render(country.conclusion)
-    response = render(
-        request,
-        "strategy/country_detail.html",
-        {
-            "country": country,
-            "vision": vision,
-            "goals": rendered_goals,
-            "conclusion": conclusion,
-            "notes": footnotes.notes,
-        },
-    )
+    response = render_country(request, country, list(country.goals.all()))
     if not country.is_published:
         # A draft preview is for the signed-in editor only: no shared cache keeps it.
         patch_cache_control(response, private=True, no_store=True)
     return response
+
+
+def render_country(request, country, goals, **context):
+    """A country's page: its text with numbered footnotes, its goals, its sources."""
+    footnotes = FootnoteRenderer(
+        cited_citations(country.vision, *(goal.description for goal in goals), country.conclusion)
+    )
+    return render(
+        request,
+        "strategy/country_detail.html",
+        {
+            "country": country,
+            "vision": footnotes.render(country.vision),
+            "goals": [(goal, footnotes.render(goal.description)) for goal in goals],
+            "conclusion": footnotes.render(country.conclusion),
+            "notes": footnotes.notes,
+            **context,
+        },
+    )
+
+
+@public_view
+def country_changes(request, slug):
+    """A published country's change log: each published version, newest first."""
+    country = Country.objects.published().filter(slug=slug).first()
+    if country is None:
+        return redirect_old_slug(slug, "strategy:country_changes")
+    return render(
+        request,
+        "strategy/country_changes.html",
+        {
+            "country": country,
+            "versions": country.versions.only("number", "published_at", "summary"),
+        },
+    )
+
+
+@public_view
+def country_version(request, slug, number):
+    """One published version of a country's page, as it was, at its permanent address."""
+    country = Country.objects.published().filter(slug=slug).first()
+    if country is None:
+        return redirect_old_slug(slug, "strategy:country_version", number=number)
+    if number > MAX_VERSION_NUMBER:
+        raise Http404("No such version.")
+    version = get_object_or_404(country.versions.select_related("country"), number=number)
+    page, goals = versions.as_page(version)
+    page.slug = country.slug  # its addresses are the country's current ones
+    return render_country(
+        request, page, goals, version=version, latest=country.versions.values("number").first()
+    )
+
+
+# Larger numbers in an address are no version (and no database integer).
+MAX_VERSION_NUMBER = 2**31 - 1
+
+
+def redirect_old_slug(slug, view_name="strategy:country_detail", **kwargs):
+    """
+    A published country's former address leads, permanently, to the same
+    page (``view_name`` with ``kwargs``) at its current one; else 404.
+    """
+    new_slug = (
+        CountrySlugRedirect.objects.filter(old_slug=slug, country__in=Country.objects.published())
+        .values_list("country__slug", flat=True)
+        .first()
+    )
+    if new_slug is None:
+        raise Http404("No country has this address.")
+    return redirect(view_name, slug=new_slug, permanent=True, **kwargs)
 
 
 def _working_draft_for(user, country):
@@ -154,18 +208,6 @@ def _working_draft_for(user, country):
         .first()
     )
     return draft or country
-
-
-def redirect_old_slug(slug):
-    """A published country's former address leads, permanently, to its current one."""
-    new_slug = (
-        CountrySlugRedirect.objects.filter(old_slug=slug, country__in=Country.objects.published())
-        .values_list("country__slug", flat=True)
-        .first()
-    )
-    if new_slug is None:
-        raise Http404("No country has this address.")
-    return redirect("strategy:country_detail", slug=new_slug, permanent=True)
 
 
 @public_view

@@ -169,6 +169,7 @@ FIXTURE_TABLES = [  # in an order the foreign keys allow deleting them
     "strategy_country_citations",
     "strategy_countryslugredirect",
     "strategy_goal",
+    "strategy_publishedversion",
     "strategy_country",
     "citations_citation",
     "taggit_tag",

@@ -10,6 +10,8 @@ PUBLIC_PAGES = [
     "/",
     "/countries/",
     "/countries/mexico/",
+    "/countries/mexico/changes/",
+    "/countries/mexico/versions/1/",
     "/themes/",
     "/themes/health/",
     "/citations/",

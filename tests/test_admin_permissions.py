@@ -44,12 +44,12 @@ Country-managers Y    Y   Y      Y      Y       Y      Y     Y       Y       Y  
 superuser        Y    Y   Y      Y      Y       Y      Y     Y       Y       Y       Y
 """
 REVIEW_MATRIX = """
-role             draftpage submit approve sendback schedule discard goalpage
-anonymous        -         -      -       -        -        -       -
-staff-no-group   -         -      -       -        -        -       -
-Editors          Y         Y      -       -        -        -       -
-Country-managers Y         Y      Y       Y        Y        Y       -
-superuser        Y         Y      Y       Y        Y        Y       -
+role             draftpage submit approve sendback schedule discard goalpage formpreview themes
+anonymous        -         -      -       -        -        -       -        -           -
+staff-no-group   -         -      -       -        -        -       -        -           -
+Editors          Y         Y      -       -        -        -       -        Y           Y
+Country-managers Y         Y      Y       Y        Y        Y       -        Y           Y
+superuser        Y         Y      Y       Y        Y        Y       -        Y           Y
 """
 
 
@@ -198,6 +198,20 @@ def discard(client, world):
     return working_draft(world) is None, response
 
 
+def formpreview(client, world):
+    url = reverse("admin:strategy_country_preview")
+    data = {"name": "Freedonia", "slug": "freedonia", "vision": "Previewed vision."}
+    response = client.post(url, data)
+    shown = response.status_code == HTTPStatus.OK and b"Previewed vision." in response.content
+    return shown, response
+
+
+def themes(client, world):
+    response = client.get(reverse("admin:taggit_tag_suggestions"), {"q": "her"})
+    allowed = response.status_code == HTTPStatus.OK and response.json() == {"themes": ["heritage"]}
+    return allowed, response
+
+
 def goalpage(client, world):
     goal = world["published"].goals.get()
     url = reverse("admin:strategy_goal_change", args=[goal.pk])
@@ -291,6 +305,8 @@ ACTION_FUNCTIONS = {
     "schedule": schedule,
     "discard": discard,
     "goalpage": goalpage,
+    "formpreview": formpreview,
+    "themes": themes,
 }
 
 

@@ -211,3 +211,49 @@ def test_a_change_made_without_a_revision_is_reported_without_a_name(mexico, ali
     response = bob.post(url, data)
     assert "this country was saved by someone on " in error_text(response)
     assert "Alice" not in error_text(response)
+
+
+def comparison(response):
+    section = parse(response).find(id="conflict-comparison")
+    assert section is not None, "no comparison on the refused form"
+    return section
+
+
+def test_the_conflict_message_leads_to_what_was_typed_against_what_was_saved(mexico, alice, bob):
+    url = change_url(mexico)
+    alice_data = form_data(alice.get(url), "country_form")
+    bob_data = form_data(bob.get(url), "country_form")
+    alice_data["vision"] = "Alice's vision."
+    alice_data["goals-0-title"] = "Alice's goal"
+    assert alice.post(url, alice_data).status_code == HTTPStatus.FOUND
+    bob_data["conclusion"] = "Bob's conclusion."
+    response = bob.post(url, bob_data)
+
+    link = parse(response).find("a", string="Compare what you typed with what was saved")
+    assert link["href"] == "#conflict-comparison"
+    section = comparison(response)
+    fields = dict(
+        zip(
+            [dt.get_text() for dt in section.select("#field-changes dt")],
+            section.select("#field-changes dd"),
+            strict=True,
+        )
+    )
+    # Saved since (Alice): struck out; typed (Bob, from the older form): added.
+    assert "Alice" in " ".join(d.get_text() for d in fields["Vision"].select("del"))
+    assert "Bob" in " ".join(i.get_text() for i in fields["Conclusion"].select("ins"))
+    goal = section.select_one("#goal-changes li.changed")
+    assert "Alice" in " ".join(d.get_text() for d in goal.select("del"))
+
+
+def test_a_citation_conflict_compares_too(mexico, alice, bob):
+    citation = Citation.objects.get(key="secretaria-de-hacienda-2017")
+    url = change_url(citation)
+    alice_data = form_data(alice.get(url), "citation_form")
+    bob_data = form_data(bob.get(url), "citation_form")
+    alice_data["url"] = "https://example.org/alice.pdf"
+    assert alice.post(url, alice_data).status_code == HTTPStatus.FOUND
+    bob_data["publisher"] = "Bob's publisher"
+    section = comparison(bob.post(url, bob_data))
+    labels = [dt.get_text() for dt in section.select("#field-changes dt")]
+    assert {"Publisher", "URL"} <= set(labels)

@@ -34,6 +34,8 @@ PUBLIC_URLS = {
     "strategy:country_list": ({}, ["region", "theme", "page"]),
     "strategy:country_detail": ({"slug": "mexico"}, []),
     "strategy:country_citations": ({"slug": "mexico", "extension": "bib"}, []),
+    "strategy:country_changes": ({"slug": "mexico"}, []),
+    "strategy:country_version": ({"slug": "mexico", "number": 1}, []),
     "strategy:theme_list": ({}, []),
     "strategy:theme_detail": ({"slug": "health"}, []),
     "citations:list": ({}, ["page"]),

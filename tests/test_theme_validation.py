@@ -104,3 +104,24 @@ def test_the_themes_admin_checks_themes_as_the_goal_form_does(admin_client, name
     assert response.status_code == HTTPStatus.OK
     assert says in error_text(response)
     assert not Tag.objects.filter(slug=slug).exists()
+
+
+def test_the_goal_form_offers_existing_themes(mexico, editor_client, client):
+    from django.urls import reverse
+
+    from .admin_forms import logged_in, make_user
+
+    url = reverse("admin:taggit_tag_suggestions")
+    assert editor_client.get(url, {"q": "ECON"}).json() == {"themes": ["economy"]}
+    # Names starting with the typed text first, then names containing it.
+    names = editor_client.get(url, {"q": "a"}).json()["themes"]
+    starting = [name for name in names if name.startswith("a")]
+    assert names[: len(starting)] == starting and len(names) <= 10
+    assert editor_client.get(url, {"q": ""}).json() == {"themes": []}
+    assert editor_client.get(url, {"q": "x" * 5000}).json() == {"themes": []}
+    assert client.get(url, {"q": "e"}).status_code == 302  # sign in first
+    assert logged_in(make_user("staff")).get(url, {"q": "e"}).status_code == 403
+    page = editor_client.get(reverse("admin:strategy_country_change", args=[mexico.pk]))
+    html = page.content.decode()
+    assert f'data-theme-suggestions="{url}"' in html
+    assert "js/theme_autocomplete.js" in html

@@ -245,7 +245,7 @@ def test_a_scheduled_draft_goes_live_when_due_and_only_once(managed, manager_cli
 
 def test_a_go_live_time_in_the_past_publishes_at_the_next_run(managed, manager_client):
     edit_mexico(manager_client, managed, vision="Overdue vision.")
-    schedule(manager_client, managed, timezone.now() - datetime.timedelta(minutes=5))
+    schedule(manager_client, managed, timezone.now() - datetime.timedelta(minutes=2))
     out = io.StringIO()
     call_command("publish_scheduled", stdout=out)
     assert out.getvalue() == "Mexico: published\n"
@@ -407,3 +407,106 @@ def test_after_a_conflict_on_the_first_draft_save_the_form_can_be_saved(
     response = manager_client.post(change_url(managed), again)
     assert response.status_code == HTTPStatus.FOUND, error_text(response)
     assert Country.with_drafts.get(draft_of=managed).conclusion == "Second."
+
+
+def test_schedules_refuse_past_times_and_clashing_names(managed, manager_client):
+    edit_mexico(manager_client, managed, name="Atlantis")
+    CountryFactory(name="Atlantis", slug="atlantis")  # added since the draft was saved
+    data = {"step": "schedule", "go_live_at": "2020-01-01T00:00"}
+    response = manager_client.post(draft_url(managed), data)
+    assert "in the past" in parse(response).select_one("#step-schedule").get_text()
+    soon = timezone.localtime(timezone.now() + datetime.timedelta(hours=1))
+    data["go_live_at"] = soon.strftime("%Y-%m-%dT%H:%M")
+    response = manager_client.post(draft_url(managed), data)
+    assert "already has this name" in parse(response).select_one("#step-schedule").get_text()
+    assert Country.with_drafts.get(draft_of=managed).go_live_at is None
+    response = manager_client.post(
+        draft_url(managed), {"step": "expiry", "expire_at": "0001-01-01T00:00"}
+    )
+    assert "in the past" in parse(response).select_one("#step-expiry").get_text()
+    managed.refresh_from_db()
+    assert managed.expire_at is None
+
+
+def test_the_draft_page_warns_when_the_published_version_changed_since(managed, manager_client):
+    edit_mexico(manager_client, managed, vision="Drafted.")
+    assert parse(manager_client.get(draft_url(managed))).find(id="published-changed") is None
+    managed.refresh_from_db()
+    managed.save()  # as an import or a theme merge does
+    assert parse(manager_client.get(draft_url(managed))).find(id="published-changed")
+
+
+def test_unpublishing_and_restoring_say_what_happens_to_the_working_draft(managed, manager_client):
+    from reversion.models import Version
+
+    edit_mexico(manager_client, managed, vision="Second vision.")
+    publish_draft(manager_client, managed)
+    edit_mexico(manager_client, managed, vision="Drafted.")
+    version = Version.objects.get_for_object(managed).first()
+    url = reverse("admin:strategy_country_revision", args=[managed.pk, version.pk])
+    assert "replaces it" in message_text(manager_client.get(url))
+    response = manager_client.post(
+        reverse("admin:strategy_country_changelist"),
+        {"action": "unpublish_selected", "_selected_action": [managed.pk]},
+        follow=True,
+    )
+    assert "had a working draft" in message_text(response)
+
+
+# Preview of the change form, without saving
+
+
+def test_preview_shows_the_form_as_a_page_without_saving(managed, editor_client):
+    data = form_data(editor_client.get(change_url(managed)), "country_form")
+    form = parse(editor_client.get(change_url(managed)))
+    button = form.find(id="preview-button")
+    assert button["formaction"] == reverse("admin:strategy_country_preview")
+    data["vision"] = "A previewed vision.[^secretaria-de-hacienda-2017]"
+    data["goals-0-title"] = "A previewed goal"
+    data["goals-0-tags"] = "brand-new-theme, economy"
+    data["goals-1-DELETE"] = "on"
+    response = editor_client.post(button["formaction"], data)
+    assert response.status_code == HTTPStatus.OK
+    assert "no-store" in response["Cache-Control"]
+    page = parse(response)
+    assert "Preview — not saved" in page.select_one(".draft-banner").get_text()
+    assert "A previewed vision." in page.select_one(".vision").get_text()
+    assert page.select_one(".vision sup.footnote-ref a")["aria-label"] == "Footnote 1"
+    titles = [h3.get_text() for h3 in page.select("li.goal h3")]
+    assert titles[0] == "A previewed goal" and len(titles) == managed.goals.count() - 1
+    tags = [a.get_text() for a in page.select("li.goal")[0].select("ul.tags a")]
+    assert tags == ["brand-new-theme", "economy"]
+    assert page.select("#notes-heading")  # the sources are listed
+    managed.refresh_from_db()
+    assert "previewed" not in managed.vision
+    assert not Country.with_drafts.filter(draft_of=managed).exists()  # nothing saved
+
+
+def test_preview_refuses_what_no_form_sends(managed, editor_client, client):
+    url = reverse("admin:strategy_country_preview")
+    assert editor_client.get(url).status_code == HTTPStatus.METHOD_NOT_ALLOWED
+    bad = [
+        {"goals-TOTAL_FORMS": "abc"},
+        {"goals-TOTAL_FORMS": "100000"},
+        {"vision": "x" * 10_001},
+    ]
+    for data in bad:
+        assert editor_client.post(url, data).status_code == HTTPStatus.BAD_REQUEST, data
+    response = client.post(url, {"vision": "x"})
+    assert response.status_code == HTTPStatus.FOUND  # to the login page
+    assert "login" in response["Location"]
+
+
+def test_an_import_into_a_country_with_a_working_draft_is_refused(managed, manager_client):
+    from django.core.management import CommandError
+
+    from .helpers import SOURCE_DIR
+
+    edit_mexico(manager_client, managed, vision="Drafted.")
+    errors = io.StringIO()
+    with pytest.raises(CommandError, match="nothing imported"):
+        call_command(
+            "import_strategy", str(SOURCE_DIR / "mexico.md"), stdout=io.StringIO(), stderr=errors
+        )
+    assert "has a working draft" in errors.getvalue()
+    assert Country.with_drafts.get(draft_of=managed).vision == "Drafted."

@@ -13,6 +13,8 @@ PUBLIC_PAGES = {
     "home": "/",
     "country list": "/countries/",
     "country": "/countries/mexico/",
+    "change log": "/countries/mexico/changes/",
+    "version": "/countries/mexico/versions/1/",
     "theme list": "/themes/",
     "theme": "/themes/health/",
     "citation list": "/citations/",

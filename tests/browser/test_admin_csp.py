@@ -101,3 +101,33 @@ def test_the_admin_works_under_the_content_security_policy(site, watched_page):
     assert page.locator(".inline-related.has_original").count() == 3
     page.get_by_role("button", name="Toggle theme").first.click()
     assert_no_violations(page)
+
+
+def test_themes_are_offered_as_an_editor_types_them(site, watched_page):
+    from playwright.sync_api import expect
+
+    page = watched_page
+    get_user_model().objects.create_superuser("editor", password=PASSWORD)
+    page.goto(f"{site}/admin/login/")
+    page.fill("#id_username", "editor")
+    page.fill("#id_password", PASSWORD)
+    page.click("input[type=submit]")
+    page.wait_for_url(f"{site}/admin/")
+    mexico = Country.objects.get(slug="mexico")
+    page.goto(f"{site}/admin/strategy/country/{mexico.pk}/change/")
+    themes = page.locator("#id_goals-0-tags")
+    themes.fill("")
+    themes.press_sequentially("digital, smal")
+    options = page.locator("#id_goals-0-tags-suggestions [role=option]")
+    expect(options).to_have_text(["small business"])
+    themes.press("ArrowDown")
+    themes.press("Enter")
+    expect(themes).to_have_value("digital, small business, ")
+    expect(options).to_have_count(0)
+    # Added goals get it too.
+    page.locator(".add-row a", has_text="Add another Goal").click()
+    index = int(page.input_value("#id_goals-TOTAL_FORMS")) - 1
+    added = page.locator(f"#id_goals-{index}-tags")
+    added.press_sequentially("econ")
+    expect(page.locator(".theme-suggestions [role=option]")).to_have_text(["economy"])
+    assert_no_violations(page)

@@ -13,7 +13,7 @@ from chapters.problems import ChapterError
 from chapters.reader import read_chapter
 from citations.models import Citation
 from strategy import publishing, readiness
-from strategy.models import Country, Goal
+from strategy.models import Country, Goal, PublishedVersion
 
 TIMESTAMP_FIELDS = ("created_at", "updated_at", "published_at", "last_published_change")
 # Set afresh whenever an object is saved, loading a fixture included.
@@ -120,6 +120,7 @@ def dump(timestamp):
         Goal.objects.order_by("pk"),
         Tag.objects.order_by("pk"),
         TaggedItem.objects.order_by("object_id", "pk"),
+        PublishedVersion.objects.order_by("pk"),
     ]
     objects = []
     renumbered = {}
@@ -149,7 +150,7 @@ def dump(timestamp):
                 fields[name] = timestamp
         if entry["model"] == "strategy.country":
             fields["citations"] = sorted(renumbered[Citation][pk] for pk in fields["citations"])
-        elif entry["model"] == "strategy.goal":
+        elif entry["model"] in ("strategy.goal", "strategy.publishedversion"):
             fields["country"] = renumbered[Country][fields["country"]]
         elif entry["model"] == "taggit.taggeditem":
             fields["tag"] = renumbered[Tag][fields["tag"]]
