@@ -18,7 +18,7 @@ from taggit.admin import TagAdmin
 from taggit.models import Tag
 
 from citations.models import Citation
-from editing.admin import BusyDatabaseAdmin, SafeEditingAdmin, SelectionCheck
+from editing.admin import BusyDatabaseAdmin, SafeEditingAdmin, SelectionCheck, is_id
 from editing.forms import ConflictCheckForm, RefusableForm
 
 from . import drafts, publishing, readiness, review, versions
@@ -171,6 +171,14 @@ class GoalAdminForm(RefusableForm, GoalForm):
     draft (its form), never here: a goal cannot be added to one, or moved
     to or from one.
     """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Django's country autocomplete fails drawing a posted value that is no id.
+        name = self.add_prefix("country")
+        if self.is_bound and self.data.get(name) and not is_id(self.data[name]):
+            self.data = self.data.copy()
+            self.data[name] = ""
 
     def clean_country(self):
         country = self.cleaned_data["country"]

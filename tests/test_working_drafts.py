@@ -510,3 +510,12 @@ def test_an_import_into_a_country_with_a_working_draft_is_refused(managed, manag
         )
     assert "has a working draft" in errors.getvalue()
     assert Country.with_drafts.get(draft_of=managed).vision == "Drafted."
+
+
+def test_a_goal_posted_with_a_country_that_is_no_id_is_refused_clearly(manager_client, db):
+    response = manager_client.post(
+        reverse("admin:strategy_goal_add"),
+        {"country": "abc", "position": "1", "title": "T", "description": "D."},
+    )
+    assert response.status_code == HTTPStatus.OK
+    assert "This field is required" in error_text(response)
