@@ -18,7 +18,7 @@ from taggit.admin import TagAdmin
 from taggit.models import Tag
 
 from citations.models import Citation
-from editing.admin import BusyDatabaseAdmin, SafeEditingAdmin, SelectionCheck
+from editing.admin import BusyDatabaseAdmin, SafeEditingAdmin, SelectionCheck, is_id
 from editing.forms import ConflictCheckForm, RefusableForm
 
 from . import drafts, publishing, readiness, review, versions
@@ -172,6 +172,14 @@ class GoalAdminForm(RefusableForm, GoalForm):
     to or from one.
     """
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Django's country autocomplete fails drawing a posted value that is no id.
+        name = self.add_prefix("country")
+        if self.is_bound and self.data.get(name) and not is_id(self.data[name]):
+            self.data = self.data.copy()
+            self.data[name] = ""
+
     def clean_country(self):
         country = self.cleaned_data["country"]
         for name, which in ((country, "to"), (self.instance_country(), "from")):
@@ -189,10 +197,30 @@ class GoalAdminForm(RefusableForm, GoalForm):
 
 
 class GoalInlineForm(GoalForm):
+    # The published goal this form's goal is (or is a draft of): a form whose
+    # working draft was replaced since it was loaded (published, discarded)
+    # still finds its goal in the new draft (``drafts.form_data_for_draft``).
+    live_goal = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
     class Meta:
         model = Goal
         fields = ["position", "title", "title_suggested", "description", "tags"]
         widgets = {"description": forms.Textarea(attrs={"rows": 8})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["live_goal"].initial = self.instance.origin_id or self.instance.pk
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if "id" in self.errors:  # a hidden field: say it where the editor sees it
+            self.add_error(
+                None,
+                "This goal is no longer in the country (it was removed, or the draft it "
+                "belonged to was published or discarded since you opened the form). Copy its "
+                "text into a new goal to keep it.",
+            )
+        return cleaned_data
 
     def _get_validation_exclusions(self):
         # Positions are checked among the country's goals by the formset, so

@@ -192,17 +192,21 @@ def preview_page(data):
     unsaved objects: (country, goals). Raise ValueError, saying what, for
     data no form would send.
     """
-    texts = [data.get(name, "") for name in ("vision", "conclusion")]
+
+    def get(name):  # as the form's fields take it: no NUL characters
+        return data.get(name, "").replace("\x00", "\ufffd")
+
+    texts = [get(name) for name in ("vision", "conclusion")]
     try:
         total = int(data.get("goals-TOTAL_FORMS", "0"))
     except ValueError:
         raise ValueError("The goals' count is not a number.") from None
     if not 0 <= total <= MAX_PREVIEW_GOALS:
         raise ValueError(f"A country has at most {MAX_PREVIEW_GOALS} goals.")
-    slug = data.get("slug", "")
-    region = data.get("region", "")
+    slug = get("slug")
+    region = get("region")
     country = Country(
-        name=data.get("name", "")[:100],
+        name=get("name")[:100],
         slug=slug if re.fullmatch(r"[-a-zA-Z0-9_]{1,100}", slug) else "preview",
         region=region if region in Country.Region.values else "",
         vision=texts[0],
@@ -211,18 +215,18 @@ def preview_page(data):
     goals = []
     for index in range(total):
         field = f"goals-{index}-{{}}".format
-        if data.get(field("DELETE")) or not data.get(field("title"), "").strip():
+        if get(field("DELETE")) or not get(field("title")).strip():
             continue
-        description = data.get(field("description"), "")
+        description = get(field("description"))
         texts.append(description)
-        position = data.get(field("position"), "")
+        position = get(field("position"))
         goal = Goal(
             country=country,
-            position=int(position) if position.isdigit() and len(position) < 5 else index + 1,
-            title=data.get(field("title"), "")[:200],
+            position=int(position) if re.fullmatch(r"[0-9]{1,4}", position) else index + 1,
+            title=get(field("title"))[:200],
             description=description,
         )
-        goals.append((goal, parse_tags(data.get(field("tags"), ""))[:50]))
+        goals.append((goal, parse_tags(get(field("tags")))[:50]))
     if any(len(text) > MAX_TEXT_LENGTH for text in texts):
         raise ValueError(f"A text is longer than {MAX_TEXT_LENGTH:,} characters.")
     give_themes(goals)

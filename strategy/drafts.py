@@ -69,16 +69,18 @@ def form_data_for_draft(data, country, draft):
     from an older version, or after someone else saved the draft, is left
     as it is, for the edit-conflict check to refuse.
     """
-    goal_ids = {
-        str(origin): str(pk)
-        for pk, origin in draft.goals.exclude(origin=None).values_list("pk", "origin_id")
-    }
+    rows = draft.goals.values_list("pk", "origin_id")
+    goal_ids = {str(origin): str(pk) for pk, origin in rows if origin is not None}
+    own = {str(pk) for pk, _ in rows}
     data = data.copy()
-    # The goals always: a form refused for a conflict then shows the draft's goals.
+    # The goals always: a form refused for a conflict then shows the draft's
+    # goals. A goal of a draft replaced since is found by its published goal.
     for key in list(data):
-        if re.fullmatch(r"goals-[0-9]+-id", key):
-            data[key] = goal_ids.get(data[key], data[key])
-        elif re.fullmatch(r"goals-[0-9]+-country", key) and data[key] == str(country.pk):
+        if re.fullmatch(r"goals-[0-9]+-id", key) and data[key] not in own:
+            live_goal = data.get(key.removesuffix("-id") + "-live_goal", "")
+            data[key] = goal_ids.get(data[key]) or goal_ids.get(live_goal) or data[key]
+        elif re.fullmatch(r"goals-[0-9]+-country", key):
+            # The country, or a draft of it replaced since: the form's goals are the draft's.
             data[key] = str(draft.pk)
     if (
         data.get("loaded_version") == str(country.version)

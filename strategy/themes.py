@@ -134,8 +134,8 @@ def give_themes(goals_and_names):
     """
     For pages of goals that are not saved as they are shown (a published
     version, a preview): give each goal its themes by name, as
-    ``Goal.themes`` reads them, in one query. A name no theme has yet gets
-    the address it would have.
+    ``Goal.themes`` reads them, in one query. A name no theme has (any
+    more, or yet) is shown without a link.
     """
     pairs = list(goals_and_names)
     names = {name for _, goal_names in pairs for name in goal_names}

@@ -168,6 +168,8 @@ def country_version(request, slug, number):
         return redirect_old_slug(slug, "strategy:country_version", number=number)
     if number > MAX_VERSION_NUMBER:
         raise Http404("No such version.")
+    if not request.path.endswith(f"/versions/{number}/"):  # "01": one address per version
+        return redirect("strategy:country_version", slug=slug, number=number, permanent=True)
     version = get_object_or_404(country.versions.select_related("country"), number=number)
     page, goals = versions.as_page(version)
     page.slug = country.slug  # its addresses are the country's current ones

@@ -100,3 +100,33 @@ def test_publishing_by_the_status_and_merging_themes_are_versions(mexico, manage
     latest = mexico.versions.first()
     assert (latest.number, latest.summary.startswith("Themes")) == (2, True)
     assert PublishedVersion.objects.count() == 3
+
+
+def test_a_version_s_themes_merged_since_are_named_without_a_dead_link(mexico, manager_client):
+    from taggit.models import Tag
+
+    themes = list(Tag.objects.filter(goal__country=mexico).distinct().order_by("name")[:2])
+    manager_client.post(
+        reverse("admin:taggit_tag_changelist"),
+        {
+            "action": "merge_themes",
+            "_selected_action": [theme.pk for theme in themes],
+            "merge_into": themes[0].pk,
+        },
+    )
+    page = parse(Client().get("/countries/mexico/versions/1/"))
+    gone = [li for li in page.select("ul.tags li") if li.get_text() == themes[1].name]
+    assert gone and all(li.find("a") is None for li in gone)
+    response = Client().get("/countries/mexico/versions/01/")
+    assert response.status_code == HTTPStatus.MOVED_PERMANENTLY
+    assert response["Location"] == "/countries/mexico/versions/1/"
+
+
+def test_the_preview_takes_no_nul_and_no_strange_digits(mexico, editor_client):
+    data = {
+        "name": "N\x00N", "vision": "V", "goals-TOTAL_FORMS": "1",
+        "goals-0-title": "T\x00T", "goals-0-position": "²", "goals-0-tags": "a\x00b",
+    }  # fmt: skip
+    response = editor_client.post(reverse("admin:strategy_country_preview"), data)
+    assert response.status_code == HTTPStatus.OK
+    assert b"\x00" not in response.content

@@ -474,8 +474,10 @@ def test_preview_shows_the_form_as_a_page_without_saving(managed, editor_client)
     assert page.select_one(".vision sup.footnote-ref a")["aria-label"] == "Footnote 1"
     titles = [h3.get_text() for h3 in page.select("li.goal h3")]
     assert titles[0] == "A previewed goal" and len(titles) == managed.goals.count() - 1
-    tags = [a.get_text() for a in page.select("li.goal")[0].select("ul.tags a")]
-    assert tags == ["brand-new-theme", "economy"]
+    tags = page.select("li.goal")[0].select("ul.tags li")
+    assert [tag.get_text() for tag in tags] == ["brand-new-theme", "economy"]
+    assert tags[0].find("a") is None  # no theme page yet
+    assert tags[1].find("a")["href"] == "/themes/economy/"
     assert page.select("#notes-heading")  # the sources are listed
     managed.refresh_from_db()
     assert "previewed" not in managed.vision
@@ -510,3 +512,29 @@ def test_an_import_into_a_country_with_a_working_draft_is_refused(managed, manag
         )
     assert "has a working draft" in errors.getvalue()
     assert Country.with_drafts.get(draft_of=managed).vision == "Drafted."
+
+
+def test_a_goal_posted_with_a_country_that_is_no_id_is_refused_clearly(manager_client, db):
+    response = manager_client.post(
+        reverse("admin:strategy_goal_add"),
+        {"country": "abc", "position": "1", "title": "T", "description": "D."},
+    )
+    assert response.status_code == HTTPStatus.OK
+    assert "This field is required" in error_text(response)
+
+
+def test_a_form_refused_after_its_draft_was_published_saves_the_second_time(
+    managed, editor_client, manager_client
+):
+    edit_mexico(editor_client, managed, vision="First draft.")
+    stale = form_data(editor_client.get(change_url(managed)), "country_form")
+    publish_draft(manager_client, managed)  # the draft, and its goals, are gone
+    stale["conclusion"] = "Typed on the old draft."
+    stale["goals-0-title"] = "Retitled on the old draft"
+    refused = editor_client.post(change_url(managed), stale)
+    assert "Not saved" in error_text(refused)
+    response = editor_client.post(change_url(managed), form_data(refused, "country_form"))
+    assert response.status_code == HTTPStatus.FOUND, error_text(response)
+    draft = Country.with_drafts.get(draft_of=managed)
+    assert draft.conclusion == "Typed on the old draft."
+    assert draft.goals.get(position=1).title == "Retitled on the old draft"
