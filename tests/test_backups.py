@@ -5,6 +5,7 @@ row for row; dumpdata, flush, loaddata, dumpdata gives the same data.
 """
 
 import io
+import json
 import os
 import sqlite3
 import subprocess
@@ -57,8 +58,22 @@ def table_contents(cursor, tables):
     contents = {}
     for table in tables:
         cursor.execute(f'SELECT * FROM "{table}"')  # noqa: S608 -- names from introspection
-        contents[table] = sorted(cursor.fetchall(), key=repr)
+        contents[table] = sorted((tuple(map(_json, row)) for row in cursor.fetchall()), key=repr)
     return contents
+
+
+def _json(value):
+    """
+    A JSON column's value as Python data, however the cursor hands it over
+    (Django's PostgreSQL connection gives jsonb as text, a plain psycopg2
+    one decodes it).
+    """
+    if isinstance(value, str) and value[:1] in ("{", "["):
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
+    return value
 
 
 def own_tables():
