@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
     "config.apps.ThemesConfig",  # django-taggit, its tags called themes
     "reversion",
     "axes",

@@ -1,8 +1,9 @@
 from django.urls import path, register_converter
 
 import citations.converters  # noqa: F401 -- registers the "bibformat" converter
+from web.views import public_view
 
-from . import views
+from . import feeds, views
 from .themes import THEME_SLUG_PATTERN
 
 
@@ -32,6 +33,9 @@ urlpatterns = [
     path("countries/<slug:slug>/", views.country_detail, name="country_detail"),
     path("countries/<slug:slug>/changes/", views.country_changes, name="country_changes"),
     path(
+        "countries/<slug:slug>/feed/", public_view(feeds.CountryChangesFeed()), name="country_feed"
+    ),
+    path(
         "countries/<slug:slug>/versions/<int:number>/",
         views.country_version,
         name="country_version",
@@ -43,4 +47,10 @@ urlpatterns = [
     ),
     path("themes/", views.theme_list, name="theme_list"),
     path("themes/<theme_slug:slug>/", views.theme_detail, name="theme_detail"),
+    path(
+        "themes/<theme_slug:slug>/feed/", public_view(feeds.ThemeChangesFeed()), name="theme_feed"
+    ),
+    path("feed/", public_view(feeds.ChangesFeed()), name="feed"),
+    path("sitemap.xml", views.sitemap, name="sitemap"),
+    path("robots.txt", views.robots_txt, name="robots_txt"),
 ]

@@ -1,10 +1,12 @@
 from http import HTTPStatus
 from urllib.parse import urlencode
 
+from django.contrib.sitemaps import views as sitemaps_views
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.cache import patch_cache_control
 
 from citations.footnotes import FootnoteRenderer, find_markers
@@ -14,6 +16,7 @@ from web.views import PublicListView, page_of, public_view
 
 from . import versions
 from .models import Country, CountrySlugRedirect, Goal, may_preview
+from .sitemaps import SITEMAPS
 from .themes import published_themes, published_themes_with_counts, with_addresses
 
 GOALS_WITH_THEMES = Prefetch("goals", queryset=Goal.objects.order_by("position").with_themes())
@@ -256,3 +259,20 @@ def theme_detail(request, slug):
             "is_paginated": page.has_other_pages(),
         },
     )
+
+
+@public_view
+def sitemap(request):
+    """Every public page, with when it last changed (Django's sitemaps framework)."""
+    return sitemaps_views.sitemap(request, sitemaps=SITEMAPS)
+
+
+@public_view
+def robots_txt(request):
+    """Crawlers may read every public page, not the admin; the sitemap lists them."""
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        f"Sitemap: {request.build_absolute_uri(reverse('strategy:sitemap'))}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
