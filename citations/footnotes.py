@@ -113,13 +113,21 @@ def _render_citation_ref(renderer, tokens, idx, options, env):
     return f'<sup data-cite="{tokens[idx].meta["key"]}"></sup>'
 
 
+def _render_image_as_text(renderer, tokens, idx, options, env):
+    token = tokens[idx]
+    return escape(f"![{token.content}]({token.attrGet('src') or ''})")
+
+
 def _build_markdown():
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
     # Headings would break the page outline (one h1, sections by h2); images
-    # would pull third-party content into the page. Both stay as text.
-    md.disable(["heading", "lheading", "image", "html_block", "html_inline"])
+    # would pull third-party content into the page. Both stay as text: images
+    # are read (so that "![a](b)" is not taken for "!" and a link) and shown
+    # as they were typed.
+    md.disable(["heading", "lheading", "html_block", "html_inline"])
     md.inline.ruler.before("link", "citation_ref", _citation_ref_rule)
     md.add_render_rule("citation_ref", _render_citation_ref)
+    md.add_render_rule("image", _render_image_as_text)
     return md
 
 

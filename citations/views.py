@@ -1,5 +1,6 @@
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.cache import patch_cache_control
 
 from web.views import PublicListView, public_view
 
@@ -18,13 +19,26 @@ class CitationListView(PublicListView):
 
 @public_view
 def citation_detail(request, key):
-    citation = get_object_or_404(Citation.objects.cited(), key=key)
+    """
+    A source the public sees (one a published country cites). Staff who may
+    view citations also see the others, so that a draft's preview leads to
+    its sources: marked as not public and never cached.
+    """
+    user = request.user
+    staff = user.is_staff and user.has_perm("citations.view_citation")
+    citation = get_object_or_404(
+        Citation.objects.all() if staff else Citation.objects.cited(), key=key
+    )
+    public = not staff or Citation.objects.cited().filter(pk=citation.pk).exists()
     countries = citation.countries.published().order_by("name")
-    return render(
+    response = render(
         request,
         "citations/citation_detail.html",
-        {"citation": citation, "countries": countries},
+        {"citation": citation, "countries": countries, "not_public": not public},
     )
+    if not public:
+        patch_cache_control(response, private=True, no_store=True)
+    return response
 
 
 def bibliography_response(citations, filename, extension):

@@ -84,3 +84,10 @@ def test_notes_section_is_headed_and_labelled(mexico_page):
     section = mexico_page.select_one("section[role=doc-endnotes]")
     heading = mexico_page.find(id=section["aria-labelledby"])
     assert heading.name == "h2" and heading.get_text(strip=True) == "Sources"
+
+
+def test_texts_and_themes_follow_their_own_direction(mexico, client):
+    page = parse(client.get("/countries/mexico/"))
+    blocks = page.select(".vision .prose, li.goal .prose, li.goal h3, .conclusion .prose")
+    assert blocks and all(block.get("dir") == "auto" for block in blocks)
+    assert all(li.get("dir") == "auto" for li in page.select("ul.tags li"))

@@ -196,3 +196,18 @@ def test_home_page_recent_updates_follow_published_changes(mexico, draft):
     page = parse(Client().get("/"))
     recent = [a.get_text() for a in page.select_one("#recent-heading").parent.select("a")]
     assert recent == ["Mexico", "Freedonia"]
+
+
+def test_a_draft_preview_s_sources_open_for_the_editor_and_nobody_else(draft, editor_client):
+    preview = parse(editor_client.get("/countries/atlantis/"))
+    about = [a["href"] for a in preview.select("a") if a["href"] == "/citations/secret-source/"]
+    assert about, "the preview links to its source's page"
+    response = editor_client.get(about[0])
+    assert response.status_code == HTTPStatus.OK
+    assert "Not public" in parse(response).select_one(".draft-banner").get_text()
+    assert "no-store" in response["Cache-Control"]
+    for _, client in visitors():
+        assert client.get(about[0]).status_code == HTTPStatus.NOT_FOUND
+    # A source the public sees has no banner, for the editor too.
+    public = parse(editor_client.get("/citations/british-embassy-mexico-city-2018/"))
+    assert public.select_one(".draft-banner") is None

@@ -90,3 +90,14 @@ def test_robots_txt_points_at_the_sitemap_and_keeps_crawlers_out_of_the_admin(db
     lines = response.content.decode().splitlines()
     assert "Disallow: /admin/" in lines
     assert "Sitemap: http://testserver/sitemap.xml" in lines
+
+
+def test_a_source_page_s_breadcrumbs_show_its_title(mexico):
+    from citations.models import Citation
+
+    from .helpers import parse
+
+    citation = Citation.objects.get(key="secretaria-de-hacienda-2017")
+    page = parse(Client().get(citation.get_absolute_url()))
+    crumbs = page.select_one("nav.breadcrumbs").get_text(" ", strip=True)
+    assert citation.title[:40] in crumbs and citation.key not in crumbs

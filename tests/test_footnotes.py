@@ -138,3 +138,11 @@ def test_typed_placeholder_characters_never_become_markers():
     assert html.select("a") == []
     assert footnotes.notes == []
     assert "alpha" in html.get_text()
+
+
+def test_markdown_images_stay_text_as_typed():
+    from citations.footnotes import FootnoteRenderer
+
+    html = str(FootnoteRenderer([]).render("A ![logo](https://example.org/x.png) in text."))
+    assert "![logo](https://example.org/x.png)" in html
+    assert "<img" not in html and "<a" not in html

@@ -538,3 +538,11 @@ def test_a_form_refused_after_its_draft_was_published_saves_the_second_time(
     draft = Country.with_drafts.get(draft_of=managed)
     assert draft.conclusion == "Typed on the old draft."
     assert draft.goals.get(position=1).title == "Retitled on the old draft"
+
+
+def test_a_refusal_is_a_styled_page(managed, editor_client):
+    response = editor_client.post(draft_url(managed), {"step": "publish"})
+    assert response.status_code == HTTPStatus.FORBIDDEN
+    page = parse(response)
+    assert page.h1.get_text() == "Not allowed"
+    assert page.find("a", string="admin's home page")["href"] == "/admin/"

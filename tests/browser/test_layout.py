@@ -59,3 +59,19 @@ def test_pages_use_only_the_sites_own_files_and_log_no_errors(site, page):
     assert failed == [site + PUBLIC_PAGES["not found"]]
     # Chromium reports that 404 on the console too; nothing else may be there.
     assert [error for error in errors if not error.startswith("Failed to load resource")] == []
+
+
+def test_footnote_markers_are_tap_targets_and_back_links_leave_room(site, page):
+    page.set_viewport_size({"width": 360, "height": 740})
+    page.goto(f"{site}/countries/mexico/")
+    markers = page.locator("sup.footnote-ref a")
+    assert markers.count() > 0
+    for index in range(markers.count()):
+        box = markers.nth(index).bounding_box()
+        assert box["width"] >= 24 and box["height"] >= 24, box
+    last = markers.nth(markers.count() - 1)
+    last.click()
+    page.locator(".notes li a[href^='#ref-']").last.click()
+    page.wait_for_timeout(300)  # the jump is instant; let layout settle
+    top = page.evaluate("document.querySelector(location.hash).getBoundingClientRect().top")
+    assert top >= 48, f"the cited sentence is at {top}px, cut off at the top"
