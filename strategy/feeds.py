@@ -10,6 +10,7 @@ versions are only recorded on publication, and only of published countries.
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
 
 from .models import Country, PublishedVersion
 from .themes import published_themes
@@ -21,6 +22,7 @@ class ChangesFeed(Feed):
     feed_type = Atom1Feed
     title = "AI Strategy Atlas: published changes"
     subtitle = "Each published change to a country's national AI strategy profile."
+    author_name = "AI Strategy Atlas"  # Atom needs one (RFC 4287)
 
     def link(self, obj=None):
         return "/"
@@ -37,7 +39,8 @@ class ChangesFeed(Feed):
         return f"{version.country.name}: version {version.number}"
 
     def item_description(self, version):
-        return version.summary
+        # Atom's summary is HTML here; the editor's summary is plain text, shown as typed.
+        return escape(version.summary)
 
     def item_link(self, version):
         return version.get_absolute_url()

@@ -101,3 +101,25 @@ def test_a_source_page_s_breadcrumbs_show_its_title(mexico):
     page = parse(Client().get(citation.get_absolute_url()))
     crumbs = page.select_one("nav.breadcrumbs").get_text(" ", strip=True)
     assert citation.title[:40] in crumbs and citation.key not in crumbs
+
+
+def test_a_summary_reaches_feed_readers_as_typed_and_the_feed_has_an_author(mexico, manager_client):
+    typed = "Budget <b>doubled</b> for <goal 3> & R&D <img src=http://evil/p.png>"
+    publish_change(manager_client, mexico, typed)
+    parsed = feed("/feed/")
+    assert parsed.feed.author == "AI Strategy Atlas"
+    summary = parsed.entries[0].summary
+    assert "<b>" not in summary.replace("&lt;b&gt;", "") and "<img" not in summary
+    assert "&lt;goal 3&gt;" in summary  # an escaped text, shown by readers as typed
+
+
+def test_an_expired_form_gets_a_styled_page(manager_user):
+    from django.test import Client as CsrfClient
+
+    client = CsrfClient(enforce_csrf_checks=True)
+    client.force_login(manager_user)
+    response = client.post("/admin/strategy/country/1/draft/", {"step": "publish"})
+    assert response.status_code == HTTPStatus.FORBIDDEN
+    from .helpers import parse
+
+    assert parse(response).h1.get_text() == "Not sent: the form had expired"
