@@ -72,7 +72,7 @@ def test_country_contents_list_leads_to_each_part_of_the_page(client, mexico):
         ("/themes/health/", ["Home", "Themes", "health"]),
         (
             "/citations/british-embassy-mexico-city-2018/",
-            ["Home", "Sources", "british-embassy-mexico-city-2018"],
+            ["Home", "Sources", "TOWARDS AN AI STRATEGY IN MEXICO"],  # its title, not its key
         ),
     ],
 )
