@@ -44,6 +44,15 @@ REVIEWED = {
         "CountryAdmin.changes and GoalAdmin.change_view's message: constant format strings; "
         "the URLs, the words and the country's name are escaped",
     ),
+    ("web/templatetags/structured_data.py", "format_html"): (
+        1,
+        "json_ld: a constant format string around JSON whose <, > and & are JSON escapes",
+    ),
+    ("web/templatetags/structured_data.py", "mark_safe"): (
+        1,
+        "json_ld: JSON text with <, > and & written as JSON escapes, so it cannot end "
+        "the script element",
+    ),
     ("strategy/draft_admin.py", "format_html"): (
         1,
         "WorkingDraftAdmin.publication: a constant format string; the draft page's URL is escaped",
