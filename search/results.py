@@ -1,0 +1,119 @@
+"""
+A search as the results page shows it: one page of ranked matches with
+marked titles and snippets, and the facets (how many matches each region and
+theme has, under the other filter). Five queries at most, whatever the
+number of countries: the theme filter's lookup, the count, the page and the
+two facets.
+"""
+
+import re
+from dataclasses import dataclass, field
+
+from django.core.paginator import Paginator
+from django.db.models import Count, F
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+
+from strategy.models import Country
+from strategy.themes import published_themes
+
+from .backends import START, STOP, backend_for
+from .models import Document
+from .query import parse
+
+PER_PAGE = 20
+MAX_THEME_FACETS = 20
+MARK_RE = re.compile(f"{START}(.*?){STOP}", re.S)
+
+
+def readable(text):
+    """Indexed text as written: ``search.index`` stores "<" and ">" as control characters."""
+    return (text or "").replace("\x04", "<").replace("\x05", ">")
+
+
+def marked(text):
+    """Escaped ``text`` with the backend's marked matches as ``<mark>`` elements."""
+    html = MARK_RE.sub(r"<mark>\1</mark>", str(escape(readable(text))))
+    return mark_safe(html.replace(START, "").replace(STOP, ""))  # noqa: S308 (escaped above)
+
+
+class UnknownFilter(Exception):
+    """A ?region= or ?theme= that names nothing the atlas has."""
+
+
+@dataclass
+class Search:
+    text: str = ""
+    region: str = ""
+    theme: str = ""
+    query: object = None
+    theme_tag: object = None
+    total: int = 0
+    results: list = field(default_factory=list)
+    regions: list = field(default_factory=list)
+    themes: list = field(default_factory=list)
+
+    @property
+    def filtered(self):
+        return bool(self.region or self.theme)
+
+
+def check_filters(region, theme):
+    """The Tag that ``theme`` names (or None); UnknownFilter when either names nothing."""
+    if region and region not in Country.Region.values:
+        raise UnknownFilter(f"There is no region “{region[:60]}” in the atlas.")
+    if not theme:
+        return None
+    tag = published_themes().filter(slug=theme).first()
+    if tag is None:
+        raise UnknownFilter(f"There is no theme “{theme[:60]}” in the atlas.")
+    return tag
+
+
+def search(text, *, region="", theme="", page_value=None, page_of=None):
+    """
+    Run the search ``text`` narrowed to ``region`` and ``theme`` (slugs).
+    ``page_of(paginator, value)`` picks the page (raising Http404 for a bad one).
+    """
+    found = Search(text=text, region=region, theme=theme, query=parse(text))
+    found.theme_tag = check_filters(region, theme)
+    if found.query.is_empty:
+        return found, None
+    backend = backend_for(found.query)
+    matching = backend.matching()
+    in_region = matching.filter(region=region) if region else matching
+    with_theme = matching.filter(themes=found.theme_tag) if found.theme_tag else matching
+    documents = in_region.filter(themes=found.theme_tag) if found.theme_tag else in_region
+
+    found.total = documents.count()
+    paginator = Paginator(range(found.total), PER_PAGE)
+    page = page_of(paginator, page_value)
+    if found.total:
+        rows = backend.page(documents, page.start_index() - 1, page.end_index())
+        labels = dict(Document.Kind.choices)
+        found.results = [
+            {
+                **row,
+                "kind_label": labels[row["kind"]],
+                "context": readable(row["context"]),
+                "marked_title": marked(row["marked_title"] or row["title"]),
+                "snippet": marked(row["snippet"]),
+            }
+            for row in rows
+        ]
+    region_labels = dict(Country.Region.choices)
+    found.regions = [
+        {"value": row["region"], "label": region_labels[row["region"]], "count": row["count"]}
+        for row in with_theme.exclude(region="")
+        .values("region")
+        .annotate(count=Count("pk"))
+        .order_by("region")
+        if row["region"] in region_labels
+    ]
+    found.themes = list(
+        in_region.filter(themes__isnull=False)
+        .values(slug=F("themes__slug"), name=F("themes__name"))
+        .annotate(count=Count("pk"))
+        .order_by("-count", "name")[:MAX_THEME_FACETS]
+    )
+    return found, page
