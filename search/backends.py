@@ -44,7 +44,7 @@ class PostgresBackend:
     def matching(self):
         return Document.objects.filter(search_vector=self.query)
 
-    def page(self, documents, start, stop):
+    def page(self, documents, region, tag, start, stop):
         options = {"config": self.config, "start_sel": START, "stop_sel": STOP}
         rows = (
             documents.annotate(
@@ -85,26 +85,35 @@ class SQLiteBackend:
         ids = RawSQL(sql, [self.match])  # noqa: S611
         return Document.objects.filter(pk__in=ids)
 
-    def page(self, documents, start, stop):
-        # FTS5's functions need the MATCH in the same SELECT: one join, ranked there.
-        ids_sql, ids_params = documents.values("pk").query.sql_with_params()
+    def page(self, documents, region, tag, start, stop):
+        # FTS5's functions need the MATCH in the same SELECT: one join, ranked
+        # there, the filters as plain conditions (not the MATCH a second time).
+        conditions, filter_params = [], []
+        if region:
+            conditions.append("AND d.region = %s")
+            filter_params.append(region)
+        if tag is not None:
+            conditions.append(
+                "AND d.id IN (SELECT document_id FROM search_document_themes WHERE tag_id = %s)"
+            )
+            filter_params.append(tag.pk)
         weights = ", ".join(str(weight) for weight in self.weights)
         boost = " ".join(f"WHEN '{kind}' THEN {factor}" for kind, factor in KIND_BOOST.items())
         kind_order = " ".join(
             f"WHEN '{kind}' THEN {number}" for number, kind in enumerate(Document.Kind.values)
         )
-        # Constants and Django's own SQL for ``documents``; every value is a parameter.
+        # Only constants are formatted in; every value is a parameter.
         sql = f"""
             SELECT d.id, d.kind, d.title, d.context, d.url, d.region,
                    highlight({self.table}, 0, %s, %s),
                    snippet({self.table}, 2, %s, %s, ' … ', {SNIPPET_WORDS})
             FROM {self.table} JOIN search_document d ON d.id = {self.table}.rowid
-            WHERE {self.table} MATCH %s AND d.id IN ({ids_sql})
+            WHERE {self.table} MATCH %s {" ".join(conditions)}
             ORDER BY bm25({self.table}, {weights}) * CASE d.kind {boost} ELSE 1.0 END,
                      CASE d.kind {kind_order} END, d.title, d.id
             LIMIT %s OFFSET %s
         """  # noqa: S608
-        params = [START, STOP, START, STOP, self.match, *ids_params, stop - start, start]
+        params = [START, STOP, START, STOP, self.match, *filter_params, stop - start, start]
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             names = (*FIELDS, "marked_title", "snippet")

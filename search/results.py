@@ -1,9 +1,9 @@
 """
 A search as the results page shows it: one page of ranked matches with
 marked titles and snippets, and the facets (how many matches each region and
-theme has, under the other filter). Five queries at most, whatever the
-number of countries: the theme filter's lookup, the count, the page and the
-two facets.
+theme has, under the other filter). Four queries at most, whatever the
+number of countries: the theme filter's lookup, the region facet (which
+gives the count too), the page and the theme facet.
 """
 
 import re
@@ -85,11 +85,24 @@ def search(text, *, region="", theme="", page_value=None, page_of=None):
     with_theme = matching.filter(themes=found.theme_tag) if found.theme_tag else matching
     documents = in_region.filter(themes=found.theme_tag) if found.theme_tag else in_region
 
-    found.total = documents.count()
+    # Counts by region (under the theme filter) give the facet and the total.
+    region_labels = dict(Country.Region.choices)
+    by_region = {
+        row["region"]: row["count"]
+        for row in with_theme.values("region").annotate(count=Count("pk")).order_by("region")
+    }
+    found.total = by_region.get(region, 0) if region else sum(by_region.values())
+    found.regions = [
+        {"value": value, "label": region_labels[value], "count": count}
+        for value, count in by_region.items()
+        if value in region_labels
+    ]
     paginator = Paginator(range(found.total), PER_PAGE)
     page = page_of(paginator, page_value)
     if found.total:
-        rows = backend.page(documents, page.start_index() - 1, page.end_index())
+        rows = backend.page(
+            documents, region, found.theme_tag, page.start_index() - 1, page.end_index()
+        )
         labels = dict(Document.Kind.choices)
         found.results = [
             {
@@ -101,19 +114,11 @@ def search(text, *, region="", theme="", page_value=None, page_of=None):
             }
             for row in rows
         ]
-    region_labels = dict(Country.Region.choices)
-    found.regions = [
-        {"value": row["region"], "label": region_labels[row["region"]], "count": row["count"]}
-        for row in with_theme.exclude(region="")
-        .values("region")
-        .annotate(count=Count("pk"))
-        .order_by("region")
-        if row["region"] in region_labels
-    ]
+    # Counts by theme (under the region filter), from the themes table alone.
     found.themes = list(
-        in_region.filter(themes__isnull=False)
-        .values(slug=F("themes__slug"), name=F("themes__name"))
-        .annotate(count=Count("pk"))
+        Document.themes.through.objects.filter(document__in=in_region)
+        .values(slug=F("tag__slug"), name=F("tag__name"))
+        .annotate(count=Count("document_id"))
         .order_by("-count", "name")[:MAX_THEME_FACETS]
     )
     return found, page
