@@ -44,6 +44,10 @@ class PostgresBackend:
     def matching(self):
         return Document.objects.filter(search_vector=self.query)
 
+    def matching_ids(self):
+        """SQL (and parameters) for the ids of the matching documents."""
+        return self.matching().values("pk").query.sql_with_params()
+
     def page(self, documents, region, tag, start, stop):
         options = {"config": self.config, "start_sel": START, "stop_sel": STOP}
         rows = (
@@ -79,11 +83,13 @@ class SQLiteBackend:
     def __init__(self, query):
         self.match = query.fts5()
 
-    def matching(self):
+    def matching_ids(self):
+        """SQL (and parameters) for the ids of the matching documents."""
         # The table name is a constant; the query text is a parameter.
-        sql = f"SELECT rowid FROM {self.table} WHERE {self.table} MATCH %s"  # noqa: S608
-        ids = RawSQL(sql, [self.match])  # noqa: S611
-        return Document.objects.filter(pk__in=ids)
+        return f"SELECT rowid FROM {self.table} WHERE {self.table} MATCH %s", [self.match]  # noqa: S608
+
+    def matching(self):
+        return Document.objects.filter(pk__in=RawSQL(*self.matching_ids()))  # noqa: S611
 
     def page(self, documents, region, tag, start, stop):
         # FTS5's functions need the MATCH in the same SELECT: one join, ranked

@@ -10,7 +10,8 @@ import re
 from dataclasses import dataclass, field
 
 from django.core.paginator import Paginator
-from django.db.models import Count, F
+from django.db import connection
+from django.db.models import Count
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
@@ -114,11 +115,31 @@ def search(text, *, region="", theme="", page_value=None, page_of=None):
             }
             for row in rows
         ]
-    # Counts by theme (under the region filter), from the themes table alone.
-    found.themes = list(
-        Document.themes.through.objects.filter(document__in=in_region)
-        .values(slug=F("tag__slug"), name=F("tag__name"))
-        .annotate(count=Count("document_id"))
-        .order_by("-count", "name")[:MAX_THEME_FACETS]
-    )
+    found.themes = theme_counts(*backend.matching_ids(), region)
     return found, page
+
+
+def theme_counts(ids_sql, params, region):
+    """
+    How many of the documents ``ids_sql`` selects (in ``region``, if given)
+    each theme has, most first: counted in the themes table by tag id alone,
+    then named (grouping the joined rows by name costs twice as much with
+    thousands of matches).
+    """
+    if region:
+        ids_sql = f"SELECT id FROM search_document WHERE region = %s AND id IN ({ids_sql})"  # noqa: S608
+        params = [region, *params]
+    # Only the backend's SQL for the matches is formatted in; values are parameters.
+    sql = f"""
+        SELECT tag.slug, tag.name, counted.n
+        FROM (
+            SELECT tag_id, COUNT(*) AS n FROM search_document_themes
+            WHERE document_id IN ({ids_sql}) GROUP BY tag_id
+        ) counted
+        JOIN taggit_tag tag ON tag.id = counted.tag_id
+        ORDER BY counted.n DESC, tag.name
+        LIMIT %s
+    """  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, MAX_THEME_FACETS])
+        return [{"slug": slug, "name": name, "count": n} for slug, name, n in cursor.fetchall()]
