@@ -8,6 +8,7 @@ gives the count too), the page and the theme facet.
 
 import re
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 
 from django.core.paginator import Paginator
 from django.db import connection
@@ -16,7 +17,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from strategy.models import Country
-from strategy.themes import published_themes
+from strategy.themes import published_themes, with_addresses
 
 from .backends import START, STOP, backend_for
 from .models import Document
@@ -131,7 +132,7 @@ def theme_counts(ids_sql, params, region):
         params = [region, *params]
     # Only the backend's SQL for the matches is formatted in; values are parameters.
     sql = f"""
-        SELECT tag.slug, tag.name, counted.n
+        SELECT tag.id, tag.slug, tag.name, counted.n
         FROM (
             SELECT tag_id, COUNT(*) AS n FROM search_document_themes
             WHERE document_id IN ({ids_sql}) GROUP BY tag_id
@@ -142,4 +143,9 @@ def theme_counts(ids_sql, params, region):
     """  # noqa: S608
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, MAX_THEME_FACETS])
-        return [{"slug": slug, "name": name, "count": n} for slug, name, n in cursor.fetchall()]
+        rows = [
+            SimpleNamespace(pk=pk, slug=slug, name=name, count=n)
+            for pk, slug, name, n in cursor.fetchall()
+        ]
+    # A theme without a usable slug has no page to link to: left off, and logged.
+    return [{"slug": t.slug, "name": t.name, "count": t.count} for t in with_addresses(rows)]
