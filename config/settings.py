@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "strategy",
     "chapters",
     "api",
+    "search",
     "pagecache",
     "operations",
 ]

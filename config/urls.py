@@ -8,5 +8,6 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("citations/", include("citations.urls")),
     path("api/", include("api.urls")),
+    path("search/", include("search.urls")),
     path("", include("strategy.urls")),
 ]

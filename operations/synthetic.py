@@ -13,6 +13,7 @@ from taggit.models import Tag, TaggedItem
 
 from citations.models import Citation
 from pagecache.versions import bump_content_version
+from search.index import rebuild as rebuild_search_index
 from strategy.models import Country, Goal
 
 PREFIX = "synthetic"
@@ -94,7 +95,9 @@ def create_synthetic_content(countries=300, goals_per_country=12, citations=1000
     through.objects.bulk_create(
         through(country_id=country_id, citation_id=citation_id) for country_id, citation_id in links
     )
-    bump_content_version()  # bulk writes send no signals
+    # Bulk writes send no signals: the page cache and the search index are told here.
+    bump_content_version()
+    rebuild_search_index()
     return len(new_countries)
 
 

@@ -165,6 +165,8 @@ def _empty_cache():
 # after each; ``mexico`` loads the fixture again for them.
 
 FIXTURE_TABLES = [  # in an order the foreign keys allow deleting them
+    "search_document_themes",
+    "search_document",
     "taggit_taggeditem",
     "strategy_country_citations",
     "strategy_countryslugredirect",
@@ -287,10 +289,12 @@ def _mexico_as_draft(request):
 @pytest.fixture
 def mexico_unpublished(mexico):
     """Mexico as a draft, never published: edited directly, no working draft."""
+    from search.index import index_country
     from strategy.models import Country
 
     Country.objects.filter(pk=mexico.pk).update(
         status=Country.Status.DRAFT, published_at=None, last_published_change=None
     )
+    index_country(mexico.pk)  # a bulk update sends no signals
     mexico.refresh_from_db()
     return mexico

@@ -203,6 +203,7 @@ def dump():
         "--exclude=contenttypes",
         "--exclude=auth.permission",
         "--exclude=auth.group",
+        "--exclude=search",
         "--indent=1",
         stdout=out,
     )

@@ -51,6 +51,7 @@ PUBLIC_URLS = {
     "api:citation_list": ({}, ["page"]),
     "api:theme_list": ({}, ["page"]),
     "api:goals_csv": ({}, []),
+    "search:results": ({}, ["q", "region", "theme", "page"]),
 }
 
 # What a hostile request may get: the page (the string happened to be valid),

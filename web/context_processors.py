@@ -1,17 +1,28 @@
 """Template context every page gets."""
 
+from urllib.parse import urlencode
+
 from django.core.exceptions import DisallowedHost
 
 
 def page_address(request):
     """
-    ``page_address``: the page's full address without its query string, as
-    the print footer shows it. A request whose Host header is not allowed
+    ``page_address``: the page's full address, as the print footer shows it,
+    with only the query parameters its view reads (a search's words, a list's
+    filters; never a tracking tag). A request whose Host header is not allowed
     (answered with the 400 page) gets the path alone: the host it named is
     neither trusted nor repeated, and asking for it again would fail the
     error page itself.
     """
+    func = getattr(request.resolver_match, "func", None)
+    names = getattr(func, "query_parameters", None)
+    if names is None:
+        names = getattr(getattr(func, "view_class", None), "query_parameters", ())
+    kept = [
+        (name, value) for name, values in request.GET.lists() if name in names for value in values
+    ]
+    path = request.path + (f"?{urlencode(kept)}" if kept else "")
     try:
-        return {"page_address": request.build_absolute_uri(request.path)}
+        return {"page_address": request.build_absolute_uri(path)}
     except DisallowedHost:
-        return {"page_address": request.path}
+        return {"page_address": path}

@@ -19,6 +19,7 @@ PUBLIC_PAGES = {
     "theme": "/themes/health/",
     "citation list": "/citations/",
     "citation": "/citations/british-embassy-mexico-city-2018/",
+    "search": "/search/?q=small+business",
     "not found": "/countries/atlantis/",
 }
 

@@ -368,3 +368,25 @@ def test_country_manager_publishes_a_word_report_of_two_countries(site, page, tm
             "Department for Business, Energy & Industrial Strategy",
         ]
     )
+
+
+def test_visitor_searches_from_the_header_and_narrows_by_theme(site, page):
+    """Search from a page's header, see marked matches, narrow by a theme facet, go to the goal."""
+    page.goto(f"{site}/themes/")
+    page.get_by_role("searchbox", name="Search the atlas").fill("small businesses")
+    page.get_by_role("searchbox", name="Search the atlas").press("Enter")
+    expect(page).to_have_url(f"{site}/search/?q=small+businesses")
+    expect(page.locator(".result-count")).to_contain_text("1 result")
+    first = page.locator("ol.results li").first
+    expect(first.locator("h2 mark")).to_have_text(["small", "businesses"])
+    # The page's own search box holds the query, ready to change.
+    expect(page.get_by_role("searchbox", name="Search countries, goals and sources")).to_have_value(
+        "small businesses"
+    )
+    facets = page.get_by_role("complementary", name="Narrow the results")
+    facets.get_by_role("link", name="big data").click()
+    expect(page).to_have_url(re.compile(r"q=small\+businesses&theme=big-data$"))
+    expect(page.locator(".active-filters")).to_contain_text("Theme: big data")
+    page.locator("ol.results h2 a").first.click()
+    expect(page).to_have_url(re.compile(r"/countries/mexico/#goal-1$"))
+    expect(page.locator("#goal-1")).to_be_in_viewport()

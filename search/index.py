@@ -1,0 +1,161 @@
+"""
+Keeping the search documents (``search.models.Document``) in step with what
+the public sees.
+
+``index_country`` rewrites one country's documents (the country and its
+goals) from the database as it now stands: none unless the country is
+published. ``index_sources`` does the same for sources: a source is
+searchable while a published country cites it. ``search.signals`` calls
+them on every save and delete that can change a public page, inside the same
+transaction; ``rebuild`` (``manage.py rebuild_search_index``) writes the
+whole index again, for content written in bulk without signals.
+"""
+
+import re
+
+from django.contrib.postgres.search import SearchVector
+from django.db import connection, transaction
+from django.db.models import Prefetch
+
+from citations.footnotes import MARKER_RE
+from citations.models import Citation
+from strategy.models import Country, Goal
+
+from .models import Document
+
+# Control characters never occur in indexed text: search.backends marks
+# matches with two of them, and "<" and ">" are stored as two others, since
+# PostgreSQL's headline function drops what looks like an HTML tag (an editor
+# writing "<b>" means those characters; search.results puts them back).
+SENTINELS = str.maketrans(
+    {**{chr(code): " " for code in range(32) if chr(code) not in "\t\n"}, "<": "\x04", ">": "\x05"}
+)
+
+# Markdown link and emphasis syntax, which the reader never sees.
+LINK_RE = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+SYNTAX_RE = re.compile(r"[*_`]+|^[ \t]*[#>]+", re.M)
+
+
+def plain_text(markdown):
+    """The words of an editor's Markdown text, without footnote markers or syntax."""
+    text = MARKER_RE.sub("", markdown or "")
+    text = LINK_RE.sub(r"\1", text)
+    text = SYNTAX_RE.sub(" ", text)
+    return " ".join(text.translate(SENTINELS).split())
+
+
+def _clean(text):
+    return " ".join((text or "").translate(SENTINELS).split())
+
+
+def _country_documents(country):
+    region = country.region
+    goals = list(country.goals.all())
+    documents = [
+        (
+            Document(
+                kind=Document.Kind.COUNTRY,
+                country=country,
+                title=_clean(country.name),
+                context=country.get_region_display() if region else "",
+                body=" ".join([plain_text(country.vision), plain_text(country.conclusion)]),
+                url=country.get_absolute_url(),
+                region=region,
+            ),
+            {tag.pk for goal in goals for tag in goal.tags.all()},
+        )
+    ]
+    for goal in goals:
+        documents.append(
+            (
+                Document(
+                    kind=Document.Kind.GOAL,
+                    country=country,
+                    goal=goal,
+                    title=_clean(goal.title),
+                    context=_clean(country.name),
+                    body=plain_text(goal.description),
+                    url=f"{country.get_absolute_url()}#goal-{goal.position}",
+                    region=region,
+                ),
+                {tag.pk for tag in goal.tags.all()},
+            )
+        )
+    return documents
+
+
+def _source_document(citation):
+    title = _clean(": ".join(part for part in (citation.title, citation.subtitle) if part))
+    about = [citation.authors, citation.publisher, str(citation.year or "")]
+    return Document(
+        kind=Document.Kind.SOURCE,
+        citation=citation,
+        title=title[:600],
+        context=_clean(citation.publisher)[:200],
+        body=_clean(" ".join(about)),
+        url=citation.get_absolute_url(),
+    )
+
+
+def _write(pairs):
+    """Insert documents with their themes; on PostgreSQL, fill in their vectors."""
+    if not pairs:
+        return
+    documents = Document.objects.bulk_create([document for document, _ in pairs])
+    links = [
+        Document.themes.through(document_id=document.pk, tag_id=tag_id)
+        for document, tags in pairs
+        for tag_id in tags
+    ]
+    Document.themes.through.objects.bulk_create(links)
+    if connection.vendor == "postgresql":
+        Document.objects.filter(pk__in=[document.pk for document in documents]).update(
+            search_vector=(
+                SearchVector("title", weight="A", config="english")
+                + SearchVector("context", weight="C", config="english")
+                + SearchVector("body", weight="B", config="english")
+            )
+        )
+
+
+def _countries():
+    goals = Goal.objects.order_by("position").prefetch_related("tags")
+    return Country.objects.published().prefetch_related(Prefetch("goals", queryset=goals))
+
+
+@transaction.atomic
+def index_country(country_id):
+    """Rewrite the documents of the country ``country_id`` (and the sources it may change)."""
+    Document.objects.filter(country_id=country_id).delete()
+    country = _countries().filter(pk=country_id).first()
+    if country is not None:
+        _write(_country_documents(country))
+    index_sources()
+
+
+@transaction.atomic
+def index_sources(citation_ids=None):
+    """
+    Make the source documents match the sources published countries cite:
+    add the missing ones, drop the ones no longer cited. With ``citation_ids``,
+    rewrite those sources' documents too (their text changed).
+    """
+    cited = Citation.objects.cited()
+    stale = Document.objects.filter(kind=Document.Kind.SOURCE).exclude(citation__in=cited)
+    if citation_ids:
+        stale = stale | Document.objects.filter(citation_id__in=citation_ids)
+    stale.delete()
+    indexed = Document.objects.filter(kind=Document.Kind.SOURCE).values("citation_id")
+    _write([(_source_document(citation), ()) for citation in cited.exclude(pk__in=indexed)])
+
+
+@transaction.atomic
+def rebuild():
+    """Write the whole index again. Returns the number of documents."""
+    Document.objects.all().delete()
+    pairs = []
+    for country in _countries().iterator(chunk_size=200):
+        pairs.extend(_country_documents(country))
+    _write(pairs)
+    index_sources()
+    return Document.objects.count()

@@ -1,0 +1,63 @@
+from http import HTTPStatus
+from urllib.parse import urlencode
+
+from django.shortcuts import render
+from django.utils.cache import patch_cache_control
+
+from strategy.themes import published_themes_with_counts, with_addresses
+from web.views import page_of, public_view
+
+from .results import UnknownFilter, search
+
+PARAMETERS = ("q", "region", "theme", "page")
+
+
+def address(**parameters):
+    """The query string of a search page, keeping only the parameters that are set."""
+    return urlencode({name: value for name, value in parameters.items() if value})
+
+
+@public_view(query=PARAMETERS)
+def search_page(request):
+    """
+    ``/search/?q=``: published countries, goals and sources that match, best
+    first, narrowed by ``region`` and ``theme``. Result pages are marked
+    private: the page cache keeps only the pages the site links to, and any
+    words can be searched.
+    """
+    text = request.GET.get("q", "")
+    region = request.GET.get("region", "")
+    theme = request.GET.get("theme", "")
+    status = HTTPStatus.OK
+    problem = None
+    try:
+        found, page = search(
+            text, region=region, theme=theme, page_value=request.GET.get("page"), page_of=page_of
+        )
+    except UnknownFilter as error:
+        found, page, problem, status = None, None, str(error), HTTPStatus.NOT_FOUND
+    shown = " ".join(text.split())[:500]
+    context = {"text": shown, "q_only": address(q=shown), "found": found, "page_obj": page}
+    if found is not None:
+        query = found.query.text
+        context.update(
+            query=address(q=query, region=region, theme=theme),
+            without_region=address(q=query, theme=theme),
+            without_theme=address(q=query, region=region),
+            regions=[
+                {**row, "address": address(q=query, region=row["value"], theme=theme)}
+                for row in found.regions
+            ],
+            themes=[
+                {**row, "address": address(q=query, region=region, theme=row["slug"])}
+                for row in found.themes
+            ],
+        )
+        if found.query.is_empty or not found.total:
+            popular = published_themes_with_counts().order_by("-goal_count", "name")[:8]
+            context["suggested_themes"] = with_addresses(popular)
+    context["problem"] = problem
+    response = render(request, "search/results.html", context, status=status)
+    if text:
+        patch_cache_control(response, private=True)
+    return response
