@@ -16,6 +16,7 @@ PUBLIC_PAGES = [
     "/themes/health/",
     "/citations/",
     "/citations/british-embassy-mexico-city-2018/",
+    "/compare/",
 ]
 
 # The downloads and the API's answers for the same content.
