@@ -50,14 +50,23 @@ def query_parameters(path):
     The query parameters the public view at ``path`` reads, or None when no
     public view answers there (an admin page, a 404, a redirect).
     """
+    return view_parameters(path)[0]
+
+
+def view_parameters(path):
+    """
+    The query parameters the public view at ``path`` reads, and those of
+    them it reads with every value (``public_view(repeated=...)``); (None,
+    empty) when no public view answers there.
+    """
     try:
         func = resolve(path).func
     except Resolver404:
-        return None
+        return None, frozenset()
     names = getattr(func, "query_parameters", None)
     if names is None:
         names = getattr(getattr(func, "view_class", None), "query_parameters", None)
-    return names
+    return names, getattr(func, "repeated_query_parameters", frozenset())
 
 
 def canonical_host(request):
@@ -99,7 +108,7 @@ class PublicPageCacheMiddleware:
     def __call__(self, request):
         if request.method not in ("GET", "HEAD") or request.path.startswith(self.excluded):
             return self.get_response(request)
-        names = query_parameters(request.path_info)
+        names, repeated = view_parameters(request.path_info)
         if names is None:
             return self.get_response(request)
         try:
@@ -122,7 +131,7 @@ class PublicPageCacheMiddleware:
 
         # The change time goes into the key with the counter, so a database
         # restored from a backup (an older counter) never meets stale pages.
-        etag = self.etag(request, host, names, f"{version}.{changed_at.timestamp():.6f}")
+        etag = self.etag(request, host, names, repeated, f"{version}.{changed_at.timestamp():.6f}")
         timestamp = int(changed_at.timestamp())
         not_modified = get_conditional_response(request, etag=etag, last_modified=timestamp)
         if not_modified is not None:
@@ -141,14 +150,23 @@ class PublicPageCacheMiddleware:
         return response
 
     @staticmethod
-    def etag(request, host, names, version):
+    def etag(request, host, names, repeated, version):
         """
         A weak ETag for the address as the view sees it: scheme, host, path
         and the query parameters the view reads (each one's last value, as
-        ``request.GET.get`` reads it), in a fixed order.
+        ``request.GET.get`` reads it, or all its values, in order, for those
+        read ``repeated``), in a fixed order.
         """
         read = sorted(names & request.GET.keys())
-        query = urlencode([(name, request.GET[name]) for name in read])
+        query = urlencode(
+            [
+                (name, value)
+                for name in read
+                for value in (
+                    request.GET.getlist(name) if name in repeated else [request.GET[name]]
+                )
+            ]
+        )
         address = f"{request.scheme}://{host}{request.path}?{query}"
         digest = hashlib.blake2b(address.encode(), digest_size=8).hexdigest()
         return f'W/"{version}-{digest}"'

@@ -22,3 +22,30 @@ def region_table():
 def region_for(iso_code):
     """The World Bank region of the country with ``iso_code``, or "" if the table has none."""
     return region_table().get((iso_code or "").upper(), "")
+
+
+def countries_by_region(countries, limit):
+    """
+    ``countries`` grouped by region for the home page's map of regions: every
+    region of ``Country.Region`` in order (empty ones too, as on a map), then
+    the countries without a region if any. Each group has its ``count`` and
+    its first ``limit`` countries (``shown``); the rest are left to the
+    country list.
+    """
+    from .models import Country
+
+    groups = {value: [] for value in Country.Region.values}
+    unplaced = []
+    for country in countries:
+        groups.get(country.region, unplaced).append(country)
+    regions = [
+        {"value": value, "label": Country.Region(value).label, "countries": members}
+        for value, members in groups.items()
+    ]
+    if unplaced:
+        regions.append({"value": "", "label": "Region not given", "countries": unplaced})
+    for region in regions:
+        region["count"] = len(region["countries"])
+        region["shown"] = region["countries"][:limit]
+        region["more"] = region["count"] - len(region["shown"])
+    return regions

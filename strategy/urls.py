@@ -50,6 +50,7 @@ urlpatterns = [
     path(
         "themes/<theme_slug:slug>/feed/", public_view(feeds.ThemeChangesFeed()), name="theme_feed"
     ),
+    path("compare/", views.compare, name="compare"),
     path("feed/", public_view(feeds.ChangesFeed()), name="feed"),
     path("sitemap.xml", views.sitemap, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots_txt"),

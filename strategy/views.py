@@ -14,8 +14,9 @@ from citations.models import Citation
 from citations.views import bibliography_response
 from web.views import PublicListView, page_of, public_view
 
-from . import versions
+from . import comparison, versions
 from .models import Country, CountrySlugRedirect, Goal, may_preview
+from .regions import countries_by_region
 from .sitemaps import SITEMAPS
 from .themes import published_themes, published_themes_with_counts, with_addresses
 
@@ -27,31 +28,29 @@ def cited_citations(*texts):
     return Citation.objects.filter(key__in=find_markers("\n".join(texts)))
 
 
-# The home page lists every country while they fit on it; past that it shows
-# how many each region has, linking to the country list for that region.
-HOME_COUNTRY_LIMIT = 30
+# The home page's map of regions lists this many countries in each region;
+# past that, the region's box links to the country list for the rest.
+HOME_REGION_LIMIT = 12
+# The home page shows the whole themes-by-countries matrix while the countries
+# fit across it; past that, a summary of each theme linking to /compare/.
+HOME_MATRIX_COUNTRIES = 6
 
 
 @public_view
 def home(request):
-    countries = Country.objects.published()
-    listed = list(countries[: HOME_COUNTRY_LIMIT + 1])
-    regions = Country.Region
-    by_region = [
-        {"value": row["region"], "label": regions(row["region"]).label, "count": row["count"]}
-        for row in countries.exclude(region="")
-        .values("region")
-        .annotate(count=Count("pk"))
-        .order_by("region")
-    ]
+    published = Country.objects.published()
+    countries = list(published.only("pk", "name", "slug", "region"))
+    themes = with_addresses(published_themes())
     return render(
         request,
         "strategy/home.html",
         {
-            "countries": listed if len(listed) <= HOME_COUNTRY_LIMIT else None,
-            "regions": by_region,
-            "recent": countries.order_by("-last_published_change")[:5],
-            "themes": with_addresses(published_themes()),
+            "countries": countries,
+            "regions": countries_by_region(countries, HOME_REGION_LIMIT),
+            "matrix": comparison.theme_matrix(countries, themes),
+            "compact_matrix": len(countries) > HOME_MATRIX_COUNTRIES,
+            "recent": published.order_by("-last_published_change")[:5],
+            "themes": themes,
         },
     )
 
@@ -259,6 +258,45 @@ def theme_detail(request, slug):
             "is_paginated": page.has_other_pages(),
         },
     )
+
+
+@public_view(query=["c"], repeated=["c"])
+def compare(request):
+    """
+    ``/compare/?c=<slug>&c=<slug>``: two to four published countries side by
+    side, theme by theme. Without ``c``, the themes-by-countries matrix. A
+    choice that cannot be compared is answered 400 or 404, the page saying
+    why, with the form to choose again. Each choice has one address: the
+    slugs in alphabetical order (other orders redirect there).
+    """
+    slugs = request.GET.getlist("c")
+    published = list(Country.objects.published().only("pk", "name", "slug", "region"))
+    context = {"published": published, "chosen": slugs, "limits": comparison}
+    if not slugs:
+        themes = published_themes()
+        context["matrix"] = comparison.theme_matrix(published, themes)
+        return render(request, "strategy/compare.html", context)
+    try:
+        chosen = comparison.check_choice(slugs, {country.slug: country for country in published})
+    except comparison.ChoiceProblem as problem:
+        context["problem"] = problem.message
+        return render(request, "strategy/compare.html", context, status=problem.status)
+    if slugs != sorted(slugs):
+        query = urlencode([("c", slug) for slug in sorted(slugs)])
+        return redirect(f"{reverse('strategy:compare')}?{query}", permanent=True)
+    countries = {
+        country.pk: country
+        for country in Country.objects.published()
+        .filter(pk__in=[country.pk for country in chosen])
+        .prefetch_related(GOALS_WITH_THEMES)
+    }
+    if len(countries) < len(chosen):  # unpublished a moment ago
+        context["problem"] = "One of these countries is no longer published."
+        return render(request, "strategy/compare.html", context, status=HTTPStatus.NOT_FOUND)
+    countries = [countries[country.pk] for country in chosen]
+    footnotes = FootnoteRenderer(cited_citations(*comparison.texts_of(countries)))
+    context.update(countries=countries, **comparison.compare_countries(countries, footnotes))
+    return render(request, "strategy/compare.html", context)
 
 
 @public_view

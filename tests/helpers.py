@@ -17,6 +17,7 @@ PUBLIC_PAGES = [
     "/citations/",
     "/citations/british-embassy-mexico-city-2018/",
     "/search/?q=data",
+    "/compare/",
 ]
 
 # The downloads and the API's answers for the same content.

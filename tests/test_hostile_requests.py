@@ -43,6 +43,7 @@ PUBLIC_URLS = {
     "strategy:country_version": ({"slug": "mexico", "number": 1}, []),
     "strategy:theme_list": ({}, []),
     "strategy:theme_detail": ({"slug": "health"}, []),
+    "strategy:compare": ({}, ["c"]),
     "citations:list": ({}, ["page"]),
     "citations:export": ({"extension": "ris"}, []),
     "citations:detail": ({"key": "british-embassy-mexico-city-2018"}, []),

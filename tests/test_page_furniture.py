@@ -18,7 +18,12 @@ def test_every_page_names_the_site_the_licence_and_where_it_was_read(client, mex
     page = parse(client.get(url))
     assert page.select_one("header.site-header a.site-name")["href"] == "/"
     nav = page.find("nav", attrs={"aria-label": "Main"})
-    assert [a["href"] for a in nav.find_all("a")] == ["/countries/", "/themes/", "/citations/"]
+    assert [a["href"] for a in nav.find_all("a")] == [
+        "/countries/",
+        "/themes/",
+        "/compare/",
+        "/citations/",
+    ]
     footer = page.select_one("footer.site-footer")
     assert footer.find("a", rel="license")["href"] == "https://creativecommons.org/licenses/by/4.0/"
     assert footer.select_one(".print-only").get_text() == f"Printed from http://testserver{url}"

@@ -104,15 +104,29 @@ def test_theme_pages_come_in_pages_of_twenty_goals(client, mexico):
         assert client.get(f"/themes/health/?page={bad}").status_code == HTTPStatus.NOT_FOUND
 
 
-def test_home_page_sums_up_regions_once_countries_no_longer_fit(client, mexico):
-    for number in range(30):
+def test_home_page_shows_countries_on_a_map_of_regions(client, mexico):
+    for number in range(14):
         CountryFactory(name=f"Land {number:02d}", region=Country.Region.SOUTH_ASIA)
+    CountryFactory(name="Nowhere", slug="nowhere", region="")
     page = parse(client.get("/"))
-    regions = {
-        a.get_text(): a.find_next_sibling("span").get_text() for a in page.select(".country-grid a")
+    boxes = {
+        box.h3.get_text(strip=True): (
+            box.select_one(".meta").get_text(strip=True),
+            [a.get_text() for a in box.select(":scope > ul a")],
+        )
+        for box in page.select(".region-map > li")
     }
-    assert regions == {
-        "Latin America and the Caribbean": "1 country",
-        "South Asia": "30 countries",
+    south_asia = [f"Land {number:02d}" for number in range(12)]  # the first twelve, by name
+    assert boxes == {
+        "East Asia and Pacific": ("0 countries", []),
+        "Europe and Central Asia": ("0 countries", []),
+        "Latin America and the Caribbean": ("1 country", ["Mexico"]),
+        "Middle East and North Africa": ("0 countries", []),
+        "North America": ("0 countries", []),
+        "South Asia": ("14 countries", south_asia),
+        "Sub-Saharan Africa": ("0 countries", []),
+        "Region not given": ("1 country", ["Nowhere"]),
     }
     assert page.find("a", string="South Asia")["href"] == "/countries/?region=south-asia"
+    assert page.find("a", string="and 2 more")["href"] == "/countries/?region=south-asia"
+    assert page.find("a", string="Mexico")["href"] == "/countries/mexico/"

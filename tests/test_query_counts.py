@@ -35,7 +35,8 @@ def grow(country, goals, citations):
 EXPECTED = {
     "/countries/mexico/": 5,  # country, goals, tags of goals, cited sources
     "/countries/": 4,  # count, page of countries, themes for the filter
-    "/": 5,  # countries, countries by region, recent countries, themes
+    "/": 5,  # countries (for the regions and the matrix), themes, goals per theme, recent
+    "/compare/": 4,  # countries, themes, goals per theme and country
     "/themes/": 2,
     "/themes/economy/": 6,  # theme, goal count, a page of goals, their tags, cited sources
     "/citations/": 3,  # count, page

@@ -184,9 +184,19 @@ def test_unknown_filters_and_empty_queries_say_so(client, mexico):
     assert "Type a word" in page.select_one(".notice").get_text()
 
 
-def test_the_header_of_every_page_has_a_search_form(client, mexico):
-    for url in ["/", "/countries/mexico/", "/themes/", "/citations/"]:
-        form = parse_html(client.get(url)).select_one("header search form")
+def test_every_page_has_one_labelled_search_form(client, mexico):
+    pages = {
+        "/countries/mexico/": "header search form",
+        "/themes/": "header search form",
+        "/citations/": "header search form",
+        "/compare/": "header search form",
+        "/": "main search form",  # the home page leads with it
+        "/search/?q=data": "main search form",
+    }
+    for url, where in pages.items():
+        page = parse_html(client.get(url))
+        assert len(page.select("search form")) == 1, url
+        form = page.select_one(where)
         assert form["action"] == reverse("search:results") and form["method"] == "get", url
         field = form.select_one("input[name=q]")
         assert form.select_one(f"label[for={field['id']}]"), url

@@ -6,7 +6,8 @@ Public views are read-only and have one address per page.
   nothing to forge) and declares the query parameters its response depends
   on. The page cache (``pagecache``) keys its copies by those parameters
   alone: any other parameter, a tracking tag or junk, gets the same page
-  and can neither fill the cache nor force a render.
+  and can neither fill the cache nor force a render. A parameter the view
+  reads with all its values (``repeated``) is keyed by all of them.
 * ``page_number`` reads ``?page=`` strictly: "1", "2", ... (and "last" in
   lists), so that each page has one address; "01" or "+1" is not found.
 * ``PublicListView`` is Django's ``ListView`` with both.
@@ -23,15 +24,18 @@ from django.views.generic import ListView
 PAGE_RE = re.compile(r"[1-9][0-9]{0,8}")
 
 
-def public_view(view=None, *, query=()):
+def public_view(view=None, *, query=(), repeated=()):
     """
     ``@public_view`` or ``@public_view(query=["page"])``: a read-only view
     whose response depends on the query parameters named in ``query`` only.
+    Those named in ``repeated`` too are read with every value they are given
+    (``?c=a&c=b``, ``request.GET.getlist``); the others by their last value.
     """
 
     def decorate(view):
         view = csrf_exempt(require_safe(view))
         view.query_parameters = frozenset(query)
+        view.repeated_query_parameters = frozenset(repeated)
         return view
 
     return decorate(view) if view is not None else decorate

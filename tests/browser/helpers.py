@@ -20,6 +20,7 @@ PUBLIC_PAGES = {
     "citation list": "/citations/",
     "citation": "/citations/british-embassy-mexico-city-2018/",
     "search": "/search/?q=small+business",
+    "compare": "/compare/",
     "not found": "/countries/atlantis/",
 }
 
