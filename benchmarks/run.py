@@ -41,6 +41,11 @@ UNCACHED_PAGES = [
     ("/themes/<slug>/", "/themes/synthetic-theme-01/"),
     ("/citations/", "/citations/"),
     ("/api/countries/", "/api/countries/"),
+    ("/compare/ (matrix)", "/compare/"),
+    (
+        "/compare/ (4 countries)",
+        "/compare/?c=synthetic-001&c=synthetic-002&c=synthetic-003&c=synthetic-004",
+    ),
     # Search is never page-cached. "synthetic" matches every synthetic country,
     # goal and source (some 5,000 documents): the worst case for counting,
     # ranking and facets; "mexico" matches a few.
@@ -52,7 +57,8 @@ UNCACHED_PAGES = [
         "/search/?q=synthetic&region=europe-central-asia&theme=synthetic-theme-01",
     ),
 ]
-# BENCH_ONLY=search measures only the uncached pages whose label holds "search".
+# BENCH_ONLY=search measures only the uncached pages whose label holds "search"
+# (BENCH_ONLY=/ all of them).
 ONLY = os.environ.get("BENCH_ONLY", "")
 
 TARGETS = {
