@@ -2,7 +2,10 @@
 
 from urllib.parse import urlencode
 
-from django.core.exceptions import DisallowedHost
+from django.core.exceptions import DisallowedHost, SuspiciousOperation
+
+# A query longer than any the site links to is not repeated on the page.
+MAX_QUERY = 600
 
 
 def page_address(request):
@@ -12,17 +15,25 @@ def page_address(request):
     filters; never a tracking tag). A request whose Host header is not allowed
     (answered with the 400 page) gets the path alone: the host it named is
     neither trusted nor repeated, and asking for it again would fail the
-    error page itself.
+    error page itself; so does a request with too many parameters.
     """
     func = getattr(request.resolver_match, "func", None)
     names = getattr(func, "query_parameters", None)
     if names is None:
         names = getattr(getattr(func, "view_class", None), "query_parameters", ())
-    kept = [
-        (name, value) for name, values in request.GET.lists() if name in names for value in values
-    ]
-    path = request.path + (f"?{urlencode(kept)}" if kept else "")
+    try:
+        query = urlencode(
+            [
+                (name, value)
+                for name, values in request.GET.lists()
+                if name in names
+                for value in values
+            ]
+        )
+    except SuspiciousOperation:
+        query = ""
+    path = request.path + (f"?{query}" if query and len(query) <= MAX_QUERY else "")
     try:
         return {"page_address": request.build_absolute_uri(path)}
     except DisallowedHost:
-        return {"page_address": path}
+        return {"page_address": request.path}
