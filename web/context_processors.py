@@ -2,6 +2,8 @@
 
 from django.core.exceptions import DisallowedHost
 
+from .addresses import canonical_url
+
 
 def page_address(request):
     """
@@ -15,3 +17,15 @@ def page_address(request):
         return {"page_address": request.build_absolute_uri(request.path)}
     except DisallowedHost:
         return {"page_address": request.path}
+
+
+def canonical_address(request):
+    """
+    ``canonical_address``: the page's canonical address (``web.addresses``)
+    for ``<link rel="canonical">``; empty on pages no public view answers
+    (the admin, error pages) and for a Host the site does not serve.
+    """
+    try:
+        return {"canonical_address": canonical_url(request) or ""}
+    except DisallowedHost:
+        return {"canonical_address": ""}
