@@ -96,14 +96,44 @@ class CountryListView(PublicListView):
             countries = countries.filter(goals__tags__slug=self.theme).distinct()
         return countries
 
+    def option_counts(self):
+        """
+        How many published countries each region and each theme would list,
+        with the other filter kept (two queries, whatever the number of
+        countries): ({region: count}, {theme slug: count}).
+        """
+        if self.problem:
+            return {}, {}
+        published = Country.objects.published()
+        in_theme = published.filter(goals__tags__slug=self.theme) if self.theme else published
+        by_region = dict(
+            in_theme.order_by()
+            .values_list("region")
+            .annotate(count=Count("pk", distinct=True))
+            .values_list("region", "count")
+        )
+        in_region = published.filter(region=self.region) if self.region else published
+        by_theme = dict(
+            Goal.objects.filter(country__in=in_region)
+            .order_by()
+            .values_list("tags__slug")
+            .annotate(count=Count("country", distinct=True))
+            .values_list("tags__slug", "count")
+        )
+        return by_region, by_theme
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         filters = {"region": self.region, "theme": self.theme}
+        by_region, by_theme = self.option_counts()
         context.update(
-            regions=Country.Region.choices,
+            regions=[
+                (value, label, by_region.get(value, 0)) for value, label in Country.Region.choices
+            ],
             selected_region=self.region,
-            themes=self.themes,
+            themes=[(theme, by_theme.get(theme.slug, 0)) for theme in self.themes],
             selected_theme=self.theme,
+            filtered=bool(self.region or self.theme),
             problem=self.problem,
             # Pagination links keep the filters, and nothing else.
             query=urlencode({name: value for name, value in filters.items() if value}),
