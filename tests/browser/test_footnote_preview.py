@@ -5,6 +5,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from .helpers import check_accessibility
+
 pytestmark = pytest.mark.browser
 
 HACIENDA = "Informe de autoevaluación enero-diciembre 2017"
@@ -68,3 +70,14 @@ def test_without_javascript_the_marker_still_links_to_its_note(site, browser):
         expect(page.locator("#note-1")).to_be_in_viewport()
     finally:
         context.close()
+
+
+def test_cite_box_opened_and_a_preview_shown_pass_axe(site, page):
+    page.goto(f"{site}/countries/mexico/")
+    for summary in page.locator(".cite-box summary").all():
+        summary.click()
+    expect(page.locator(".cite-box details[open]")).to_have_count(3)
+    first_marker_of(page, "note-1").focus()
+    expect(page.locator(".footnote-preview:visible")).to_have_count(1)
+    results = check_accessibility(page)
+    assert results.violations_count == 0, results.generate_report()
