@@ -17,10 +17,11 @@ This module is the one place that turns such text into HTML:
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from html import unescape
 
 import nh3
 from django.core.exceptions import ValidationError
-from django.utils.html import escape
+from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
 from markdown_it import MarkdownIt
 
@@ -195,3 +196,19 @@ class FootnoteRenderer:
     def notes(self):
         """The notes in number order."""
         return sorted(self._notes.values(), key=lambda note: note.number)
+
+
+def plain_summary(text, limit=200):
+    """
+    ``text`` (Markdown with markers) as plain text for a summary, such as a
+    page's description for link previews: no markup, no footnote markers,
+    whitespace collapsed, and cut at a word boundary to at most ``limit``
+    characters, with "…" when cut.
+    """
+    plain = " ".join(unescape(strip_tags(render_markdown(text or ""))).split())
+    if len(plain) <= limit:
+        return plain
+    cut = plain[: limit - 1]
+    if not plain[limit - 1].isspace() and " " in cut:
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip(" ,;:.-–—") + "…"

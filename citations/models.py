@@ -1,3 +1,5 @@
+import re
+
 import reversion
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
@@ -10,6 +12,10 @@ from .names import display, person_parts
 from .references import harvard_parts, reference_from_citation
 
 validate_web_url = URLValidator(schemes=["http", "https"])
+
+
+# A BCP 47 language tag as sources carry them: a language, then subtags.
+LANGUAGE_TAG_RE = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*")
 
 
 class CitationQuerySet(models.QuerySet):
@@ -170,6 +176,19 @@ class Citation(models.Model):
         except ValidationError:
             return ""
         return self.url
+
+    @property
+    def html_lang(self):
+        """
+        The source's language for a ``lang`` attribute where its title is
+        shown, when it is not the pages' English and reads as a language tag
+        ("es", "pt-BR"); else "". A code that is no tag is left off rather
+        than given to screen readers.
+        """
+        code = self.language.strip()
+        if not LANGUAGE_TAG_RE.fullmatch(code) or code.lower().split("-")[0] == "en":
+            return ""
+        return code
 
     @property
     def full_title(self):

@@ -93,6 +93,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "web.context_processors.page_address",
+                "web.context_processors.canonical_address",
                 "citations.context_processors.bibliography_formats",
             ],
         },

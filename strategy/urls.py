@@ -45,6 +45,11 @@ urlpatterns = [
         views.country_citations,
         name="country_citations",
     ),
+    path(
+        "countries/<slug:slug>/cite.<bibformat:extension>",
+        views.country_cite,
+        name="country_cite",
+    ),
     path("themes/", views.theme_list, name="theme_list"),
     path("themes/<theme_slug:slug>/", views.theme_detail, name="theme_detail"),
     path(

@@ -6,15 +6,17 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 
-from citations.footnotes import FootnoteRenderer, find_markers
+from citations.footnotes import FootnoteRenderer, find_markers, plain_summary
 from citations.models import Citation
 from citations.views import bibliography_response
+from web.addresses import absolute_url
 from web.views import PublicListView, page_of, public_view
 
-from . import comparison, versions
+from . import comparison, page_citation, versions
 from .models import Country, CountrySlugRedirect, Goal, may_preview
 from .regions import countries_by_region
 from .sitemaps import SITEMAPS
@@ -93,14 +95,44 @@ class CountryListView(PublicListView):
             countries = countries.filter(goals__tags__slug=self.theme).distinct()
         return countries
 
+    def option_counts(self):
+        """
+        How many published countries each region and each theme would list,
+        with the other filter kept (two queries, whatever the number of
+        countries): ({region: count}, {theme slug: count}).
+        """
+        if self.problem:
+            return {}, {}
+        published = Country.objects.published()
+        in_theme = published.filter(goals__tags__slug=self.theme) if self.theme else published
+        by_region = dict(
+            in_theme.order_by()
+            .values_list("region")
+            .annotate(count=Count("pk", distinct=True))
+            .values_list("region", "count")
+        )
+        in_region = published.filter(region=self.region) if self.region else published
+        by_theme = dict(
+            Goal.objects.filter(country__in=in_region)
+            .order_by()
+            .values_list("tags__slug")
+            .annotate(count=Count("country", distinct=True))
+            .values_list("tags__slug", "count")
+        )
+        return by_region, by_theme
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         filters = {"region": self.region, "theme": self.theme}
+        by_region, by_theme = self.option_counts()
         context.update(
-            regions=Country.Region.choices,
+            regions=[
+                (value, label, by_region.get(value, 0)) for value, label in Country.Region.choices
+            ],
             selected_region=self.region,
-            themes=self.themes,
+            themes=[(theme, by_theme.get(theme.slug, 0)) for theme in self.themes],
             selected_theme=self.theme,
+            filtered=bool(self.region or self.theme),
             problem=self.problem,
             # Pagination links keep the filters, and nothing else.
             query=urlencode({name: value for name, value in filters.items() if value}),
@@ -120,7 +152,10 @@ def country_detail(request, slug):
         return redirect_old_slug(slug)
     if country.is_published:
         country = _working_draft_for(request.user, country)
-    response = render_country(request, country, list(country.goals.all()))
+    context = {}
+    if country.is_published and not country.is_working_draft:
+        context = citable_page_context(request, country)
+    response = render_country(request, country, list(country.goals.all()), **context)
     if not country.is_published:
         # A draft preview is for the signed-in editor only: no shared cache keeps it.
         patch_cache_control(response, private=True, no_store=True)
@@ -132,18 +167,58 @@ def render_country(request, country, goals, **context):
     footnotes = FootnoteRenderer(
         cited_citations(country.vision, *(goal.description for goal in goals), country.conclusion)
     )
-    return render(
-        request,
-        "strategy/country_detail.html",
-        {
-            "country": country,
-            "vision": footnotes.render(country.vision),
-            "goals": [(goal, footnotes.render(goal.description)) for goal in goals],
-            "conclusion": footnotes.render(country.conclusion),
-            "notes": footnotes.notes,
-            **context,
-        },
-    )
+    page = {
+        "country": country,
+        "vision": footnotes.render(country.vision),
+        "goals": [(goal, footnotes.render(goal.description)) for goal in goals],
+        "conclusion": footnotes.render(country.conclusion),
+        "notes": footnotes.notes,
+        **context,
+    }
+    if "page_reference" in context:
+        page["article"] = page_citation.article_data(
+            context["page_reference"],
+            country_name=country.name,
+            description=context["summary"],
+            image=context["site_image"],
+            sources=[note.citation.url for note in page["notes"] if note.citation.url],
+            site_address=context["site_address"],
+        )
+    return render(request, "strategy/country_detail.html", page)
+
+
+def citable_page_context(request, country):
+    """
+    What makes a published country's page citable: its reference (the cite
+    box, the downloads), its summary for link previews, and its site image.
+    """
+    address = absolute_url(request, country.get_absolute_url())
+    reference = page_citation.page_reference(country, address)
+    return {
+        "page_reference": reference,
+        "page_reference_parts": page_citation.harvard_parts(reference),
+        "page_reference_formats": page_citation.rendered_formats(reference),
+        "page_reference_tags": page_citation.highwire_tags(reference),
+        "summary": plain_summary(country.vision),
+        "site_image": absolute_url(request, static(SITE_IMAGE)),
+        "site_address": absolute_url(request, "/"),
+    }
+
+
+# The picture link previews show for the site's pages (1200 by 630 pixels).
+SITE_IMAGE = "img/atlas-card.png"
+
+
+@public_view
+def country_cite(request, slug, extension):
+    """A published country's page as a reference to itself: BibTeX, RIS or CSL-JSON."""
+    country = get_object_or_404(Country.objects.published(), slug=slug)
+    address = absolute_url(request, country.get_absolute_url())
+    reference = page_citation.page_reference(country, address)
+    bib_format, render_reference = page_citation.PAGE_FORMATS[extension]
+    response = HttpResponse(render_reference(reference), content_type=bib_format.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{reference.key}.{extension}"'
+    return response
 
 
 @public_view

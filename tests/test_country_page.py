@@ -26,7 +26,7 @@ def test_every_source_sentence_is_on_the_page(mexico_page):
 
 def test_page_reads_vision_then_goals_then_conclusion(mexico_page):
     headings = [h2.get_text(strip=True) for h2 in mexico_page.find("main").find_all("h2")]
-    assert headings == ["Vision", "Strategic goals", "Conclusion", "Sources"]
+    assert headings == ["Vision", "Strategic goals", "Conclusion", "Sources", "Cite this page"]
     assert len(mexico_page.find_all("h1")) == 1
     goals = mexico_page.select("li.goal")
     assert len(goals) >= 3

@@ -34,6 +34,7 @@ PUBLIC_URLS = {
     "strategy:country_list": ({}, ["region", "theme", "page"]),
     "strategy:country_detail": ({"slug": "mexico"}, []),
     "strategy:country_citations": ({"slug": "mexico", "extension": "bib"}, []),
+    "strategy:country_cite": ({"slug": "mexico", "extension": "bib"}, []),
     "strategy:country_changes": ({"slug": "mexico"}, []),
     "strategy:country_feed": ({"slug": "mexico"}, []),
     "strategy:theme_feed": ({"slug": "health"}, []),

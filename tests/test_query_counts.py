@@ -34,7 +34,7 @@ def grow(country, goals, citations):
 # content. Each includes the one query for the content version (the cache key).
 EXPECTED = {
     "/countries/mexico/": 5,  # country, goals, tags of goals, cited sources
-    "/countries/": 4,  # count, page of countries, themes for the filter
+    "/countries/": 6,  # count, page of countries, themes, countries per region and per theme
     "/": 5,  # countries (for the regions and the matrix), themes, goals per theme, recent
     "/compare/": 4,  # countries, themes, goals per theme and country
     "/themes/": 2,

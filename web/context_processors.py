@@ -7,6 +7,8 @@ from django.core.exceptions import DisallowedHost, SuspiciousOperation
 # A query longer than any the site links to is not repeated on the page.
 MAX_QUERY = 600
 
+from .addresses import canonical_url, view_query_parameters
+
 
 def page_address(request):
     """
@@ -17,10 +19,7 @@ def page_address(request):
     neither trusted nor repeated, and asking for it again would fail the
     error page itself; so does a request with too many parameters.
     """
-    func = getattr(request.resolver_match, "func", None)
-    names = getattr(func, "query_parameters", None)
-    if names is None:
-        names = getattr(getattr(func, "view_class", None), "query_parameters", ())
+    names = view_query_parameters(request) or ()
     try:
         query = urlencode(
             [
@@ -37,3 +36,15 @@ def page_address(request):
         return {"page_address": request.build_absolute_uri(path)}
     except DisallowedHost:
         return {"page_address": request.path}
+
+
+def canonical_address(request):
+    """
+    ``canonical_address``: the page's canonical address (``web.addresses``)
+    for ``<link rel="canonical">``; empty on pages no public view answers
+    (the admin, error pages) and for a Host the site does not serve.
+    """
+    try:
+        return {"canonical_address": canonical_url(request) or ""}
+    except DisallowedHost:
+        return {"canonical_address": ""}

@@ -9,9 +9,10 @@ pytestmark = pytest.mark.browser
 
 # Every element a keyboard user should reach, numbered in document order.
 MARK_CONTROLS = """() => {
-  const selector = 'a[href], button, input:not([type=hidden]), select, textarea, [tabindex]';
+  const selector =
+    'a[href], button, input:not([type=hidden]), select, textarea, summary, [tabindex]';
   const controls = [...document.querySelectorAll(selector)].filter(element =>
-    element.tabIndex >= 0 && !element.disabled &&
+    element.tabIndex >= 0 && !element.disabled && element.checkVisibility() &&
     element.getClientRects().length > 0 && getComputedStyle(element).visibility !== 'hidden');
   controls.forEach((element, index) => { element.dataset.controlIndex = index; });
   return controls.length;
