@@ -4,10 +4,10 @@ from urllib.parse import urlencode
 
 from django.core.exceptions import DisallowedHost, SuspiciousOperation
 
+from .addresses import canonical_url, view_query_parameters
+
 # A query longer than any the site links to is not repeated on the page.
 MAX_QUERY = 600
-
-from .addresses import canonical_url, view_query_parameters
 
 
 def page_address(request):
@@ -46,5 +46,5 @@ def canonical_address(request):
     """
     try:
         return {"canonical_address": canonical_url(request) or ""}
-    except DisallowedHost:
+    except (DisallowedHost, SuspiciousOperation):  # a Host not served; too many parameters
         return {"canonical_address": ""}
