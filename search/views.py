@@ -4,8 +4,9 @@ from urllib.parse import urlencode
 from django.shortcuts import render
 from django.utils.cache import patch_cache_control
 
+from strategy.models import Country
 from strategy.themes import published_themes_with_counts, with_addresses
-from web.views import page_of, public_view
+from web.views import page_number, page_of, public_view
 
 from .results import UnknownFilter, search
 
@@ -30,6 +31,7 @@ def search_page(request):
     theme = request.GET.get("theme", "")
     status = HTTPStatus.OK
     problem = None
+    page_number(request.GET.get("page"))  # a malformed page is a 404 even without a query
     try:
         found, page = search(
             text, region=region, theme=theme, page_value=request.GET.get("page"), page_of=page_of
@@ -44,6 +46,7 @@ def search_page(request):
             query=address(q=query, region=region, theme=theme),
             without_region=address(q=query, theme=theme),
             without_theme=address(q=query, region=region),
+            region_label=dict(Country.Region.choices).get(region, ""),
             regions=[
                 {**row, "address": address(q=query, region=row["value"], theme=theme)}
                 for row in found.regions
@@ -57,6 +60,8 @@ def search_page(request):
             popular = published_themes_with_counts().order_by("-goal_count", "name")[:8]
             context["suggested_themes"] = with_addresses(popular)
     context["problem"] = problem
+    if problem:
+        context["canonical_address"] = ""  # an error page has no canonical address
     response = render(request, "search/results.html", context, status=status)
     if text:
         patch_cache_control(response, private=True)

@@ -181,7 +181,7 @@ def render_country(request, country, goals, **context):
             country_name=country.name,
             description=context["summary"],
             image=context["site_image"],
-            sources=[note.citation.url for note in page["notes"] if note.citation.url],
+            sources=[n.citation.link_url for n in page["notes"] if n.citation.link_url],
             site_address=context["site_address"],
         )
     return render(request, "strategy/country_detail.html", page)
@@ -344,7 +344,7 @@ def compare(request):
     why, with the form to choose again. Each choice has one address: the
     slugs in alphabetical order (other orders redirect there).
     """
-    slugs = request.GET.getlist("c")
+    slugs = [slug for slug in request.GET.getlist("c") if slug]  # an empty choice is no choice
     published = list(Country.objects.published().only("pk", "name", "slug", "region"))
     context = {"published": published, "chosen": slugs, "limits": comparison}
     if not slugs:
@@ -354,7 +354,7 @@ def compare(request):
     try:
         chosen = comparison.check_choice(slugs, {country.slug: country for country in published})
     except comparison.ChoiceProblem as problem:
-        context["problem"] = problem.message
+        context.update(problem=problem.message, canonical_address="")  # no canonical for a 4xx
         return render(request, "strategy/compare.html", context, status=problem.status)
     if slugs != sorted(slugs):
         query = urlencode([("c", slug) for slug in sorted(slugs)])
@@ -366,7 +366,9 @@ def compare(request):
         .prefetch_related(GOALS_WITH_THEMES)
     }
     if len(countries) < len(chosen):  # unpublished a moment ago
-        context["problem"] = "One of these countries is no longer published."
+        context.update(
+            problem="One of these countries is no longer published.", canonical_address=""
+        )
         return render(request, "strategy/compare.html", context, status=HTTPStatus.NOT_FOUND)
     countries = [countries[country.pk] for country in chosen]
     footnotes = FootnoteRenderer(cited_citations(*comparison.texts_of(countries)))

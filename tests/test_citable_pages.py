@@ -298,3 +298,12 @@ def test_a_language_that_is_no_tag_is_left_off(mexico):
     assert citation.html_lang == ""
     assert Citation(language="pt-BR").html_lang == "pt-BR"
     assert Citation(language="EN-gb").html_lang == ""
+
+
+def test_json_ld_names_only_web_addresses_of_sources(client, mexico):
+    from citations.models import Citation
+
+    # A URL that reached the database without validation is never named.
+    Citation.objects.filter(key="secretaria-de-hacienda-2017").update(url="javascript:alert(1)")
+    (article,) = [b for b in json_ld_blocks(parse(client.get("/countries/mexico/"))) if b]
+    assert article["citation"] and all(url.startswith("https://") for url in article["citation"])

@@ -238,7 +238,6 @@ BAD_CHOICES = [
         HTTPStatus.BAD_REQUEST,
         "Choose at least 2 countries to compare; you chose one, “avalon”.",
     ),
-    ([""], HTTPStatus.BAD_REQUEST, "Choose at least 2 countries"),
     (["avalon", "avalon"], HTTPStatus.BAD_REQUEST, "“avalon” is chosen more than once"),
     (
         ["avalon", "borduria", "carpathia", "dorne", "elbonia"],
@@ -454,3 +453,11 @@ def test_the_main_navigation_leads_to_compare(client, atlas):
     assert nav.find("a", string="Compare")["href"] == "/compare/"
     nav = parse(client.get("/compare/")).select_one("nav[aria-label=Main]")
     assert nav.find("a", string="Compare")["aria-current"] == "page"
+
+
+def test_empty_choices_are_ignored_and_errors_have_no_canonical(client, mexico):
+    assert client.get("/compare/?c=&c=").status_code == 200  # the matrix
+    response = client.get("/compare/?c=mexico&c=")
+    assert response.status_code == 400
+    page = parse(response)
+    assert "“”" not in page.get_text() and page.select_one('link[rel="canonical"]') is None

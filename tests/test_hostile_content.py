@@ -12,6 +12,7 @@ every payload reaches every field and every kind of page in a few hundred
 requests, not tens of thousands.
 """
 
+import json
 import re
 from http import HTTPStatus
 from pathlib import Path
@@ -116,7 +117,16 @@ def active_content(html, allowed_scripts):
         tag = local_name(element.tag)
         attributes = {local_name(name).lower(): value for name, value in element.attrib.items()}
         found = []
-        if tag == "script":
+        if tag == "script" and attributes.get("type") == "application/ld+json":
+            # A data block, never run: it must be JSON that cannot end the element.
+            text = "".join(element.itertext())
+            try:
+                json.loads(text)
+            except ValueError:
+                found.append("JSON-LD that is not JSON")
+            if "<" in text or "src" in attributes:
+                found.append("JSON-LD that could end its element")
+        elif tag == "script":
             source = attributes.get("src", "")
             if "".join(element.itertext()).strip() or not source.startswith(allowed_scripts):
                 found.append("script")

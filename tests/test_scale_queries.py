@@ -15,13 +15,15 @@ pytestmark = pytest.mark.django_db
 
 PUBLIC = {
     "/countries/mexico/": 5,
-    "/countries/": 4,
-    "/countries/?region=latin-america-caribbean": 4,
+    "/countries/": 6,
+    "/countries/?region=latin-america-caribbean": 6,
     "/": 5,
     "/themes/": 2,
     "/themes/economy/": 6,
     "/citations/": 3,
     "/citations/british-embassy-mexico-city-2018/": 3,
+    "/compare/": 4,
+    "/search/?q=synthetic": 4,
 }
 
 # Includes the session and user lookups of a logged-in request.

@@ -403,3 +403,13 @@ def test_search_runs_the_same_queries_at_fixture_size_and_with_300_countries(cli
     assert small == QUERIES
     assert large == QUERIES
     assert len(results(client, "synthetic")) == 20
+
+
+def test_error_pages_and_filters_read_right(client, mexico):
+    # The chosen region is named even when nothing in it matches.
+    _, page = search(client, "mexico", region="south-asia")
+    assert "Region: South Asia" in page.select_one(".active-filters").get_text(" ", strip=True)
+    # A 404 names no canonical address; a malformed page is a 404 without a query too.
+    response, page = search(client, "data", region="nowhere")
+    assert response.status_code == 404 and page.select_one('link[rel="canonical"]') is None
+    assert client.get(reverse("search:results"), {"page": "abc"}).status_code == 404

@@ -38,7 +38,12 @@
   }
 
   function noteText(link) {
-    var id = decodeURIComponent(link.hash.slice(1));
+    var id;
+    try {
+      id = decodeURIComponent(link.hash.slice(1));
+    } catch (error) {
+      return ""; // a malformed address: this marker keeps its plain link
+    }
     var note = id && document.getElementById(id);
     var reference = note && note.querySelector(".reference");
     if (!reference) {
