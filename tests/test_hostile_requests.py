@@ -51,6 +51,9 @@ PUBLIC_URLS = {
     "api:citation_list": ({}, ["page"]),
     "api:theme_list": ({}, ["page"]),
     "api:goals_csv": ({}, []),
+    "api:index": ({}, []),
+    "api:openapi": ({}, []),
+    "data": ({}, []),
 }
 
 # What a hostile request may get: the page (the string happened to be valid),

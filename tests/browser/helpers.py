@@ -19,6 +19,7 @@ PUBLIC_PAGES = {
     "theme": "/themes/health/",
     "citation list": "/citations/",
     "citation": "/citations/british-embassy-mexico-city-2018/",
+    "open data": "/data/",
     "not found": "/countries/atlantis/",
 }
 
