@@ -5,6 +5,8 @@ from . import views as api
 app_name = "api"
 
 urlpatterns = [
+    path("", api.index, name="index"),
+    path("openapi.json", api.openapi, name="openapi"),
     path("countries/", api.country_list, name="country_list"),
     path("countries/<slug:slug>/", api.country_detail, name="country_detail"),
     path("citations/", api.citation_list, name="citation_list"),

@@ -1,7 +1,7 @@
 """
 Read-only JSON API of published content, and a CSV of published goals.
 
-Plain Django views: four read-only endpoints need no more than a paginator
+Plain Django views: a few read-only endpoints need no more than a paginator
 and ``JsonResponse``. Lists share one envelope (the one Django REST
 framework uses, so clients written for it work)::
 
@@ -31,14 +31,18 @@ from strategy.models import Country, Goal
 from strategy.themes import published_themes_with_counts, with_addresses
 from web.views import page_of
 
+from . import open_data
+from .openapi import openapi_description
+
 PAGE_SIZE = 50
 
 
 def api_view(view=None, *, query=()):
     """
     GET and HEAD only; errors as JSON ``{"detail": ...}`` rather than HTML
-    pages; the response depends on the query parameters in ``query`` alone
-    (as ``web.views.public_view`` declares them).
+    pages; readable by scripts of any origin (CORS); the response depends on
+    the query parameters in ``query`` alone (as ``web.views.public_view``
+    declares them).
     """
     if view is None:
         return lambda view: api_view(view, query=query)
@@ -55,10 +59,13 @@ def api_view(view=None, *, query=()):
             response["Allow"] = "GET, HEAD"
             return response
         try:
-            return view(request, *args, **kwargs)
+            response = view(request, *args, **kwargs)
         except Http404 as error:
             detail = str(error) if str(error) else "Not found."
-            return JsonResponse({"detail": detail}, status=HTTPStatus.NOT_FOUND)
+            response = JsonResponse({"detail": detail}, status=HTTPStatus.NOT_FOUND)
+        # Public, read-only and sent without credentials: any site's scripts may read it.
+        response["Access-Control-Allow-Origin"] = "*"
+        return response
 
     wrapper.query_parameters = frozenset(query)
     return wrapper
@@ -145,23 +152,55 @@ def theme_data(request, theme):
 # --- Views -------------------------------------------------------------------
 
 
+@api_view
+def index(request):
+    """What the API has, and where its description and documentation are."""
+    return JsonResponse(
+        {
+            "name": f"{open_data.NAME} API",
+            "description": open_data.DESCRIPTION,
+            "license": {"name": open_data.LICENCE_NAME, "url": open_data.LICENCE_URL},
+            "openapi": request.build_absolute_uri(reverse("api:openapi")),
+            "documentation": request.build_absolute_uri(reverse("data")),
+            "endpoints": open_data.api_endpoints(request),
+        },
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
+@api_view
+def openapi(request):
+    """The OpenAPI 3.1 description of this API (``api/openapi.py``)."""
+    server = request.build_absolute_uri("/").removesuffix("/")
+    return JsonResponse(openapi_description(server), json_dumps_params={"ensure_ascii": False})
+
+
 @api_view(query=["page"])
 def country_list(request):
     countries = Country.objects.published().annotate(goal_count=Count("goals")).order_by("name")
     return paginated(request, countries, country_summary)
 
 
-@api_view
-def country_detail(request, slug):
-    country = get_object_or_404(
+def published_countries_in_full():
+    """Published countries with what ``country_data`` reads: goal counts, goals, tags, sources."""
+    return (
         Country.objects.published()
         .annotate(goal_count=Count("goals"))
         .prefetch_related(
             Prefetch("goals", queryset=Goal.objects.order_by("position").prefetch_related("tags")),
             Prefetch("citations", queryset=Citation.objects.order_by("key")),
-        ),
-        slug=slug,
+        )
     )
+
+
+@api_view
+def country_detail(request, slug):
+    country = get_object_or_404(published_countries_in_full(), slug=slug)
+    return JsonResponse(country_data(request, country), json_dumps_params={"ensure_ascii": False})
+
+
+def country_data(request, country):
+    """One country in full, from ``published_countries_in_full()``."""
     goals = list(country.goals.all())
     themes = {tag.slug: tag for goal in goals for tag in goal.tags.all()}
     data = country_summary(request, country)
@@ -177,12 +216,12 @@ def country_detail(request, slug):
             "citations": [citation_data(request, citation) for citation in country.citations.all()],
         }
     )
-    return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
+    return data
 
 
-@api_view(query=["page"])
-def citation_list(request):
-    citations = (
+def cited_citations():
+    """Every source a published country cites, with those countries (``published_countries``)."""
+    return (
         Citation.objects.cited()
         .order_by("key")
         .prefetch_related(
@@ -194,12 +233,17 @@ def citation_list(request):
         )
     )
 
-    def serialize(request, citation):
-        data = citation_data(request, citation)
-        data["countries"] = [country.slug for country in citation.published_countries]
-        return data
 
-    return paginated(request, citations, serialize)
+def cited_citation_data(request, citation):
+    """A source of ``cited_citations()``, with the slugs of the countries citing it."""
+    data = citation_data(request, citation)
+    data["countries"] = [country.slug for country in citation.published_countries]
+    return data
+
+
+@api_view(query=["page"])
+def citation_list(request):
+    return paginated(request, cited_citations(), cited_citation_data)
 
 
 @api_view(query=["page"])
@@ -211,7 +255,18 @@ def theme_list(request):
 
 # --- CSV ---------------------------------------------------------------------
 
-CSV_COLUMNS = ["country", "position", "goal", "description", "themes", "citations"]
+# New columns go at the end, so that a spreadsheet reading columns by position
+# keeps working.
+CSV_COLUMNS = [
+    "country",
+    "position",
+    "goal",
+    "description",
+    "themes",
+    "citations",
+    "iso_code",
+    "region",
+]
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -247,6 +302,8 @@ def goals_csv(request):
             goal.description,
             "; ".join(sorted(tag.name for tag in goal.tags.all())),
             "; ".join(find_markers(goal.description)),
+            goal.country.iso_code,
+            goal.country.get_region_display() if goal.country.region else "",
         ]
         writer.writerow([spreadsheet_safe(cell) for cell in row])
     return response

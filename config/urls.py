@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from api import pages as api_pages
+
 from . import views
 
 urlpatterns = [
@@ -9,5 +11,6 @@ urlpatterns = [
     path("citations/", include("citations.urls")),
     path("api/", include("api.urls")),
     path("search/", include("search.urls")),
+    path("data/", api_pages.data, name="data"),
     path("", include("strategy.urls")),
 ]

@@ -18,11 +18,12 @@ PUBLIC_PAGES = [
     "/citations/british-embassy-mexico-city-2018/",
     "/search/?q=data",
     "/compare/",
+    "/data/",
 ]
 
 # The downloads and the API's answers for the same content.
 DOWNLOADS = ["/citations/export.bib", "/countries/mexico/citations.ris", "/api/goals.csv"]
-API_PAGES = ["/api/countries/", "/api/countries/mexico/"]
+API_PAGES = ["/api/", "/api/openapi.json", "/api/countries/", "/api/countries/mexico/"]
 
 SOURCE_DIR = Path(__file__).resolve().parent.parent / "strategy" / "fixtures" / "source"
 

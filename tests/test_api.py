@@ -144,6 +144,35 @@ def test_unknown_country_is_a_json_404(client, mexico):
     }
 
 
+def test_the_index_lists_every_endpoint(client, mexico):
+    data = get_json(client, "/api/")
+    assert data["openapi"] == "http://testserver/api/openapi.json"
+    assert data["documentation"] == "http://testserver/data/"
+    assert data["license"]["url"] == "https://creativecommons.org/licenses/by/4.0/"
+    urls = {endpoint["name"]: endpoint["url"] for endpoint in data["endpoints"]}
+    assert urls == {
+        "country_list": "http://testserver/api/countries/",
+        "country_detail": "http://testserver/api/countries/{slug}/",
+        "citation_list": "http://testserver/api/citations/",
+        "theme_list": "http://testserver/api/themes/",
+        "goals_csv": "http://testserver/api/goals.csv",
+        "openapi": "http://testserver/api/openapi.json",
+    }
+    for endpoint in data["endpoints"]:
+        url = endpoint["url"].replace("{slug}", "mexico")
+        response = client.get(url)
+        assert response.status_code == HTTPStatus.OK, url
+        assert response["Content-Type"].split(";")[0] == endpoint["media_type"]
+
+
+@pytest.mark.parametrize(
+    "url", ["/api/", "/api/countries/", "/api/countries/atlantis/", "/api/goals.csv"]
+)
+def test_any_site_may_read_the_api(client, mexico, url):
+    assert client.get(url)["Access-Control-Allow-Origin"] == "*"
+    assert client.get(url)["Access-Control-Allow-Origin"] == "*"  # from the cache too
+
+
 def test_the_api_is_read_only(client, mexico):
     response = client.post("/api/countries/", {"name": "X"})
     assert response.status_code == HTTPStatus.METHOD_NOT_ALLOWED
@@ -164,7 +193,16 @@ def read_csv(response):
 
 def test_goals_csv(client, draft):
     rows = read_csv(client.get("/api/goals.csv"))
-    assert list(rows[0]) == ["country", "position", "goal", "description", "themes", "citations"]
+    assert list(rows[0]) == [
+        "country",
+        "position",
+        "goal",
+        "description",
+        "themes",
+        "citations",
+        "iso_code",
+        "region",
+    ]
     assert [(row["country"], row["position"], row["goal"]) for row in rows] == [
         ("Mexico", "1", "Digitise small businesses with Big Data, analytics and AI"),
         ("Mexico", "2", "Automate routine tasks"),
@@ -173,6 +211,16 @@ def test_goals_csv(client, draft):
     assert rows[0]["themes"] == "big data; digitalisation; economy; small business"
     assert rows[0]["citations"] == "secretaria-de-hacienda-2017"
     assert rows[0]["description"].startswith("In Mexico, micro, small and medium")
+    assert {(row["iso_code"], row["region"]) for row in rows} == {
+        ("MX", "Latin America and the Caribbean")
+    }
+
+
+def test_goals_csv_leaves_unset_codes_and_regions_empty(client, mexico):
+    country = CountryFactory(name="Nowhere", slug="nowhere", iso_code="", region="")
+    GoalFactory(country=country, title="A goal")
+    rows = [row for row in read_csv(client.get("/api/goals.csv")) if row["country"] == "Nowhere"]
+    assert (rows[0]["iso_code"], rows[0]["region"]) == ("", "")
 
 
 def test_csv_cells_cannot_run_as_formulas(client, mexico):
@@ -199,6 +247,8 @@ EXPECTED = {
     "/api/citations/": 4,  # count, page, published citing countries
     "/api/themes/": 2,  # every published theme (few), paginated in Python
     "/api/goals.csv": 3,  # goals with countries, their tags
+    "/api/": 1,
+    "/api/openapi.json": 1,
 }
 
 

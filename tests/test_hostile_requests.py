@@ -54,6 +54,9 @@ PUBLIC_URLS = {
     "api:theme_list": ({}, ["page"]),
     "api:goals_csv": ({}, []),
     "search:results": ({}, ["q", "region", "theme", "page"]),
+    "api:index": ({}, []),
+    "api:openapi": ({}, []),
+    "data": ({}, []),
 }
 
 # What a hostile request may get: the page (the string happened to be valid),

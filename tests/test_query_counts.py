@@ -41,6 +41,9 @@ EXPECTED = {
     "/themes/economy/": 6,  # theme, goal count, a page of goals, their tags, cited sources
     "/citations/": 3,  # count, page
     "/citations/british-embassy-mexico-city-2018/": 3,  # source, citing countries
+    # the latest change; an example country, its goals, their tags, its sources and
+    # the count; an example source, its countries and the count; the themes
+    "/data/": 11,
 }
 
 

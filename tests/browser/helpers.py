@@ -21,6 +21,7 @@ PUBLIC_PAGES = {
     "citation": "/citations/british-embassy-mexico-city-2018/",
     "search": "/search/?q=small+business",
     "compare": "/compare/",
+    "open data": "/data/",
     "not found": "/countries/atlantis/",
 }
 

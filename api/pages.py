@@ -1,0 +1,133 @@
+"""
+The open-data page (``/data/``): the API, the CSV and the bibliography
+downloads, with real examples drawn from the published content.
+"""
+
+import json
+
+from django.shortcuts import render
+from django.urls import reverse
+
+from strategy.themes import published_themes_with_counts, with_addresses
+from web.views import public_view
+
+from . import open_data
+from . import views as api
+
+# What each column of the goals CSV holds (every column of ``api.CSV_COLUMNS``).
+CSV_COLUMN_NOTES = {
+    "country": "The country's name.",
+    "position": "The goal's number in the country's strategy: 1, 2, 3 and so on.",
+    "goal": "The goal's title.",
+    "description": "The goal's text, in Markdown; [^key] cites the source with that key.",
+    "themes": "The goal's themes, separated by “; ”.",
+    "citations": "The keys of the sources the description cites, in order, separated by “; ”.",
+    "iso_code": "The country's ISO 3166-1 alpha-2 code (MX), or empty when not set.",
+    "region": "The country's World Bank region, by name, or empty when not set.",
+}
+
+# An excerpt shows this much of a long text, and the first item of a list.
+EXCERPT_CHARACTERS = 90
+
+
+def excerpt(value):
+    """``value`` shortened for reading: long texts cut, lists cut to their first item."""
+    if isinstance(value, dict):
+        return {key: excerpt(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [excerpt(item) for item in value[:1]]
+    if isinstance(value, str) and len(value) > EXCERPT_CHARACTERS:
+        return value[:EXCERPT_CHARACTERS].rstrip() + "…"
+    return value
+
+
+def as_json(value):
+    return json.dumps(excerpt(value), indent=2, ensure_ascii=False)
+
+
+def envelope(request, url_name, count, first):
+    """The first page of a list, as the API gives it, with only its first item."""
+    return {
+        "count": count,
+        "next": (
+            request.build_absolute_uri(f"{reverse(url_name)}?page=2")
+            if count > api.PAGE_SIZE
+            else None
+        ),
+        "previous": None,
+        "results": [first],
+    }
+
+
+def api_examples(request):
+    """
+    (title, address, excerpt) of an answer of each JSON endpoint, from the
+    content as it is; an endpoint with nothing to show yet is left out.
+    """
+    absolute = request.build_absolute_uri
+    examples = []
+    countries = api.published_countries_in_full()
+    # The country with the most goals makes the fullest example.
+    country = countries.order_by("-goal_count", "name").first()
+    if country is not None:
+        data = api.country_data(request, country)
+        summary = {key: data[key] for key in api.country_summary(request, country)}
+        examples.append(
+            (
+                "Countries",
+                absolute(reverse("api:country_list")),
+                envelope(request, "api:country_list", countries.count(), summary),
+            )
+        )
+        examples.append(("One country", data["url"], data))
+    citations = api.cited_citations()
+    citation = citations.first()
+    if citation is not None:
+        examples.append(
+            (
+                "Sources",
+                absolute(reverse("api:citation_list")),
+                envelope(
+                    request,
+                    "api:citation_list",
+                    citations.count(),
+                    api.cited_citation_data(request, citation),
+                ),
+            )
+        )
+    themes = with_addresses(published_themes_with_counts())
+    if themes:
+        examples.append(
+            (
+                "Themes",
+                absolute(reverse("api:theme_list")),
+                envelope(
+                    request, "api:theme_list", len(themes), api.theme_data(request, themes[0])
+                ),
+            )
+        )
+    return [(title, url, as_json(data)) for title, url, data in examples], country
+
+
+@public_view
+def data(request):
+    modified = open_data.last_modified()
+    examples, country = api_examples(request)
+    return render(
+        request,
+        "api/data.html",
+        {
+            "dataset": open_data.dataset_json_ld(request, modified),
+            "modified": modified,
+            "endpoints": open_data.api_endpoints(request),
+            "examples": examples,
+            "example_country": country,
+            "api_index": request.build_absolute_uri(reverse("api:index")),
+            "openapi_url": request.build_absolute_uri(reverse("api:openapi")),
+            "goals_csv": request.build_absolute_uri(reverse("api:goals_csv")),
+            "csv_columns": [(name, CSV_COLUMN_NOTES[name]) for name in api.CSV_COLUMNS],
+            "licence_name": open_data.LICENCE_NAME,
+            "licence_url": open_data.LICENCE_URL,
+            "page_size": api.PAGE_SIZE,
+        },
+    )
