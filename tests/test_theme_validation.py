@@ -74,7 +74,8 @@ def test_every_page_skips_a_theme_without_a_slug_and_logs_it(slugless_theme, url
     response = Client(raise_request_exception=False).get(url)
     assert response.status_code == HTTPStatus.OK
     assert "“!!!”" not in response.content.decode()
-    if "api" not in url and url != "/citations/" and not url.startswith("/citations/"):
+    # The API (and /data/'s excerpts of its answers) name every theme as stored.
+    if "api" not in url and url != "/data/" and not url.startswith("/citations/"):
         assert "!!!" not in parse(response).get_text()
 
 
