@@ -198,6 +198,11 @@ class FootnoteRenderer:
         return sorted(self._notes.values(), key=lambda note: note.number)
 
 
+def plain_text(text):
+    """``text`` (Markdown with markers) as the words a reader sees: no markup, no markers."""
+    return " ".join(unescape(strip_tags(render_markdown(text or ""))).split())
+
+
 def plain_summary(text, limit=200):
     """
     ``text`` (Markdown with markers) as plain text for a summary, such as a
@@ -205,7 +210,7 @@ def plain_summary(text, limit=200):
     whitespace collapsed, and cut at a word boundary to at most ``limit``
     characters, with "…" when cut.
     """
-    plain = " ".join(unescape(strip_tags(render_markdown(text or ""))).split())
+    plain = plain_text(text)
     if len(plain) <= limit:
         return plain
     cut = plain[: limit - 1]

@@ -11,13 +11,11 @@ transaction; ``rebuild`` (``manage.py rebuild_search_index``) writes the
 whole index again, for content written in bulk without signals.
 """
 
-import re
-
 from django.contrib.postgres.search import SearchVector
 from django.db import connection, transaction
 from django.db.models import Prefetch
 
-from citations.footnotes import MARKER_RE
+from citations import footnotes
 from citations.models import Citation
 from strategy.models import Country, Goal
 
@@ -31,17 +29,10 @@ SENTINELS = str.maketrans(
     {**{chr(code): " " for code in range(32) if chr(code) not in "\t\n"}, "<": "\x04", ">": "\x05"}
 )
 
-# Markdown link and emphasis syntax, which the reader never sees.
-LINK_RE = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
-SYNTAX_RE = re.compile(r"[*_`]+|^[ \t]*[#>]+", re.M)
-
 
 def plain_text(markdown):
-    """The words of an editor's Markdown text, without footnote markers or syntax."""
-    text = MARKER_RE.sub("", markdown or "")
-    text = LINK_RE.sub(r"\1", text)
-    text = SYNTAX_RE.sub(" ", text)
-    return " ".join(text.translate(SENTINELS).split())
+    """The words of an editor's Markdown text, as a reader sees them, ready to index."""
+    return _clean(footnotes.plain_text(markdown))
 
 
 def _clean(text):
