@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Min
+from django.urls import reverse
 
 from .models import Country, Goal
 from .themes import with_addresses
@@ -96,24 +97,31 @@ def compare_countries(countries, footnotes):
     cites) numbers the notes once across the page, in reading order.
     """
     themes = {}
-    unthemed = False
+    # (theme pk or None, country pk): [goal, ...], each goal's themes read once
+    goals_on = {}
     for country in countries:
+        address = country.get_absolute_url()
         for goal in country.goals.all():
+            goal.address = f"{address}#goal-{goal.position}"
             goal_themes = goal.themes
-            unthemed = unthemed or not goal_themes
             for theme in goal_themes:
                 themes.setdefault(theme.pk, theme)
+            for key in [theme.pk for theme in goal_themes] or [None]:
+                goals_on.setdefault((key, country.pk), []).append(goal)
     ordered = sorted(themes.values(), key=lambda theme: (theme.name.casefold(), theme.pk))
+    unthemed = any(key is None for key, _ in goals_on)
     rows = []
     for theme in [*ordered, *([None] if unthemed else [])]:
-        cells = []
-        for country in countries:
-            cell = Cell(country)
-            for goal in country.goals.all():
-                on_theme = [t.pk for t in goal.themes]
-                if (theme is None and not on_theme) or (theme and theme.pk in on_theme):
-                    cell.goals.append((goal, footnotes.render(goal.description)))
-            cells.append(cell)
+        key = theme.pk if theme else None
+        cells = [
+            # A goal on several themes is rendered under each: its markers
+            # there are links of their own, numbered as its first ones.
+            Cell(
+                country,
+                [(g, footnotes.render(g.description)) for g in goals_on.get((key, country.pk), [])],
+            )
+            for country in countries
+        ]
         rows.append(ThemeRow(theme, cells))
     visions = [(country, footnotes.render(country.vision)) for country in countries]
     conclusions = [(country, footnotes.render(country.conclusion)) for country in countries]
@@ -128,35 +136,60 @@ def compare_countries(countries, footnotes):
 @dataclass
 class MatrixRow:
     theme: object
-    # (country, goal count, position of its first goal on the theme or None)
+    address: str
+    # (country, goal count, address of its first goal on the theme or "")
     cells: list
     country_count: int = 0
     goal_count: int = 0
 
 
-def theme_matrix(countries, themes):
+def theme_matrix(countries, themes, *, only_these=False, cells=True):
     """
     The themes-by-countries matrix: a row per theme of ``themes`` (published
     themes, in order), a cell per country of ``countries`` (published) with
-    how many goals it has on that theme, and where the first of them is.
-    One query, whatever the number of countries and themes.
+    how many goals it has on that theme, and the address of the first of
+    them. One query, whatever the number of countries and themes; with
+    ``only_these``, it counts the goals of ``countries`` alone (a few of
+    many) rather than of every published country. With ``cells=False``, the
+    rows carry their totals alone (how many countries and goals take the
+    theme up), for a summary of too many countries to show across.
     """
-    themes = with_addresses(themes)
-    counts = {
-        (row["country_id"], row["tags"]): (row["goal_count"], row["first"])
-        for row in Goal.objects.published()
-        .filter(tags__isnull=False)
-        .values("country_id", "tags")
-        .annotate(goal_count=Count("pk"), first=Min("position"))
-        .order_by()
-    }
+    goals = Goal.objects.published().filter(tags__isnull=False)
+    if only_these:
+        goals = goals.filter(country__in=[country.pk for country in countries])
+    if cells:
+        counts = {
+            (row["country_id"], row["tags"]): (row["goal_count"], row["first"])
+            for row in goals.values("country_id", "tags")
+            .annotate(goal_count=Count("pk"), first=Min("position"))
+            .order_by()
+        }
+        totals = {}  # theme pk: [countries, goals]
+        for (_, tag), (goal_count, _) in counts.items():
+            total = totals.setdefault(tag, [0, 0])
+            total[0] += 1
+            total[1] += goal_count
+    else:
+        totals = {
+            row["tags"]: (row["country_count"], row["goal_count"])
+            for row in goals.values("tags")
+            .annotate(country_count=Count("country", distinct=True), goal_count=Count("pk"))
+            .order_by()
+        }
+    # Each address is made once, not once a cell: a page of the matrix has hundreds.
+    columns = [(country, country.get_absolute_url()) for country in countries] if cells else []
     rows = []
-    for theme in themes:
-        row = MatrixRow(theme, [])
-        for country in countries:
+    for theme in with_addresses(themes):
+        country_count, goal_count = totals.get(theme.pk, (0, 0))
+        row = MatrixRow(
+            theme,
+            reverse("strategy:theme_detail", args=[theme.slug]),
+            [],
+            country_count,
+            goal_count,
+        )
+        for country, address in columns:
             goal_count, first = counts.get((country.pk, theme.pk), (0, None))
-            row.cells.append((country, goal_count, first))
-            row.country_count += bool(goal_count)
-            row.goal_count += goal_count
+            row.cells.append((country, goal_count, f"{address}#goal-{first}" if goal_count else ""))
         rows.append(row)
     return rows

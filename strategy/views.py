@@ -1,3 +1,4 @@
+from collections import Counter
 from http import HTTPStatus
 from urllib.parse import urlencode
 
@@ -36,6 +37,9 @@ HOME_REGION_LIMIT = 12
 # The home page shows the whole themes-by-countries matrix while the countries
 # fit across it; past that, a summary of each theme linking to /compare/.
 HOME_MATRIX_COUNTRIES = 6
+# /compare/ shows the matrix this many countries across at a time, a page of
+# the countries (of one region, if chosen) after another.
+MATRIX_COUNTRIES_PER_PAGE = 12
 
 
 @public_view
@@ -43,14 +47,15 @@ def home(request):
     published = Country.objects.published()
     countries = list(published.only("pk", "name", "slug", "region"))
     themes = with_addresses(published_themes())
+    compact = len(countries) > HOME_MATRIX_COUNTRIES
     return render(
         request,
         "strategy/home.html",
         {
             "countries": countries,
             "regions": countries_by_region(countries, HOME_REGION_LIMIT),
-            "matrix": comparison.theme_matrix(countries, themes),
-            "compact_matrix": len(countries) > HOME_MATRIX_COUNTRIES,
+            "matrix": comparison.theme_matrix(countries, themes, cells=not compact),
+            "compact_matrix": compact,
             "recent": published.order_by("-last_published_change")[:5],
             "themes": themes,
         },
@@ -335,11 +340,46 @@ def theme_detail(request, slug):
     )
 
 
-@public_view(query=["c"], repeated=["c"])
+def matrix_page(request, published, context):
+    """
+    ``/compare/`` without a choice: the themes-by-countries matrix, a page of
+    ``MATRIX_COUNTRIES_PER_PAGE`` countries at a time (``?page=``), of one
+    region if ``?region=`` names one (an unknown region is answered 404, the
+    page saying so).
+    """
+    region = request.GET.get("region", "")
+    by_region = Counter(country.region for country in published)
+    context.update(
+        regions=[(value, label, by_region[value]) for value, label in Country.Region.choices],
+        selected_region=region,
+        query=urlencode({"region": region} if region else {}),
+        matrix_per_page=MATRIX_COUNTRIES_PER_PAGE,
+    )
+    if region and region not in Country.Region.values:
+        context.update(
+            problem=f"The atlas has no region “{region[:60]}”.",
+            canonical_address="",
+            matrix=None,
+        )
+        return render(request, "strategy/compare.html", context, status=HTTPStatus.NOT_FOUND)
+    columns = [country for country in published if not region or country.region == region]
+    page = page_of(Paginator(columns, MATRIX_COUNTRIES_PER_PAGE), request.GET.get("page"))
+    context.update(
+        matrix=comparison.theme_matrix(page.object_list, published_themes(), only_these=True),
+        matrix_countries=page.object_list,
+        page_obj=page,
+        paginator=page.paginator,
+        is_paginated=page.has_other_pages(),
+    )
+    return render(request, "strategy/compare.html", context)
+
+
+@public_view(query=["c", "region", "page"], repeated=["c"])
 def compare(request):
     """
     ``/compare/?c=<slug>&c=<slug>``: two to four published countries side by
-    side, theme by theme. Without ``c``, the themes-by-countries matrix. A
+    side, theme by theme. Without ``c``, the themes-by-countries matrix
+    (``matrix_page``). A
     choice that cannot be compared is answered 400 or 404, the page saying
     why, with the form to choose again. Each choice has one address: the
     slugs in alphabetical order (other orders redirect there).
@@ -348,9 +388,7 @@ def compare(request):
     published = list(Country.objects.published().only("pk", "name", "slug", "region"))
     context = {"published": published, "chosen": slugs, "limits": comparison}
     if not slugs:
-        themes = published_themes()
-        context["matrix"] = comparison.theme_matrix(published, themes)
-        return render(request, "strategy/compare.html", context)
+        return matrix_page(request, published, context)
     try:
         chosen = comparison.check_choice(slugs, {country.slug: country for country in published})
     except comparison.ChoiceProblem as problem:

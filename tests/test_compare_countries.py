@@ -12,6 +12,7 @@ import pytest
 from django.core.cache import cache
 
 from strategy.models import Country
+from strategy.views import MATRIX_COUNTRIES_PER_PAGE
 
 from .factories import CitationFactory, CountryFactory, GoalFactory
 from .helpers import parse
@@ -414,7 +415,79 @@ def test_the_matrix_runs_the_same_queries_for_few_and_many_countries(
     with django_assert_num_queries(MATRIX_QUERIES):
         page = parse(client.get("/compare/"))
     matrix = matrix_on(page)
-    assert len(matrix) == 3 + 11 and len(matrix["economy"]) == 34
+    assert len(matrix) == 3 + 11 and len(matrix["economy"]) == MATRIX_COUNTRIES_PER_PAGE
+
+
+# --- A page of countries at a time --------------------------------------------------
+
+
+def matrix_pages(client, url):
+    """Every page of the matrix from ``url`` on, following "Next": a list of matrix_on."""
+    pages = []
+    while url:
+        response = client.get(url)
+        assert response.status_code == HTTPStatus.OK
+        page = parse(response)
+        pages.append(matrix_on(page))
+        next_link = page.select_one(".pagination a[rel=next]")
+        url = "/compare/" + next_link["href"] if next_link else None
+    return pages
+
+
+def test_the_matrix_shows_a_page_of_countries_at_a_time(client, atlas):
+    grow(30)  # 34 countries: pages of 12, 12 and 10
+    pages = matrix_pages(client, "/compare/")
+    columns = [list(page["economy"]) for page in pages]
+    assert [len(names) for names in columns] == [12, 12, 10]
+    every = [name for names in columns for name in names]
+    assert every == sorted(country.name for country in Country.objects.published())
+    for page in pages:  # each page counts its own countries' goals
+        for name, cell in page["economy"].items():
+            expected = {"Avalon": "0", "Borduria": "0", "Carpathia": "1", "Dorne": "1"}
+            assert cell[0] == expected.get(name, "5"), name
+    first = parse(client.get("/compare/"))
+    assert first.select_one(".result-count").get_text(strip=True) == (
+        "Countries 1–12 of 34, by name."
+    )
+    assert client.get("/compare/?page=4").status_code == HTTPStatus.NOT_FOUND
+
+
+def test_the_matrix_shows_one_region_with_the_pages_keeping_it(client, atlas):
+    south = Country.Region.SOUTH_ASIA
+    Country.objects.filter(slug__in=["borduria", "carpathia"]).update(region=south)
+    grow(13)  # in Europe and Central Asia, with Avalon and Dorne: 15 there
+    page = parse(client.get("/compare/", {"region": south}))
+    assert matrix_on(page)["economy"] == {
+        "Borduria": ("0", None),
+        "Carpathia": ("1", "/countries/carpathia/#goal-1"),
+    }
+    options = {
+        option["value"]: option.get_text(strip=True)
+        for option in page.select("select#region option")
+    }
+    assert options[""] == "All regions (17)"
+    assert options[south] == "South Asia (2)"
+    assert options[Country.Region.EUROPE_CENTRAL_ASIA] == "Europe and Central Asia (15)"
+    assert options[Country.Region.NORTH_AMERICA] == "North America (0)"
+    assert page.select_one(f"select#region option[value={south}]").has_attr("selected")
+    assert page.find("a", class_="clear-filters")["href"] == "/compare/"
+
+    europe = matrix_pages(client, "/compare/?region=europe-central-asia")
+    assert [len(matrix["economy"]) for matrix in europe] == [12, 3]
+    names = {name for matrix in europe for name in matrix["economy"]}
+    assert {"Avalon", "Dorne"} <= names and not names & {"Borduria", "Carpathia"}
+
+    empty = parse(client.get("/compare/", {"region": Country.Region.NORTH_AMERICA}))
+    assert empty.select("table.matrix") == []
+    assert "No country of this region is published yet." in empty.find("main").get_text()
+
+
+def test_an_unknown_region_says_so(client, atlas):
+    response = client.get("/compare/", {"region": "atlantis"})
+    assert response.status_code == HTTPStatus.NOT_FOUND
+    page = parse(response)
+    assert "The atlas has no region “atlantis”." in page.select_one(".notice").get_text()
+    assert page.select("table.matrix") == [] and page.select("select#region")
 
 
 # --- The home page and the navigation ----------------------------------------------
