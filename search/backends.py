@@ -44,9 +44,9 @@ class PostgresBackend:
     def matching(self):
         return Document.objects.filter(search_vector=self.query)
 
-    def matching_ids(self):
-        """SQL (and parameters) for the ids of the matching documents."""
-        return self.matching().values("pk").query.sql_with_params()
+    def matched_rows(self):
+        """SQL (and parameters) for the id and region of each matching document."""
+        return self.matching().values("pk", "region").query.sql_with_params()
 
     def page(self, documents, region, tag, start, stop):
         options = {"config": self.config, "start_sel": START, "stop_sel": STOP}
@@ -90,6 +90,11 @@ class SQLiteBackend:
 
     def matching(self):
         return Document.objects.filter(pk__in=RawSQL(*self.matching_ids()))  # noqa: S611
+
+    def matched_rows(self):
+        """SQL (and parameters) for the id and region of each matching document."""
+        ids_sql, params = self.matching_ids()
+        return f"SELECT id, region FROM search_document WHERE id IN ({ids_sql})", params  # noqa: S608
 
     def page(self, documents, region, tag, start, stop):
         # FTS5's functions need the MATCH in the same SELECT: one join, ranked

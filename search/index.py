@@ -149,4 +149,16 @@ def rebuild():
         pairs.extend(_country_documents(country))
     _write(pairs)
     index_sources()
+    _refresh_statistics()
     return Document.objects.count()
+
+
+def _refresh_statistics():
+    """
+    After a rebuild, tell PostgreSQL's planner how many documents there are
+    now, so that a search for a rare word uses the index from the first
+    request on rather than after the next automatic analyze.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE search_document, search_document_themes")

@@ -389,10 +389,10 @@ SEARCHES = {
     "filtered": {"q": "data", "region": "latin-america-caribbean", "theme": "economy"},
     "nothing": {"q": "zyxwvut"},
 }
-# The content version (page cache), then the region facet (and count), the page
-# and the theme facet; a theme filter adds its lookup; with no results, the
-# suggested themes replace the page.
-QUERIES = {"plain": 4, "filtered": 5, "nothing": 4}
+# The content version (page cache), then the facets (and count) and the page; a
+# theme filter adds its lookup; with no results, the suggested themes replace
+# the page.
+QUERIES = {"plain": 3, "filtered": 4, "nothing": 3}
 
 
 def test_search_runs_the_same_queries_at_fixture_size_and_with_300_countries(client, mexico):
