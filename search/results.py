@@ -12,7 +12,6 @@ from types import SimpleNamespace
 
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Count
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
