@@ -48,6 +48,13 @@ class CitationQuerySet(models.QuerySet):
         return frozenset(names)
 
 
+class CitationManager(models.Manager.from_queryset(CitationQuerySet)):
+    def get_queryset(self):
+        # Every page that shows a reference shows its link's health too: read
+        # with the citation, in the same query.
+        return super().get_queryset().select_related("link")
+
+
 @reversion.register()
 class Citation(models.Model):
     """A source that country texts cite with a footnote marker ``[^key]``."""
@@ -104,6 +111,16 @@ class Citation(models.Model):
         blank=True,
         help_text="When the URL was last checked.",
     )
+    archive_url = models.URLField(
+        "archived copy",
+        max_length=1000,
+        blank=True,
+        validators=[validate_web_url],
+        help_text=(
+            "An archived copy of the source (e.g. on the Wayback Machine), shown to readers "
+            "when the URL is found broken. Left blank, the link checker looks for one."
+        ),
+    )
     language = models.CharField(
         "language",
         max_length=20,
@@ -120,7 +137,7 @@ class Citation(models.Model):
     updated_at = models.DateTimeField("last changed", auto_now=True)
     version = EditVersionField("version", help_text="Changes on every save; spots edit conflicts.")
 
-    objects = CitationQuerySet.as_manager()
+    objects = CitationManager()
 
     class Meta:
         ordering = ["key"]
@@ -198,3 +215,118 @@ class Citation(models.Model):
     def harvard_parts(self):
         """The reference in Harvard style, in parts, for ``includes/reference.html``."""
         return harvard_parts(reference_from_citation(self), self.author_display)
+
+    @property
+    def link_check(self):
+        """The link checker's record of the URL, or None before its first check."""
+        try:
+            return self.link
+        except LinkCheck.DoesNotExist:
+            return None
+
+    @property
+    def shown_archive_url(self):
+        """
+        The archived copy readers are offered: only when the URL is known to be
+        broken, the editor's archive URL first, else the one the checker found.
+        """
+        check = self.link_check
+        if check is None or not check.is_dead:
+            return ""
+        for url in (self.archive_url, check.found_archive_url):
+            try:
+                validate_web_url(url)
+            except ValidationError:
+                continue
+            return url
+        return ""
+
+    @property
+    def dead_since(self):
+        """The date the URL was first seen failing, when it is known to be broken."""
+        check = self.link_check
+        return check.first_failed_at.date() if check and check.is_dead else None
+
+
+class LinkCheck(models.Model):
+    """
+    What the link checker (``citations.linkcheck``) last found at a
+    citation's URL. Kept apart from the citation so that checks never touch
+    the editors' record: no revision, no edit conflict.
+    """
+
+    class Status(models.TextChoices):
+        NOT_CHECKED = "not-checked", "not checked"
+        LIVE = "live", "live"
+        REDIRECTED = "redirected", "redirected"
+        BROKEN = "broken", "broken"
+        UNREACHABLE = "unreachable", "unreachable"
+
+    DEAD = (Status.BROKEN, Status.UNREACHABLE)
+
+    citation = models.OneToOneField(
+        Citation, on_delete=models.CASCADE, related_name="link", verbose_name="citation"
+    )
+    url = models.CharField("URL checked", max_length=1000)
+    status = models.CharField(
+        "status", max_length=20, choices=Status, default=Status.NOT_CHECKED, db_index=True
+    )
+    http_status = models.PositiveSmallIntegerField("HTTP status", null=True, blank=True)
+    final_url = models.CharField("final address", max_length=1000, blank=True)
+    reason = models.CharField("reason", max_length=300, blank=True)
+    checked_at = models.DateTimeField("last checked", null=True, blank=True)
+    # The first of the failures in a row; a failure is called broken (or
+    # unreachable) only on a second check at least LINK_CHECK_CONFIRM_AFTER later.
+    first_failed_at = models.DateTimeField("first seen failing", null=True, blank=True)
+    last_live_on = models.DateField("last found live", null=True, blank=True)
+    found_archive_url = models.CharField("archived copy found", max_length=1000, blank=True)
+    archive_looked_up_at = models.DateTimeField("archive looked up", null=True, blank=True)
+    # A checker on another server leaves this link alone until the lease ends.
+    leased_until = models.DateTimeField(null=True, blank=True)
+    leased_by = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = "link check"
+        ordering = ["citation__key"]
+
+    def __str__(self):
+        return f"{self.citation.key}: {self.summary}"
+
+    @property
+    def is_dead(self):
+        return self.status in self.DEAD
+
+    @property
+    def failing(self):
+        """Failed on the last check, but not yet on a second one some time later."""
+        return self.first_failed_at is not None and not self.is_dead
+
+    @property
+    def summary(self):
+        """The outcome in a few words, as editors read it."""
+        label = self.get_status_display()
+        if self.status == self.Status.REDIRECTED:
+            label = f"redirected to {self.final_url}"
+        elif self.status == self.Status.BROKEN:
+            label = f"broken (HTTP {self.http_status})" if self.http_status else "broken"
+        elif self.status in (self.Status.UNREACHABLE, self.Status.NOT_CHECKED) and self.reason:
+            label = f"{label}: {self.reason}"
+        if self.failing:
+            label += f"; failed once on {self.first_failed_at:%d %b %Y} ({self.reason})"
+        return label
+
+
+class LinkEvent(models.Model):
+    """A change of a link's status, for the citation's link history."""
+
+    link = models.ForeignKey(LinkCheck, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField("when")
+    status = models.CharField("status", max_length=20, choices=LinkCheck.Status)
+    detail = models.CharField("detail", max_length=400, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = "link event"
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.get_status_display()} {self.detail}".strip()

@@ -377,3 +377,29 @@ EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "atlas@localhost")
 # The site's address, for links in those messages, e.g. https://atlas.example.org
 SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
+
+# --- Link checking (manage.py check_links; citations.linkcheck) -------------------
+# Who the checker says it is: servers' admins can tell who to write to.
+LINK_CHECK_CONTACT = os.environ.get("LINK_CHECK_CONTACT", DEFAULT_FROM_EMAIL)
+LINK_CHECK_USER_AGENT = (
+    f"AIStrategyAtlas-LinkChecker/1.0 (+{SITE_URL or 'AI Strategy Atlas'}; {LINK_CHECK_CONTACT})"
+)
+# Seconds between two requests to one host, at most; hosts checked at once.
+LINK_CHECK_DELAY_SECONDS = env_float("LINK_CHECK_DELAY_SECONDS", 2)
+LINK_CHECK_CONCURRENCY = env_int("LINK_CHECK_CONCURRENCY", 4)
+LINK_CHECK_TIMEOUT_SECONDS = env_float("LINK_CHECK_TIMEOUT_SECONDS", 15)
+# The longest Retry-After (or Crawl-delay) waited for; past it the host waits
+# for the next run.
+LINK_CHECK_MAX_WAIT_SECONDS = env_float("LINK_CHECK_MAX_WAIT_SECONDS", 60)
+# A link is checked again after this long, and called broken only after two
+# failed checks this far apart (a daily cron confirms a failure the next day).
+LINK_CHECK_INTERVAL_HOURS = env_float("LINK_CHECK_INTERVAL_HOURS", 20)
+# How long one run holds the links it checks, so that a run on another
+# server leaves them alone.
+LINK_CHECK_LEASE_MINUTES = env_int("LINK_CHECK_LEASE_MINUTES", 120)
+# Refuse any address but 127.0.0.1/::1/localhost (the test suite sets this).
+LINK_CHECK_LOOPBACK_ONLY = env_bool("LINK_CHECK_LOOPBACK_ONLY", False)
+WAYBACK_AVAILABILITY_URL = os.environ.get(
+    "WAYBACK_AVAILABILITY_URL", "https://archive.org/wayback/available"
+)
+WAYBACK_SAVE_URL = os.environ.get("WAYBACK_SAVE_URL", "https://web.archive.org/save/")

@@ -35,3 +35,8 @@ class PageCacheConfig(AppConfig):
             post_delete.connect(bump_content_version, sender=model, dispatch_uid=f"del-{label}")
         citations = self.apps.get_model("strategy.Country").citations.through
         m2m_changed.connect(bump_content_version, sender=citations, dispatch_uid="bump-cites")
+        # A link check that changes what a reference shows (found dead, an
+        # archived copy found); checks that change nothing there leave pages be.
+        from citations.signals import link_shown_changed
+
+        link_shown_changed.connect(bump_content_version, dispatch_uid="bump-link-shown")

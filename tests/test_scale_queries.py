@@ -23,7 +23,7 @@ PUBLIC = {
     "/citations/": 3,
     "/citations/british-embassy-mexico-city-2018/": 3,
     "/compare/": 4,
-    "/search/?q=synthetic": 4,
+    "/search/?q=synthetic": 3,
 }
 
 # Includes the session and user lookups of a logged-in request.
