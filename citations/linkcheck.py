@@ -55,6 +55,7 @@ Status = LinkCheck.Status
 # Servers that refuse HEAD say so with one of these; GET is tried then.
 HEAD_REFUSED = {400, 403, 405, 406, 501}
 SUCCESS = (Status.LIVE, Status.REDIRECTED)
+MAX_REDIRECTS = 10
 
 
 class CheckRefused(Exception):
@@ -125,8 +126,7 @@ def client():
     return httpx.Client(
         headers={"User-Agent": user_agent()},
         timeout=settings.LINK_CHECK_TIMEOUT_SECONDS,
-        follow_redirects=True,
-        max_redirects=10,
+        follow_redirects=False,  # followed one by one, each taking its turn (Host.fetch)
         event_hooks={"request": [_guard]},
     )
 
@@ -170,6 +170,18 @@ class Host:
             return self.http.head(url)
         with self.http.stream("GET", url) as response:
             return response  # the body is never read
+
+    def fetch(self, method, url):
+        """(last response, whether it was redirected) for ``url``, each redirect a request of its own."""
+        redirected = False
+        for _ in range(MAX_REDIRECTS + 1):
+            response = self.request(method, url)
+            if not response.has_redirect_location or response.next_request is None:
+                return response, redirected
+            redirected = True
+            url = str(response.next_request.url)
+            method = response.next_request.method
+        raise httpx.TooManyRedirects("too many redirects", request=response.request)
 
     def read_robots(self):
         robots_url = urljoin(self.origin, "/robots.txt")
@@ -219,9 +231,9 @@ class Host:
             return network_failure(error)
 
     def _check(self, url, waited=False):
-        response = self.request("HEAD", url)
+        response, redirected = self.fetch("HEAD", url)
         if response.status_code in HEAD_REFUSED:
-            response = self.request("GET", url)
+            response, redirected = self.fetch("GET", url)
         wait = retry_after(response) if response.status_code in (429, 503) else None
         if wait is not None:
             if waited or wait > settings.LINK_CHECK_MAX_WAIT_SECONDS:
@@ -243,7 +255,7 @@ class Host:
                 reason=f"HTTP {response.status_code}",
                 failed=True,
             )
-        if response.history and final != url:
+        if redirected and final != url:
             return Outcome(Status.REDIRECTED, http_status=response.status_code, final_url=final)
         return Outcome(Status.LIVE, http_status=response.status_code)
 
