@@ -4,11 +4,14 @@ downloads, and the schema.org ``Dataset`` that describes them, for the API's
 index (``/api/``) and the open-data page (``/data/``).
 """
 
+from functools import partial
+
 from django.db.models import Max
 from django.urls import reverse
 
 from citations.formats import FORMATS
 from strategy.models import Country
+from web.addresses import absolute_url
 
 NAME = "AI Strategy Atlas"
 LICENCE_NAME = "Creative Commons Attribution 4.0 International (CC BY 4.0)"
@@ -28,7 +31,7 @@ def api_endpoints(request):
     """
 
     def absolute(name):
-        return request.build_absolute_uri(reverse(name))
+        return absolute_url(request, reverse(name))
 
     return [
         {
@@ -77,7 +80,7 @@ def media_type(content_type):
 
 def downloads(request):
     """Each whole download: (name, address, media type)."""
-    absolute = request.build_absolute_uri
+    absolute = partial(absolute_url, request)
     items = [
         ("Countries (JSON API)", absolute(reverse("api:country_list")), "application/json"),
         ("Goals (CSV)", absolute(reverse("api:goals_csv")), "text/csv"),
@@ -103,14 +106,14 @@ def dataset_json_ld(request, modified):
     publisher = {
         "@type": "Organization",
         "name": NAME,
-        "url": request.build_absolute_uri(reverse("strategy:home")),
+        "url": absolute_url(request, reverse("strategy:home")),
     }
     data = {
         "@context": "https://schema.org",
         "@type": "Dataset",
         "name": f"{NAME}: national AI strategies",
         "description": DESCRIPTION,
-        "url": request.build_absolute_uri(reverse("data")),
+        "url": absolute_url(request, reverse("data")),
         "license": LICENCE_URL,
         "isAccessibleForFree": True,
         "creator": publisher,

@@ -4,11 +4,13 @@ downloads, with real examples drawn from the published content.
 """
 
 import json
+from functools import partial
 
 from django.shortcuts import render
 from django.urls import reverse
 
 from strategy.themes import published_themes_with_counts, with_addresses
+from web.addresses import absolute_url
 from web.views import public_view
 
 from . import open_data
@@ -50,9 +52,7 @@ def envelope(request, url_name, count, first):
     return {
         "count": count,
         "next": (
-            request.build_absolute_uri(f"{reverse(url_name)}?page=2")
-            if count > api.PAGE_SIZE
-            else None
+            absolute_url(request, f"{reverse(url_name)}?page=2") if count > api.PAGE_SIZE else None
         ),
         "previous": None,
         "results": [first],
@@ -64,7 +64,7 @@ def api_examples(request):
     (title, address, excerpt) of an answer of each JSON endpoint, from the
     content as it is; an endpoint with nothing to show yet is left out.
     """
-    absolute = request.build_absolute_uri
+    absolute = partial(absolute_url, request)
     examples = []
     countries = api.published_countries_in_full()
     # The country with the most goals makes the fullest example.
@@ -122,9 +122,9 @@ def data(request):
             "endpoints": open_data.api_endpoints(request),
             "examples": examples,
             "example_country": country,
-            "api_index": request.build_absolute_uri(reverse("api:index")),
-            "openapi_url": request.build_absolute_uri(reverse("api:openapi")),
-            "goals_csv": request.build_absolute_uri(reverse("api:goals_csv")),
+            "api_index": absolute_url(request, reverse("api:index")),
+            "openapi_url": absolute_url(request, reverse("api:openapi")),
+            "goals_csv": absolute_url(request, reverse("api:goals_csv")),
             "csv_columns": [(name, CSV_COLUMN_NOTES[name]) for name in api.CSV_COLUMNS],
             "licence_name": open_data.LICENCE_NAME,
             "licence_url": open_data.LICENCE_URL,

@@ -29,6 +29,7 @@ from citations.footnotes import find_markers
 from citations.models import Citation
 from strategy.models import Country, Goal
 from strategy.themes import published_themes_with_counts, with_addresses
+from web.addresses import absolute_url, site_address
 from web.views import page_of
 
 from . import open_data
@@ -78,7 +79,7 @@ def paginated(request, queryset, serialize):
 
     def page_url(page_number):
         # Only the page: other parameters are not the API's, and stay out of its links.
-        return request.build_absolute_uri(f"{request.path}?page={page_number}")
+        return absolute_url(request, f"{request.path}?page={page_number}")
 
     return JsonResponse(
         {
@@ -95,7 +96,7 @@ def paginated(request, queryset, serialize):
 
 
 def _absolute(request, path):
-    return request.build_absolute_uri(path)
+    return absolute_url(request, path)
 
 
 def citation_data(request, citation):
@@ -160,8 +161,8 @@ def index(request):
             "name": f"{open_data.NAME} API",
             "description": open_data.DESCRIPTION,
             "license": {"name": open_data.LICENCE_NAME, "url": open_data.LICENCE_URL},
-            "openapi": request.build_absolute_uri(reverse("api:openapi")),
-            "documentation": request.build_absolute_uri(reverse("data")),
+            "openapi": absolute_url(request, reverse("api:openapi")),
+            "documentation": absolute_url(request, reverse("data")),
             "endpoints": open_data.api_endpoints(request),
         },
         json_dumps_params={"ensure_ascii": False},
@@ -171,7 +172,7 @@ def index(request):
 @api_view
 def openapi(request):
     """The OpenAPI 3.1 description of this API (``api/openapi.py``)."""
-    server = request.build_absolute_uri("/").removesuffix("/")
+    server = site_address(request)
     return JsonResponse(openapi_description(server), json_dumps_params={"ensure_ascii": False})
 
 

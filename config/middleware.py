@@ -10,6 +10,7 @@ from urllib.parse import unquote_to_bytes
 from django.conf import settings
 from django.contrib import messages
 from django.db import InterfaceError, OperationalError
+from django.http.request import split_domain_port
 from django.shortcuts import redirect
 from django.views.defaults import bad_request
 
@@ -18,6 +19,32 @@ from editing.forms import is_lock_error
 from .views import service_unavailable
 
 logger = logging.getLogger(__name__)
+
+
+class HostSpellingMiddleware:
+    """
+    Spell the request's Host header one way before anything reads it:
+    lowercase, without a trailing dot or the scheme's default port. Hosts
+    differ only in spelling (``Atlas.Example.org.:443``), and every address
+    a page or feed builds from the request (Django's sitemaps and feeds
+    among them) would otherwise repeat the first visitor's spelling to the
+    visitors the page cache serves after (it keys pages by the host spelled
+    this way). Validation against ALLOWED_HOSTS is Django's, unchanged: it
+    already ignores case and a trailing dot.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        host = request.META.get("HTTP_HOST")
+        if host:
+            domain, port = split_domain_port(host)
+            if domain:
+                default = "443" if request.is_secure() else "80"
+                spelled = domain if not port or port == default else f"{domain}:{port}"
+                request.META["HTTP_HOST"] = spelled
+        return self.get_response(request)
 
 
 class PermissionsPolicyMiddleware:

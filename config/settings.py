@@ -58,6 +58,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # One spelling of the Host header for everything below (and the page cache).
+    "config.middleware.HostSpellingMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Security headers go before WhiteNoise, which answers static file requests
     # itself: static files get the same headers as pages.

@@ -38,6 +38,8 @@ from django.urls import Resolver404, resolve
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
 
+from web import addresses
+
 from .versions import current_content_version
 
 logger = logging.getLogger(__name__)
@@ -63,10 +65,7 @@ def view_parameters(path):
         func = resolve(path).func
     except Resolver404:
         return None, frozenset()
-    names = getattr(func, "query_parameters", None)
-    if names is None:
-        names = getattr(getattr(func, "view_class", None), "query_parameters", None)
-    return names, getattr(func, "repeated_query_parameters", frozenset())
+    return addresses.view_parameters(func)
 
 
 def canonical_host(request):
@@ -133,40 +132,36 @@ class PublicPageCacheMiddleware:
         # restored from a backup (an older counter) never meets stale pages.
         etag = self.etag(request, host, names, repeated, f"{version}.{changed_at.timestamp():.6f}")
         timestamp = int(changed_at.timestamp())
-        not_modified = get_conditional_response(request, etag=etag, last_modified=timestamp)
-        if not_modified is not None:
-            return not_modified
-
         key = f"atlas:page:{etag}"
         cache = caches[CACHE_ALIAS]
         response = cache.get(key) if self.timeout else None
         if response is None:
             response = self.get_response(request)
             if not self.cacheable(response):
-                return response
+                return response  # a 404, a private page: no precondition applies
             self.add_validators(response, etag, http_date(timestamp))
             if self.timeout:
                 cache.set(key, response, self.timeout)
+        # Only a page known to be a public 200 is answered 304, and the 304
+        # carries its validators and caching headers (RFC 9110, 15.4.5).
+        not_modified = get_conditional_response(
+            request, etag=etag, last_modified=timestamp, response=response
+        )
+        if not_modified is not None and not_modified is not response:
+            for header in ("Access-Control-Allow-Origin", "Vary"):
+                if header in response:
+                    not_modified[header] = response[header]
+            return not_modified
         return response
 
     @staticmethod
     def etag(request, host, names, repeated, version):
         """
         A weak ETag for the address as the view sees it: scheme, host, path
-        and the query parameters the view reads (each one's last value, as
-        ``request.GET.get`` reads it, or all its values, in order, for those
-        read ``repeated``), in a fixed order.
+        and the query parameters the view reads, as it reads them
+        (``web.addresses.query_as_read``).
         """
-        read = sorted(names & request.GET.keys())
-        query = urlencode(
-            [
-                (name, value)
-                for name in read
-                for value in (
-                    request.GET.getlist(name) if name in repeated else [request.GET[name]]
-                )
-            ]
-        )
+        query = urlencode(addresses.query_as_read(request.GET, names, repeated))
         address = f"{request.scheme}://{host}{request.path}?{query}"
         digest = hashlib.blake2b(address.encode(), digest_size=8).hexdigest()
         return f'W/"{version}-{digest}"'

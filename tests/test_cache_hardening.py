@@ -338,3 +338,69 @@ def test_a_redis_that_answers_too_slowly_is_left_alone(mexico):
             assert cache.health() == "degraded"
     finally:
         slow.stop()
+
+
+# --- Poisoning: what one visitor sends never reaches the page kept for others ---------
+
+
+def canonical_and_footer(response):
+    from .helpers import parse
+
+    page = parse(response)
+    return page.find("link", rel="canonical")["href"], page.select_one("p.print-only").get_text()
+
+
+@pytest.mark.parametrize(
+    ("poisoning", "plain", "expected"),
+    [
+        (
+            "/countries/?region=made-up&region=latin-america-caribbean",
+            "/countries/?region=latin-america-caribbean",
+            "http://testserver/countries/?region=latin-america-caribbean",
+        ),
+        ("/compare/?page=x&page=1", "/compare/?page=1", "http://testserver/compare/?page=1"),
+    ],
+)
+def test_a_value_the_view_ignores_never_reaches_the_cached_page(
+    client, mexico, poisoning, plain, expected
+):
+    first = client.get(poisoning)
+    assert first.status_code == HTTPStatus.OK
+    assert canonical_and_footer(first)[0] == expected
+    later = client.get(plain)
+    canonical, footer = canonical_and_footer(later)
+    assert canonical == expected and expected in footer
+
+
+@pytest.mark.parametrize(
+    "url", ["/api/countries/mexico/", "/data/", "/citations/", "/feed/", "/sitemap.xml"]
+)
+def test_a_host_spelled_otherwise_never_reaches_the_cached_page(client, mexico, url):
+    odd = client.get(url, headers={"host": "TESTSERVER."})
+    assert odd.status_code == HTTPStatus.OK
+    plain = client.get(url)
+    assert plain.status_code == HTTPStatus.OK
+    for response in (odd, plain):
+        text = response.content.decode()
+        assert "TESTSERVER" not in text and "testserver." not in text
+        assert "http://testserver/" in text
+
+
+def test_a_host_with_its_default_port_is_spelled_without_it(client, mexico):
+    response = client.get("/api/countries/mexico/", headers={"host": "testserver:80"})
+    assert response.json()["url"] == "http://testserver/api/countries/mexico/"
+
+
+@pytest.mark.parametrize("url", ["/api/countries/nope/", "/compare/?page=99", "/search/?q=mexico"])
+def test_a_page_that_is_not_a_public_200_is_never_answered_304(client, mexico, url):
+    response = client.get(url, headers={"if-modified-since": "Fri, 01 Jan 2100 00:00:00 GMT"})
+    assert response.status_code != HTTPStatus.NOT_MODIFIED
+
+
+def test_a_304_carries_the_pages_validators_and_caching_headers(client, mexico):
+    first = client.get("/api/countries/mexico/")
+    again = client.get("/api/countries/mexico/", headers={"if-none-match": first["ETag"]})
+    assert again.status_code == HTTPStatus.NOT_MODIFIED
+    assert again["ETag"] == first["ETag"]
+    assert again["Cache-Control"] == first["Cache-Control"]
+    assert again["Access-Control-Allow-Origin"] == "*"

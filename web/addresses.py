@@ -28,15 +28,32 @@ def absolute_url(request, path):
     return site_address(request) + path
 
 
-def view_query_parameters(request):
-    """The query parameters the public view answering ``request`` reads; None for others."""
-    match = getattr(request, "resolver_match", None)
-    if match is None:
-        return None
-    names = getattr(match.func, "query_parameters", None)
+def view_parameters(func):
+    """
+    The query parameters the public view ``func`` reads, and those of them it
+    reads with every value (``public_view(repeated=...)``); (None, empty) for
+    a view that is no public view.
+    """
+    names = getattr(func, "query_parameters", None)
     if names is None:
-        names = getattr(getattr(match.func, "view_class", None), "query_parameters", None)
-    return names
+        names = getattr(getattr(func, "view_class", None), "query_parameters", None)
+    return names, getattr(func, "repeated_query_parameters", frozenset())
+
+
+def query_as_read(query, names, repeated):
+    """
+    The (name, value) pairs of ``query`` (a QueryDict) that a view reading
+    ``names`` sees, in one order: each parameter's last value, as
+    ``QueryDict.get`` reads it, or every value, in order, for those of
+    ``repeated`` (``getlist``); empty values left off. The page cache's key,
+    the canonical link and the print footer all say the query this way, so
+    that no value the view ignores reaches a page kept for others.
+    """
+    pairs = []
+    for name in sorted(names & query.keys()):
+        values = query.getlist(name) if name in repeated else [query[name]]
+        pairs += [(name, value) for value in values if value]
+    return pairs
 
 
 def canonical_url(request):
@@ -46,11 +63,9 @@ def canonical_url(request):
     anything else left off, as the page cache leaves them off. None when no
     public view answers the request.
     """
-    names = view_query_parameters(request)
+    match = getattr(request, "resolver_match", None)
+    names, repeated = view_parameters(match.func) if match else (None, ())
     if names is None:
         return None
-    # Every value of a repeated parameter (the countries of /compare/).
-    query = urlencode(
-        [(name, value) for name in sorted(names) for value in request.GET.getlist(name) if value]
-    )
+    query = urlencode(query_as_read(request.GET, names, repeated))
     return absolute_url(request, request.path) + (f"?{query}" if query else "")
