@@ -6,6 +6,7 @@ archived copies from a fake of the Wayback Machine's availability API.
 
 import datetime
 import io
+import itertools
 from datetime import timedelta
 
 import pytest
@@ -132,7 +133,7 @@ def test_the_checker_is_polite(site):
     # One request at a time, with the pause between them.
     assert site.most_in_flight == 1
     times = [at for at, *_ in site.requests]
-    gaps = [later - earlier for earlier, later in zip(times, times[1:], strict=False)]
+    gaps = [later - earlier for earlier, later in itertools.pairwise(times)]
     assert min(gaps) >= DELAY * 0.9
     # HEAD first; GET only where HEAD was refused.
     assert site.paths("HEAD").count("/no-head") == 1 and site.paths("GET").count("/no-head") == 1
@@ -164,7 +165,7 @@ def test_checks_are_skipped_until_due_and_a_key_forces_one(site):
     assert len(site.requests) == asked
     run("--key", "ok")
     assert len(site.requests) > asked
-    with pytest.raises(CommandError, match="no citation with the key “nope”"):
+    with pytest.raises(CommandError, match=r"no citation with the key “nope”"):
         run("--key", "nope")
 
 
@@ -330,7 +331,7 @@ def test_a_check_that_changes_nothing_shown_leaves_the_cache_alone(site):
 def test_the_checker_refuses_to_run_with_an_address_outside_loopback(site):
     cite(site, "ok", "/ok")
     CitationFactory(key="outside", url="https://example.org/report.pdf")
-    with pytest.raises(CommandError, match="example.org is not a loopback address"):
+    with pytest.raises(CommandError, match=r"example\.org is not a loopback address"):
         run("--all")
     assert site.requests == [] and not LinkCheck.objects.exists()
 
@@ -338,7 +339,7 @@ def test_the_checker_refuses_to_run_with_an_address_outside_loopback(site):
 def test_the_checker_refuses_an_archive_outside_loopback(site, settings):
     settings.WAYBACK_AVAILABILITY_URL = "https://archive.org/wayback/available"
     cite(site, "ok", "/ok")
-    with pytest.raises(CommandError, match="archive.org is not a loopback address"):
+    with pytest.raises(CommandError, match=r"archive\.org is not a loopback address"):
         run()
     assert site.requests == []
 
