@@ -41,7 +41,11 @@ def _ref(name):
 def _page_of(item):
     return _object(
         {
-            "count": {"type": "integer", "minimum": 0, "description": "Items on every page."},
+            "count": {
+                "type": "integer",
+                "minimum": 0,
+                "description": "Items in the whole list, on all its pages.",
+            },
             "next": {
                 "type": ["string", "null"],
                 "format": "uri",
@@ -188,8 +192,8 @@ PAGE_PARAMETER = {
     "in": "query",
     "required": False,
     "description": (
-        "The page, from 1 (the default) to the last; any other value, "
-        "or a page past the last, is a 404."
+        "The page, from 1 (the default, also when the value is empty) to the "
+        "last; any other value, or a page past the last, is a 404."
     ),
     "schema": {"type": "integer", "minimum": 1, "default": 1},
 }
@@ -220,7 +224,10 @@ DESCRIPTION_TEMPLATE = {
             "(`?page=2`) in one envelope. Field names are stable: fields may be "
             "added, never renamed or removed. Texts are Markdown in which `[^key]` "
             "cites the citation with that key. Every endpoint answers GET and HEAD "
-            "only; other methods get 405 with a JSON `detail`."
+            "(and OPTIONS, for CORS preflights); other methods get 405. Every answer, "
+            "errors included (400 for an address that cannot be read, 404 for one "
+            "that names nothing), is JSON with a `detail` and may be read by scripts "
+            "of any origin (`Access-Control-Allow-Origin: *`)."
         ),
         "license": {"name": LICENCE_NAME, "url": LICENCE_URL},
     },

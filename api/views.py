@@ -41,7 +41,7 @@ PAGE_SIZE = 50
 def api_view(view=None, *, query=()):
     """
     GET and HEAD only; errors as JSON ``{"detail": ...}`` rather than HTML
-    pages; readable by scripts of any origin (CORS); the response depends on
+    pages (readable by scripts of any origin: ``api.middleware``); the response depends on
     the query parameters in ``query`` alone (as ``web.views.public_view``
     declares them).
     """
@@ -64,9 +64,7 @@ def api_view(view=None, *, query=()):
         except Http404 as error:
             detail = str(error) if str(error) else "Not found."
             response = JsonResponse({"detail": detail}, status=HTTPStatus.NOT_FOUND)
-        # Public, read-only and sent without credentials: any site's scripts may read it.
-        response["Access-Control-Allow-Origin"] = "*"
-        return response
+        return response  # with its CORS headers from api.middleware
 
     wrapper.query_parameters = frozenset(query)
     return wrapper

@@ -61,6 +61,8 @@ MIDDLEWARE = [
     # One spelling of the Host header for everything below (and the page cache).
     "config.middleware.HostSpellingMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # /api/ answers in JSON with CORS headers, whichever layer answers.
+    "api.middleware.ApiAnswersMiddleware",
     # Security headers go before WhiteNoise, which answers static file requests
     # itself: static files get the same headers as pages.
     "csp.middleware.CSPMiddleware",

@@ -178,6 +178,45 @@ def test_the_api_is_read_only(client, mexico):
     assert response.status_code == HTTPStatus.METHOD_NOT_ALLOWED
     assert response["Allow"] == "GET, HEAD"
     assert "read-only" in response.json()["detail"]
+    assert response["Access-Control-Allow-Origin"] == "*"
+
+
+@pytest.mark.parametrize(
+    ("url", "status"),
+    [
+        ("/api/nope", HTTPStatus.NOT_FOUND),
+        ("/api/countries/M%C3%A9xico/", HTTPStatus.NOT_FOUND),
+        ("/api/countries/%C2%84/", HTTPStatus.NOT_FOUND),
+        ("/api/countries/?page=%00", HTTPStatus.BAD_REQUEST),
+    ],
+)
+def test_errors_before_any_view_are_json_too(client, mexico, url, status):
+    response = client.get(url)
+    assert response.status_code == status
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["detail"]
+    assert response["Access-Control-Allow-Origin"] == "*"
+
+
+def test_a_redirect_to_the_slashed_address_may_be_read_by_any_site(client, mexico):
+    response = client.get("/api/countries/mexico")
+    assert response.status_code == HTTPStatus.MOVED_PERMANENTLY
+    assert response["Access-Control-Allow-Origin"] == "*"
+
+
+def test_a_cors_preflight_is_answered(client, mexico):
+    response = client.options(
+        "/api/countries/mexico/",
+        headers={
+            "origin": "https://elsewhere.example",
+            "access-control-request-method": "GET",
+            "access-control-request-headers": "x-requested-with, accept",
+        },
+    )
+    assert response.status_code == HTTPStatus.NO_CONTENT
+    assert response["Access-Control-Allow-Origin"] == "*"
+    assert response["Access-Control-Allow-Methods"] == "GET, HEAD, OPTIONS"
+    assert response["Access-Control-Allow-Headers"] == "x-requested-with, accept"
 
 
 # --- CSV -----------------------------------------------------------------------------
