@@ -172,7 +172,7 @@ class Host:
             return response  # the body is never read
 
     def fetch(self, method, url):
-        """(last response, whether redirected) for ``url``; each redirect is a request of its own."""
+        """(last response, whether redirected) for ``url``; each redirect a request of its own."""
         redirected = False
         for _ in range(MAX_REDIRECTS + 1):
             response = self.request(method, url)
