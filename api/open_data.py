@@ -82,7 +82,11 @@ def downloads(request):
     """Each whole download: (name, address, media type)."""
     absolute = partial(absolute_url, request)
     items = [
-        ("Countries (JSON API)", absolute(reverse("api:country_list")), "application/json"),
+        (
+            "Countries (JSON API, in pages of 50 linked by next)",
+            absolute(reverse("api:country_list")),
+            "application/json",
+        ),
         ("Goals (CSV)", absolute(reverse("api:goals_csv")), "text/csv"),
     ]
     for bibliography_format in FORMATS.values():

@@ -16,7 +16,7 @@ from django.db import connection
 from django.db.models import Case, F, FloatField, IntegerField, Value, When
 from django.db.models.expressions import RawSQL
 
-from .models import Document
+from .models import TEXT_SEARCH_CONFIG, Document
 
 START, STOP = "\x02", "\x03"
 SNIPPET_WORDS = 30
@@ -36,7 +36,7 @@ FIELDS = ("pk", "kind", "title", "context", "url", "region")
 
 
 class PostgresBackend:
-    config = "english"
+    config = TEXT_SEARCH_CONFIG
 
     def __init__(self, query):
         self.query = SearchQuery(query.websearch(), search_type="websearch", config=self.config)

@@ -11,6 +11,8 @@ transaction; ``rebuild`` (``manage.py rebuild_search_index``) writes the
 whole index again, for content written in bulk without signals.
 """
 
+import unicodedata
+
 from django.contrib.postgres.search import SearchVector
 from django.db import connection, transaction
 from django.db.models import Prefetch
@@ -19,7 +21,7 @@ from citations import footnotes
 from citations.models import Citation
 from strategy.models import Country, Goal
 
-from .models import Document
+from .models import TEXT_SEARCH_CONFIG, Document
 
 # Control characters never occur in indexed text: search.backends marks
 # matches with two of them, and "<" and ">" are stored as two others, since
@@ -92,6 +94,11 @@ def _write(pairs):
     """Insert documents with their themes; on PostgreSQL, fill in their vectors."""
     if not pairs:
         return
+    for document, _ in pairs:
+        # One spelling of each character, as search.query reads the words searched.
+        for name, limit in (("title", 600), ("context", 200), ("body", None)):
+            text = unicodedata.normalize("NFKC", getattr(document, name))
+            setattr(document, name, text[:limit] if limit else text)
     documents = Document.objects.bulk_create([document for document, _ in pairs])
     links = [
         Document.themes.through(document_id=document.pk, tag_id=tag_id)
@@ -102,9 +109,9 @@ def _write(pairs):
     if connection.vendor == "postgresql":
         Document.objects.filter(pk__in=[document.pk for document in documents]).update(
             search_vector=(
-                SearchVector("title", weight="A", config="english")
-                + SearchVector("context", weight="C", config="english")
-                + SearchVector("body", weight="B", config="english")
+                SearchVector("title", weight="A", config=TEXT_SEARCH_CONFIG)
+                + SearchVector("context", weight="C", config=TEXT_SEARCH_CONFIG)
+                + SearchVector("body", weight="B", config=TEXT_SEARCH_CONFIG)
             )
         )
 

@@ -2,6 +2,10 @@ from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from taggit.models import Tag
 
+# PostgreSQL's text search configuration for the index and the queries:
+# English stemming with accents folded (migration 0003).
+TEXT_SEARCH_CONFIG = "atlas_english"
+
 
 class Document(models.Model):
     """
@@ -11,7 +15,7 @@ class Document(models.Model):
     rebuilt whole by ``manage.py rebuild_search_index``.
 
     The text to match lives in ``title``, ``context`` and ``body``. PostgreSQL
-    matches ``search_vector`` (weighted, English stemming, a GIN index); SQLite
+    matches ``search_vector`` (weighted, English stemming with accents folded, a GIN index); SQLite
     matches the FTS5 table ``search_document_fts`` that triggers keep in step
     with this one (migration 0001).
     """

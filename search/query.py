@@ -7,6 +7,7 @@ a separator: no input is an error.
 """
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 # At most this many words are searched; a longer query says so on the page.
@@ -64,7 +65,10 @@ def _phrase(term):
 
 def parse(text):
     """The ``Query`` that ``text`` asks for."""
-    text = (text or "").replace("\x00", " ")
+    # One spelling of each character, as the indexed text has it: "é" typed
+    # as "e" and a combining accent (as macOS may send it), full-width
+    # letters, ligatures.
+    text = unicodedata.normalize("NFKC", (text or "").replace("\x00", " "))
     shortened = len(text) > MAX_LENGTH
     text = text[:MAX_LENGTH]
     query = Query(text=" ".join(text.split()))

@@ -15,10 +15,17 @@ def last_public_change():
 
 
 class PagesSitemap(Sitemap):
-    """The lists: home, countries, themes, sources, the data downloads' pages."""
+    """The lists: home, countries, themes, sources, the comparison matrix, the open data page."""
 
     def items(self):
-        return ["strategy:home", "strategy:country_list", "strategy:theme_list", "citations:list"]
+        return [
+            "strategy:home",
+            "strategy:country_list",
+            "strategy:theme_list",
+            "citations:list",
+            "strategy:compare",
+            "data",
+        ]
 
     def location(self, name):
         return reverse(name)

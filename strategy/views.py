@@ -382,7 +382,8 @@ def compare(request):
     (``matrix_page``). A
     choice that cannot be compared is answered 400 or 404, the page saying
     why, with the form to choose again. Each choice has one address: the
-    slugs in alphabetical order (other orders redirect there).
+    slugs in alphabetical order (other orders, and the matrix's ``page`` and
+    ``region`` given with a choice, redirect there).
     """
     slugs = [slug for slug in request.GET.getlist("c") if slug]  # an empty choice is no choice
     published = list(Country.objects.published().only("pk", "name", "slug", "region"))
@@ -394,7 +395,8 @@ def compare(request):
     except comparison.ChoiceProblem as problem:
         context.update(problem=problem.message, canonical_address="")  # no canonical for a 4xx
         return render(request, "strategy/compare.html", context, status=problem.status)
-    if slugs != sorted(slugs):
+    if slugs != sorted(slugs) or request.GET.keys() & {"page", "region"}:
+        # The matrix's page and region mean nothing to a comparison.
         query = urlencode([("c", slug) for slug in sorted(slugs)])
         return redirect(f"{reverse('strategy:compare')}?{query}", permanent=True)
     countries = {

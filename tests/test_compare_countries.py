@@ -482,6 +482,19 @@ def test_the_matrix_shows_one_region_with_the_pages_keeping_it(client, atlas):
     assert "No country of this region is published yet." in empty.find("main").get_text()
 
 
+@pytest.mark.parametrize("extra", [{"page": "2"}, {"region": "bogus"}, {"page": "999999999"}])
+def test_the_matrixs_parameters_given_with_a_choice_redirect_to_the_choice(client, atlas, extra):
+    response = client.get("/compare/", {"c": ["avalon", "dorne"], **extra})
+    assert response.status_code == HTTPStatus.MOVED_PERMANENTLY
+    assert response["Location"] == compare_url("avalon", "dorne")
+
+
+def test_the_first_page_has_one_address(client, atlas):
+    grow(15)
+    page = parse(client.get("/compare/?page=2"))
+    assert page.select_one(".pagination a[rel=prev]")["href"] == "?"
+
+
 def test_an_unknown_region_says_so(client, atlas):
     response = client.get("/compare/", {"region": "atlantis"})
     assert response.status_code == HTTPStatus.NOT_FOUND

@@ -84,6 +84,18 @@ def test_examples_are_real_answers_shortened(page, client):
     assert len(detail["goals"]) == 1
 
 
+def test_the_list_example_begins_where_the_list_does(client, mexico):
+    from .factories import CountryFactory, GoalFactory
+
+    GoalFactory(country=CountryFactory(name="Albania", slug="albania"), title="One goal")
+    blocks = [pre.get_text() for pre in parse(client.get("/data/")).select("pre.example")]
+    listed = json.loads(blocks[1])
+    real = client.get("/api/countries/").json()
+    assert listed == pages.excerpt(real)
+    assert listed["results"][0]["name"] == "Albania"
+    assert blocks[2] == "curl http://testserver/api/countries/mexico/"  # the fullest example
+
+
 def test_endpoints_are_listed_with_their_addresses(page):
     listed = [dt.get_text(strip=True) for dt in page.select(".data-endpoints dt")]
     assert listed == [

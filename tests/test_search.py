@@ -413,3 +413,10 @@ def test_error_pages_and_filters_read_right(client, mexico):
     response, page = search(client, "data", region="nowhere")
     assert response.status_code == 404 and page.select_one('link[rel="canonical"]') is None
     assert client.get(reverse("search:results"), {"page": "abc"}).status_code == 404
+
+
+def test_a_word_is_found_however_its_characters_are_spelled(client, mexico):
+    composed = results(client, "México")
+    assert composed
+    assert results(client, "Me\u0301xico") == composed  # a combining accent, as macOS may send it
+    assert results(client, "\uff2d\uff45\uff58\uff49\uff43\uff4f")  # full-width letters
