@@ -1,16 +1,21 @@
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.shortcuts import redirect
-from django.urls import reverse
-from django.utils.html import format_html_join
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
+from reversion.revisions import create_revision, set_comment, set_user
 
 from editing.admin import SafeEditingAdmin, is_id
 from editing.forms import ConflictCheckForm
 from strategy.citing import key_rename_problems, rename_citation_key
 
-from .models import Citation
+from . import health
+from .models import Citation, LinkCheck
+
+CONFIRM_ACCESS_DATES = "Set the access date to the last live check"
 
 
 def object_id_or_none(object_id):
@@ -45,19 +50,187 @@ class CitationForm(ConflictCheckForm):
         return "\n".join(names)
 
 
+class LinkStatusFilter(admin.SimpleListFilter):
+    title = "link"
+    parameter_name = "link"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("broken", "Broken links (broken or unreachable)"),
+            ("failing", "Failed once, to check again"),
+            (LinkCheck.Status.REDIRECTED, "Redirected"),
+            (LinkCheck.Status.LIVE, "Live"),
+            (LinkCheck.Status.NOT_CHECKED, "Not checked (with a reason)"),
+            ("never", "Never checked"),
+        ]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value == "broken":
+            return queryset.filter(link__status__in=LinkCheck.DEAD)
+        if value == "failing":
+            return queryset.filter(link__first_failed_at__isnull=False).exclude(
+                link__status__in=LinkCheck.DEAD
+            )
+        if value == "never":
+            return queryset.filter(models.Q(link__isnull=True) | models.Q(link__checked_at=None))
+        if value in LinkCheck.Status.values:
+            return queryset.filter(link__status=value, link__checked_at__isnull=False)
+        return queryset
+
+
 @admin.register(Citation)
 class CitationAdmin(SafeEditingAdmin):
     form = CitationForm
-    list_display = ["key", "author_display", "year", "full_title", "medium", "updated_at"]
-    list_filter = ["medium", "year"]
+    change_list_template = "admin/citations/citation/change_list.html"
+    list_display = [
+        "key",
+        "author_display",
+        "year",
+        "full_title",
+        "medium",
+        "link_health",
+        "updated_at",
+    ]
+    list_filter = [LinkStatusFilter, "medium", "year"]
     search_fields = ["key", "authors", "title", "subtitle", "url", "source_label"]
-    readonly_fields = ["authors_read_as", "cited_by", "created_at", "updated_at"]
+    readonly_fields = [
+        "authors_read_as",
+        "link_report",
+        "link_history",
+        "cited_by",
+        "created_at",
+        "updated_at",
+    ]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = [
         (None, {"fields": ["key", "authors", "authors_read_as", "year", "title", "subtitle"]}),
-        ("Where to find it", {"fields": ["publisher", "medium", "url", "accessed_on", "language"]}),
+        (
+            "Where to find it",
+            {
+                "fields": [
+                    "publisher",
+                    "medium",
+                    "url",
+                    "accessed_on",
+                    "archive_url",
+                    "language",
+                    "link_report",
+                    "link_history",
+                ]
+            },
+        ),
         ("Record", {"fields": ["source_label", "cited_by", "created_at", "updated_at"]}),
     ]
+    actions = ["confirm_access_dates"]
+
+    def get_urls(self):
+        health_page = path(
+            "health/",
+            self.admin_site.admin_view(self.health_view),
+            name="citations_citation_health",
+        )
+        return [health_page, *super().get_urls()]
+
+    def health_view(self, request):
+        """The "Source health" report: counts by status, the dead links first, with where cited."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        report = health.report()
+        return TemplateResponse(
+            request,
+            "admin/citations/citation/health.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.opts,
+                "title": "Source health",
+                "report": report,
+            },
+        )
+
+    @admin.display(description="link")
+    def link_health(self, citation):
+        check = citation.link_check
+        if check is None or check.checked_at is None:
+            return "never checked" if citation.url else "no URL"
+        return check.summary
+
+    @admin.display(description="link check")
+    def link_report(self, citation):
+        """What the link checker found, and the access date it suggests."""
+        check = citation.link_check if citation.pk else None
+        if check is None or check.checked_at is None:
+            return "Not checked yet: manage.py check_links checks cited sources daily."
+        lines = [
+            format_html(
+                "<div>{} (checked {:%d %B %Y, %H:%M})</div>", check.summary, check.checked_at
+            )
+        ]
+        if check.first_failed_at:
+            lines.append(
+                format_html("<div>First seen failing: {:%d %B %Y}</div>", check.first_failed_at)
+            )
+        if check.found_archive_url:
+            lines.append(
+                format_html(
+                    '<div>Archived copy found: <a href="{}" rel="noopener noreferrer">{}</a></div>',
+                    check.found_archive_url,
+                    check.found_archive_url,
+                )
+            )
+        suggested = health.suggested_access_date(citation)
+        if suggested:
+            lines.append(
+                format_html(
+                    "<div><strong>Suggested access date: {:%d %B %Y}</strong> (found live then). "
+                    "Set it above, or select this source in the list and choose “{}”.</div>",
+                    suggested,
+                    CONFIRM_ACCESS_DATES,
+                )
+            )
+        return format_html_join("", "{}", ((line,) for line in lines))
+
+    @admin.display(description="link history")
+    def link_history(self, citation):
+        check = citation.link_check if citation.pk else None
+        events = list(check.events.all()[:20]) if check else []
+        if not events:
+            return "No changes recorded yet."
+        return format_html_join(
+            "",
+            "<div>{:%d %b %Y %H:%M} — {}{}</div>",
+            (
+                (event.at, event.get_status_display(), f": {event.detail}" if event.detail else "")
+                for event in events
+            ),
+        )
+
+    @admin.action(description=CONFIRM_ACCESS_DATES, permissions=["change"])
+    def confirm_access_dates(self, request, queryset):
+        """Take the checker's suggestion: the access date becomes the last live check."""
+        changed = []
+        for citation in queryset.order_by("key"):
+            suggested = health.suggested_access_date(citation)
+            if not suggested:
+                continue
+            with transaction.atomic(), create_revision():
+                set_user(request.user)
+                set_comment(
+                    f"Access date set to {suggested:%d %B %Y}, when its link was found live."
+                )
+                citation.accessed_on = suggested
+                citation.save()
+            changed.append(citation.key)
+        if changed:
+            self.message_user(
+                request, f"Access date updated for {len(changed)}: {', '.join(changed)}."
+            )
+        else:
+            self.message_user(
+                request,
+                "None of the selected sources has a newer live check than its access date.",
+                messages.WARNING,
+            )
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)

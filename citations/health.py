@@ -1,0 +1,111 @@
+"""
+The health of the sources' links, as editors read it: the "Source health"
+report (counts by status, the links that need an editor first, with where
+each is cited) and the access date a live check suggests.
+
+Who cites a source is read through the citations' reverse relations (their
+countries, and those countries' goals), so this layer imports nothing from
+``strategy``.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Prefetch, Q
+from django.urls import reverse
+
+from .footnotes import find_markers
+from .models import Citation, LinkCheck
+
+Status = LinkCheck.Status
+# The order of the report: what needs an editor first.
+SECTIONS = [
+    ("Broken or unreachable", Q(link__status__in=LinkCheck.DEAD)),
+    (
+        "Failed once, to be checked again",
+        Q(link__first_failed_at__isnull=False) & ~Q(link__status__in=LinkCheck.DEAD),
+    ),
+    ("Redirected: the address could be updated", Q(link__status=Status.REDIRECTED)),
+    (
+        "Not checked",
+        Q(link__status=Status.NOT_CHECKED, link__checked_at__isnull=False)
+        & Q(link__first_failed_at__isnull=True),
+    ),
+]
+
+
+def suggested_access_date(citation):
+    """The date of the last live check, when it is later than the access date; else None."""
+    check = citation.link_check
+    if check is None or check.last_live_on is None:
+        return None
+    if check.status not in (Status.LIVE, Status.REDIRECTED):
+        return None
+    if citation.accessed_on and citation.accessed_on >= check.last_live_on:
+        return None
+    return check.last_live_on
+
+
+@dataclass
+class Row:
+    citation: object
+    change_url: str
+    # (country name, its admin address, [where in it: "vision", "goal 3 “…”", …])
+    cited_in: list = field(default_factory=list)
+
+
+def where_cited(citation):
+    places = []
+    for country in citation.countries.all():
+        where = []
+        if citation.key in find_markers(country.vision):
+            where.append("vision")
+        for goal in country.goals.all():
+            if citation.key in find_markers(goal.description):
+                where.append(f"goal {goal.position} “{goal.title}”")
+        if citation.key in find_markers(country.conclusion):
+            where.append("conclusion")
+        address = reverse(
+            f"admin:{country._meta.app_label}_{country._meta.model_name}_change", args=[country.pk]
+        )
+        places.append((country.name, address, where))
+    return places
+
+
+def report():
+    """
+    {"counts": [(label, count)], "sections": [(title, [Row])]}: how many
+    sources each status has, then each section's sources with where they
+    are cited, in a fixed number of queries.
+    """
+    with_url = Citation.objects.exclude(url="")
+    by_status = dict(
+        LinkCheck.objects.filter(checked_at__isnull=False)
+        .values_list("status")
+        .annotate(n=Count("pk"))
+        .values_list("status", "n")
+    )
+    never = with_url.filter(Q(link__isnull=True) | Q(link__checked_at__isnull=True)).count()
+    counts = [(label, by_status.get(value, 0)) for value, label in Status.choices]
+    counts += [("never checked", never), ("no URL", Citation.objects.filter(url="").count())]
+    countries = Citation.countries.rel.related_model
+    cited_in = Prefetch(
+        "countries",
+        queryset=countries.objects.order_by("name").prefetch_related("goals"),
+    )
+    sections = []
+    for title, condition in SECTIONS:
+        citations = (
+            with_url.filter(condition)
+            .prefetch_related(cited_in)
+            .order_by("link__first_failed_at", "key")
+        )
+        rows = [
+            Row(
+                citation,
+                reverse("admin:citations_citation_change", args=[citation.pk]),
+                where_cited(citation),
+            )
+            for citation in citations
+        ]
+        sections.append((title, rows))
+    return {"counts": counts, "sections": sections}
