@@ -1,3 +1,5 @@
+import datetime
+
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -5,6 +7,7 @@ from django.db import models, transaction
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from reversion.revisions import create_revision, set_comment, set_user
 
@@ -16,6 +19,18 @@ from . import health
 from .models import Citation, LinkCheck
 
 CONFIRM_ACCESS_DATES = "Set the access date to the last live check"
+
+
+def _day(value):
+    """A date, or a moment's date in the site's time zone: "5 March 2019"."""
+    if isinstance(value, datetime.datetime):
+        value = timezone.localtime(value).date()
+    return f"{value.day} {value:%B %Y}"
+
+
+def _when(moment):
+    moment = timezone.localtime(moment)
+    return f"{_day(moment)}, {moment:%H:%M}"
 
 
 def object_id_or_none(object_id):
@@ -161,14 +176,10 @@ class CitationAdmin(SafeEditingAdmin):
         check = citation.link_check if citation.pk else None
         if check is None or check.checked_at is None:
             return "Not checked yet: manage.py check_links checks cited sources daily."
-        lines = [
-            format_html(
-                "<div>{} (checked {:%d %B %Y, %H:%M})</div>", check.summary, check.checked_at
-            )
-        ]
+        lines = [format_html("<div>{} (checked {})</div>", check.summary, _when(check.checked_at))]
         if check.first_failed_at:
             lines.append(
-                format_html("<div>First seen failing: {:%d %B %Y}</div>", check.first_failed_at)
+                format_html("<div>First seen failing: {}</div>", _day(check.first_failed_at))
             )
         if check.found_archive_url:
             lines.append(
@@ -182,9 +193,9 @@ class CitationAdmin(SafeEditingAdmin):
         if suggested:
             lines.append(
                 format_html(
-                    "<div><strong>Suggested access date: {:%d %B %Y}</strong> (found live then). "
+                    "<div><strong>Suggested access date: {}</strong> (found live then). "
                     "Set it above, or select this source in the list and choose “{}”.</div>",
-                    suggested,
+                    _day(suggested),
                     CONFIRM_ACCESS_DATES,
                 )
             )
@@ -198,9 +209,13 @@ class CitationAdmin(SafeEditingAdmin):
             return "No changes recorded yet."
         return format_html_join(
             "",
-            "<div>{:%d %b %Y %H:%M} — {}{}</div>",
+            "<div>{} — {}{}</div>",
             (
-                (event.at, event.get_status_display(), f": {event.detail}" if event.detail else "")
+                (
+                    _when(event.at),
+                    event.get_status_display(),
+                    f": {event.detail}" if event.detail else "",
+                )
                 for event in events
             ),
         )
@@ -215,9 +230,7 @@ class CitationAdmin(SafeEditingAdmin):
                 continue
             with transaction.atomic(), create_revision():
                 set_user(request.user)
-                set_comment(
-                    f"Access date set to {suggested:%d %B %Y}, when its link was found live."
-                )
+                set_comment(f"Access date set to {_day(suggested)}, when its link was found live.")
                 citation.accessed_on = suggested
                 citation.save()
             changed.append(citation.key)
