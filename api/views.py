@@ -174,10 +174,14 @@ def openapi(request):
     return JsonResponse(openapi_description(server), json_dumps_params={"ensure_ascii": False})
 
 
+def country_summaries():
+    """The published countries as ``/api/countries/`` lists them, in its order."""
+    return Country.objects.published().annotate(goal_count=Count("goals")).order_by("name")
+
+
 @api_view(query=["page"])
 def country_list(request):
-    countries = Country.objects.published().annotate(goal_count=Count("goals")).order_by("name")
-    return paginated(request, countries, country_summary)
+    return paginated(request, country_summaries(), country_summary)
 
 
 def published_countries_in_full():

@@ -99,7 +99,7 @@ def test_theme_pages_come_in_pages_of_twenty_goals(client, mexico):
     ]
     assert len(titles) == 26 and len(set(titles)) == 26
     assert "26 strategic goals" in first.select_one(".lede").get_text()
-    assert second.select_one("a[rel=prev]")["href"] == "?page=1"
+    assert second.select_one("a[rel=prev]")["href"] == "?"  # page 1 has one address
     for bad in ("3", "0", "abc"):
         assert client.get(f"/themes/health/?page={bad}").status_code == HTTPStatus.NOT_FOUND
 

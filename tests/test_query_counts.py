@@ -42,8 +42,9 @@ EXPECTED = {
     "/citations/": 3,  # count, page
     "/citations/british-embassy-mexico-city-2018/": 3,  # source, citing countries
     # the latest change; an example country, its goals, their tags, its sources and
-    # the count; an example source, its countries and the count; the themes
-    "/data/": 11,
+    # the count; the list's first country; an example source, its countries and the
+    # count; the themes
+    "/data/": 12,
 }
 
 

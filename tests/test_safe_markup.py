@@ -22,9 +22,16 @@ REVIEWED = {
         "with an allow-list of tags, attributes and URL schemes",
     ),
     ("citations/admin.py", "format_html_join"): (
-        2,
-        "CitationAdmin.cited_by and .authors_read_as: constant format strings; every "
-        "country name, URL and author name is escaped by format_html_join",
+        4,
+        "CitationAdmin.cited_by, .authors_read_as, .link_report and .link_history: "
+        "constant format strings; every country name, URL, author name, link summary "
+        "and event detail is escaped by format_html_join",
+    ),
+    ("citations/admin.py", "format_html"): (
+        4,
+        "CitationAdmin.link_report: constant format strings; the summary and dates are "
+        "escaped by format_html, and the archived copy's address (a link) was checked "
+        "as an http(s) URL by citations.wayback before it was stored",
     ),
     ("editing/diffs.py", "mark_safe"): (
         1,

@@ -51,9 +51,7 @@ def links(db):
         found_archive_url="https://web.archive.org/web/2019/https://example.org/gone-away",
     )
     flaky, _ = checked("flaky", Status.LIVE, failed_days_ago=1, reason="HTTP 500", http_status=500)
-    checked(
-        "moved", Status.REDIRECTED, http_status=200, final_url="https://example.org/new-home"
-    )
+    checked("moved", Status.REDIRECTED, http_status=200, final_url="https://example.org/new-home")
     live, _ = checked(
         "fine", Status.LIVE, http_status=200, last_live_on=datetime.date(2026, 11, 30)
     )
