@@ -56,6 +56,8 @@ Status = LinkCheck.Status
 HEAD_REFUSED = {400, 403, 405, 406, 501}
 SUCCESS = (Status.LIVE, Status.REDIRECTED)
 MAX_REDIRECTS = 10
+ROBOTS_MAX_BYTES = 500 * 1024
+ROBOTS_MAX_REDIRECTS = 5
 
 
 class CheckRefused(Exception):
@@ -194,7 +196,9 @@ class Host:
             self.robots_problem = network_failure(error)
             return
         self.robots = RobotFileParser(robots_url)
-        if response.status_code >= 500:
+        if response is None:
+            self.robots.allow_all = True
+        elif response.status_code >= 500:
             self.robots_problem = Outcome(
                 Status.NOT_CHECKED,
                 reason=f"robots.txt answered HTTP {response.status_code}, which forbids all",
@@ -202,7 +206,7 @@ class Host:
         elif response.status_code >= 400:
             self.robots.allow_all = True
         else:
-            self.robots.parse(response.text.splitlines())
+            self.robots.parse(response.robots_text.splitlines())
             crawl_delay = self.robots.crawl_delay(robots_agent())
             if crawl_delay:
                 self.delay = min(
@@ -210,9 +214,26 @@ class Host:
                 )
 
     def _fetch_robots(self, robots_url):
-        self.wait_turn()
-        response = self.http.get(robots_url)
-        return response
+        """
+        The robots.txt response, redirects followed (five at most, as RFC 9309
+        asks; past them, None: no rules), its text read up to
+        ROBOTS_MAX_BYTES (as Google reads it) into ``robots_text``.
+        """
+        for _ in range(ROBOTS_MAX_REDIRECTS + 1):
+            self.wait_turn()
+            with self.http.stream("GET", robots_url) as response:
+                if response.has_redirect_location and response.next_request is not None:
+                    robots_url = str(response.next_request.url)
+                    continue
+                body = b""
+                if response.status_code < 400:
+                    for chunk in response.iter_bytes():
+                        body += chunk
+                        if len(body) >= ROBOTS_MAX_BYTES:
+                            break
+                response.robots_text = body[:ROBOTS_MAX_BYTES].decode("utf-8", "replace")
+                return response
+        return None
 
     def check(self, url):
         if self.robots is None and self.robots_problem is None:

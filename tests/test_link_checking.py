@@ -360,3 +360,20 @@ def test_outside_the_tests_private_addresses_are_refused(settings):
     assert "private" in linkcheck.address_problem("http://10.0.0.5/report")
     assert "private" in linkcheck.address_problem("http://169.254.169.254/latest/meta-data")
     assert linkcheck.address_problem("http://[::1]/") != ""
+
+
+def test_robots_txt_is_followed_through_redirects_and_read_up_to_500_kb(site):
+    site.routes["/robots.txt"] = lambda h, m: (301, {"Location": "/robots-moved.txt"}, b"")
+    padding = b"# " + b"x" * 600_000 + b"\n"
+    site.routes["/robots-moved.txt"] = lambda h, m: (
+        200,
+        {"Content-Type": "text/plain"},
+        b"User-agent: *\nDisallow: /private/\n" + padding + b"Disallow: /ok\n",
+    )
+    cite(site, "private", "/private/report")
+    cite(site, "ok", "/ok")
+    run()
+    assert status_of("private").reason == "robots.txt forbids checking it"
+    # The rule past the first 500 KB is not read: /ok is checked.
+    assert status_of("ok").status == LinkCheck.Status.LIVE
+    assert site.paths()[:2] == ["/robots.txt", "/robots-moved.txt"]
