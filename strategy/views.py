@@ -363,7 +363,11 @@ def matrix_page(request, published, context):
         )
         return render(request, "strategy/compare.html", context, status=HTTPStatus.NOT_FOUND)
     columns = [country for country in published if not region or country.region == region]
-    page = page_of(Paginator(columns, MATRIX_COUNTRIES_PER_PAGE), request.GET.get("page"))
+    try:
+        page = page_of(Paginator(columns, MATRIX_COUNTRIES_PER_PAGE), request.GET.get("page"))
+    except Http404 as error:  # said on the page, with the form and the regions
+        context.update(problem=str(error), canonical_address="", matrix=None)
+        return render(request, "strategy/compare.html", context, status=HTTPStatus.NOT_FOUND)
     context.update(
         matrix=comparison.theme_matrix(page.object_list, published_themes(), only_these=True),
         matrix_countries=page.object_list,

@@ -449,7 +449,10 @@ def test_the_matrix_shows_a_page_of_countries_at_a_time(client, atlas):
     assert first.select_one(".result-count").get_text(strip=True) == (
         "Countries 1–12 of 34, by name."
     )
-    assert client.get("/compare/?page=4").status_code == HTTPStatus.NOT_FOUND
+    past = client.get("/compare/?page=4")
+    assert past.status_code == HTTPStatus.NOT_FOUND
+    notice = parse(past).select_one(".notice").get_text()
+    assert "Invalid page “4”: pages run from 1 to 3." in notice
 
 
 def test_the_matrix_shows_one_region_with_the_pages_keeping_it(client, atlas):
