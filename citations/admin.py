@@ -81,17 +81,15 @@ class LinkStatusFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         value = self.value()
-        if value == "broken":
-            return queryset.filter(link__status__in=LinkCheck.DEAD)
-        if value == "failing":
-            return queryset.filter(link__first_failed_at__isnull=False).exclude(
-                link__status__in=LinkCheck.DEAD
-            )
-        if value == "never":
-            return queryset.filter(models.Q(link__isnull=True) | models.Q(link__checked_at=None))
-        if value in LinkCheck.Status.values:
-            return queryset.filter(link__status=value, link__checked_at__isnull=False)
-        return queryset
+        conditions = {
+            "broken": health.SECTIONS[0][1],
+            "failing": health.SECTIONS[1][1],
+            LinkCheck.Status.REDIRECTED: health.SECTIONS[2][1],
+            LinkCheck.Status.NOT_CHECKED: health.SECTIONS[3][1],
+            LinkCheck.Status.LIVE: dict(health.COUNTS)["live"],
+            "never": ~health.CURRENT & ~models.Q(url=""),
+        }
+        return queryset.filter(conditions[value]) if value in conditions else queryset
 
 
 @admin.register(Citation)

@@ -10,26 +10,34 @@ countries, and those countries' goals), so this layer imports nothing from
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, F, Prefetch, Q
 from django.urls import reverse
 
 from .footnotes import find_markers
 from .models import Citation, LinkCheck
 
 Status = LinkCheck.Status
-# The order of the report: what needs an editor first.
+# A check counts for a citation only while it is of the citation's address.
+CURRENT = Q(link__url=F("url")) & ~Q(url="") & Q(link__checked_at__isnull=False)
+FAILING = Q(link__first_failed_at__isnull=False) & ~Q(link__status__in=LinkCheck.DEAD)
+# The order of the report: what needs an editor first. Every checked
+# citation is in one of these or live.
 SECTIONS = [
-    ("Broken or unreachable", Q(link__status__in=LinkCheck.DEAD)),
+    ("Broken or unreachable", CURRENT & Q(link__status__in=LinkCheck.DEAD)),
+    ("Failed once, to be checked again", CURRENT & FAILING),
     (
-        "Failed once, to be checked again",
-        Q(link__first_failed_at__isnull=False) & ~Q(link__status__in=LinkCheck.DEAD),
+        "Redirected: the address could be updated",
+        CURRENT & Q(link__status=Status.REDIRECTED) & ~FAILING,
     ),
-    ("Redirected: the address could be updated", Q(link__status=Status.REDIRECTED)),
-    (
-        "Not checked",
-        Q(link__status=Status.NOT_CHECKED, link__checked_at__isnull=False)
-        & Q(link__first_failed_at__isnull=True),
-    ),
+    ("Not checked", CURRENT & Q(link__status=Status.NOT_CHECKED) & ~FAILING),
+]
+COUNTS = [
+    ("live", CURRENT & Q(link__status=Status.LIVE) & ~FAILING),
+    ("redirected", SECTIONS[2][1]),
+    ("broken", CURRENT & Q(link__status=Status.BROKEN)),
+    ("unreachable", CURRENT & Q(link__status=Status.UNREACHABLE)),
+    ("failed once", SECTIONS[1][1]),
+    ("not checked (with a reason)", SECTIONS[3][1]),
 ]
 
 
@@ -78,15 +86,15 @@ def report():
     are cited, in a fixed number of queries.
     """
     with_url = Citation.objects.exclude(url="")
-    by_status = dict(
-        LinkCheck.objects.filter(checked_at__isnull=False)
-        .values_list("status")
-        .annotate(n=Count("pk"))
-        .values_list("status", "n")
+    counted = with_url.aggregate(
+        **{f"n{i}": Count("pk", filter=condition) for i, (_, condition) in enumerate(COUNTS)},
+        never=Count("pk", filter=~CURRENT),
     )
-    never = with_url.filter(Q(link__isnull=True) | Q(link__checked_at__isnull=True)).count()
-    counts = [(label, by_status.get(value, 0)) for value, label in Status.choices]
-    counts += [("never checked", never), ("no URL", Citation.objects.filter(url="").count())]
+    counts = [(label, counted[f"n{i}"]) for i, (label, _) in enumerate(COUNTS)]
+    counts += [
+        ("never checked", counted["never"]),
+        ("no URL", Citation.objects.filter(url="").count()),
+    ]
     countries = Citation.countries.rel.related_model
     cited_in = Prefetch(
         "countries",

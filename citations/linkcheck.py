@@ -28,13 +28,15 @@ availability API (``WAYBACK_AVAILABILITY_URL``) is asked for the snapshot
 closest to the access date (``citations.wayback``).
 """
 
+import datetime
 import ipaddress
+import logging
 import queue
 import socket
+import threading
 import time
 import uuid
 from collections import Counter, defaultdict
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import timedelta
 from email.utils import parsedate_to_datetime
@@ -51,7 +53,14 @@ from . import wayback
 from .models import Citation, LinkCheck, LinkEvent, validate_web_url
 from .signals import link_shown_changed
 
+logger = logging.getLogger(__name__)
+# One line per request is for debugging, not for cron's mail.
+logging.getLogger("httpx").setLevel(logging.WARNING)
+
 Status = LinkCheck.Status
+# A run stops waiting for hosts at this share of its lease, so that it ends
+# (and releases its links) before another run may take them.
+RUN_SHARE_OF_LEASE = 0.9
 # Servers that refuse HEAD say so with one of these; GET is tried then.
 HEAD_REFUSED = {400, 403, 405, 406, 501}
 SUCCESS = (Status.LIVE, Status.REDIRECTED)
@@ -134,17 +143,19 @@ def client():
 
 
 def retry_after(response):
-    """Seconds a Retry-After header asks to wait, or None."""
+    """Seconds a Retry-After header asks to wait (capped at a day), or None if it says none."""
     value = response.headers.get("Retry-After", "").strip()
     if not value:
         return None
-    if value.isdigit():
-        return float(value)
+    if value.isascii() and value.isdigit():
+        return min(float(value[:6]), 86400.0)
     try:
         when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
+        if when.tzinfo is None:  # "-0000": a time in UTC
+            when = when.replace(tzinfo=datetime.UTC)
+        return min(max(0.0, (when - timezone.now()).total_seconds()), 86400.0)
+    except (TypeError, ValueError, OverflowError, IndexError):
         return None
-    return max(0.0, (when - timezone.now()).total_seconds())
 
 
 class Host:
@@ -192,6 +203,11 @@ class Host:
         except CheckRefused as error:
             self.robots_problem = Outcome(Status.NOT_CHECKED, reason=str(error))
             return
+        except httpx.InvalidURL as error:
+            self.robots_problem = Outcome(
+                Status.NOT_CHECKED, reason=f"the address cannot be asked for: {error}"
+            )
+            return
         except httpx.HTTPError as error:
             self.robots_problem = network_failure(error)
             return
@@ -206,8 +222,13 @@ class Host:
         elif response.status_code >= 400:
             self.robots.allow_all = True
         else:
-            self.robots.parse(response.robots_text.splitlines())
-            crawl_delay = self.robots.crawl_delay(robots_agent())
+            try:
+                self.robots.parse(response.robots_text.splitlines())
+                crawl_delay = self.robots.crawl_delay(robots_agent())
+            except ValueError:  # a rule Python's parser cannot read ("Crawl-delay: ²")
+                self.robots = RobotFileParser(robots_url)
+                self.robots.allow_all = True
+                crawl_delay = None
             if crawl_delay:
                 self.delay = min(
                     max(self.delay, float(crawl_delay)), settings.LINK_CHECK_MAX_WAIT_SECONDS
@@ -235,6 +256,17 @@ class Host:
                 return response
         return None
 
+    def check_safely(self, url):
+        """``check``, with whatever else a server's answer raises said as the outcome."""
+        try:
+            return self.check(url)
+        except Exception as error:
+            logger.warning("Checking %s failed: %r", url[:200], error)
+            return Outcome(
+                Status.NOT_CHECKED,
+                reason=f"could not be checked ({type(error).__name__}: {str(error)[:150]})",
+            )
+
     def check(self, url):
         if self.robots is None and self.robots_problem is None:
             self.read_robots()
@@ -248,6 +280,8 @@ class Host:
             return self._check(url)
         except CheckRefused as error:
             return Outcome(Status.NOT_CHECKED, reason=str(error))
+        except httpx.InvalidURL as error:
+            return Outcome(Status.NOT_CHECKED, reason=f"the address cannot be asked for: {error}")
         except httpx.HTTPError as error:
             return network_failure(error)
 
@@ -256,13 +290,16 @@ class Host:
         if response.status_code in HEAD_REFUSED:
             response, redirected = self.fetch("GET", url)
         wait = retry_after(response) if response.status_code in (429, 503) else None
+        if response.status_code == 429 and wait is None:
+            wait = float("inf")  # asked to slow down, without saying how long: next run
         if wait is not None:
             if waited or wait > settings.LINK_CHECK_MAX_WAIT_SECONDS:
                 self.resting = True
+                asked = f"{wait:.0f} s (Retry-After)" if wait != float("inf") else "(HTTP 429)"
                 return Outcome(
                     Status.NOT_CHECKED,
                     http_status=response.status_code,
-                    reason=f"its server asked to wait {wait:.0f} s (Retry-After)",
+                    reason=f"its server asked to wait {asked}",
                     host_resting=True,
                 )
             time.sleep(wait)
@@ -306,11 +343,14 @@ def record(check, outcome, now):
     Write ``outcome`` into ``check`` by the two-check rule, with an event
     when the status changes. Returns True when the status changed.
     """
+    if outcome.host_resting:
+        return False  # not checked this time: the record stays as the last check left it
     interval = timedelta(hours=settings.LINK_CHECK_INTERVAL_HOURS)
     before = check.status
     check.checked_at = now
     check.http_status = outcome.http_status
-    check.reason = outcome.reason
+    check.reason = outcome.reason[:300]
+    outcome.final_url = outcome.final_url[:1000]
     if outcome.failed:
         if check.first_failed_at is None:
             check.first_failed_at = now
@@ -320,9 +360,8 @@ def record(check, outcome, now):
             check.status = outcome.status
         check.final_url = outcome.final_url
     elif outcome.status == Status.NOT_CHECKED:
-        if not outcome.host_resting:
-            check.status = Status.NOT_CHECKED
-            check.first_failed_at = None
+        check.status = Status.NOT_CHECKED
+        check.first_failed_at = None
     else:
         check.status = outcome.status
         check.final_url = outcome.final_url
@@ -373,6 +412,8 @@ def lease(citations, now, owner):
         check, _ = LinkCheck.objects.get_or_create(
             citation=citation, defaults={"url": citation.url}
         )
+        if check.url != citation.url:  # the editor changed the address: start afresh
+            forget_other_url(check, citation.url, now)
         free = Q(leased_until__isnull=True) | Q(leased_until__lt=now) | Q(leased_by=owner)
         claimed = (
             LinkCheck.objects.filter(pk=check.pk)
@@ -385,6 +426,26 @@ def lease(citations, now, owner):
     return leased
 
 
+def forget_other_url(check, url, now):
+    """Make ``check`` the record of ``url``: nothing found at the old address carries over."""
+    old = check.url
+    LinkCheck.objects.filter(pk=check.pk).update(
+        url=url,
+        status=Status.NOT_CHECKED,
+        http_status=None,
+        final_url="",
+        reason="",
+        checked_at=None,
+        first_failed_at=None,
+        last_live_on=None,
+        found_archive_url="",
+        archive_looked_up_at=None,
+    )
+    LinkEvent.objects.create(
+        link=check, at=now, status=Status.NOT_CHECKED, detail=f"address changed from {old}"[:400]
+    )
+
+
 def release(owner):
     LinkCheck.objects.filter(leased_by=owner).update(leased_until=None, leased_by="")
 
@@ -395,7 +456,7 @@ def check(citations, *, save_live=False, progress=None):
     outcomes, look up archived copies for dead links (and with
     ``save_live``, ask the archive to capture live links it has no copy of).
     ``progress(Progress)`` is called after each link. Returns a Counter of
-    outcomes by status, with "skipped" for links another run holds and
+    outcomes by status, with "skipped (…)" for links another run holds and
     "no URL" for citations without a web address.
     """
     now = timezone.now()
@@ -411,36 +472,43 @@ def check(citations, *, save_live=False, progress=None):
         with_url.append(citation)
     refuse_outside_loopback([c.url for c in with_url])
     leased = lease(with_url, now, owner)
-    summary["skipped"] += len(with_url) - len(leased)
+    summary["skipped (another run is checking them)"] += len(with_url) - len(leased)
+    deadline = time.monotonic() + settings.LINK_CHECK_LEASE_MINUTES * 60 * RUN_SHARE_OF_LEASE
     try:
         by_host = defaultdict(list)
         for citation in leased:
             parts = urlsplit(citation.url)
             by_host[f"{parts.scheme}://{parts.netloc.lower()}"].append(citation)
         results = queue.Queue()
+        slots = threading.BoundedSemaphore(settings.LINK_CHECK_CONCURRENCY)
         with client() as http:
 
             def work(origin, items):
-                host = Host(http, origin)
-                for citation in items:
-                    results.put((citation, host.check(citation.url)))
+                with slots:
+                    host = Host(http, origin)
+                    for citation in items:
+                        results.put((citation, host.check_safely(citation.url)))
 
-            with ThreadPoolExecutor(max_workers=settings.LINK_CHECK_CONCURRENCY) as pool:
-                futures = [pool.submit(work, o, items) for o, items in by_host.items()]
-                done = 0
-                while done < len(leased):
-                    try:
-                        citation, outcome = results.get(timeout=1)
-                    except queue.Empty:
-                        failed = [f for f in futures if f.done() and f.exception()]
-                        if failed:
-                            raise failed[0].exception() from None
-                        continue
-                    done += 1
-                    _record_one(citation, outcome, summary)
-                    if progress:
-                        progress(Progress(done, len(leased), citation, outcome))
-            archive(leased, http, save_live=save_live, summary=summary)
+            # Daemon threads: a server that never finishes answering holds
+            # its own host's thread, never the end of the run.
+            for origin, items in by_host.items():
+                threading.Thread(target=work, args=(origin, items), daemon=True).start()
+            done = 0
+            while done < len(leased):
+                try:
+                    citation, outcome = results.get(timeout=max(0.0, deadline - time.monotonic()))
+                except queue.Empty:
+                    summary["unfinished at the run's deadline"] += len(leased) - done
+                    logger.warning(
+                        "check_links stopped at its deadline with %s links unchecked",
+                        len(leased) - done,
+                    )
+                    break
+                done += 1
+                _record_one(citation, outcome, summary)
+                if progress:
+                    progress(Progress(done, len(leased), citation, outcome))
+            archive(leased, http, save_live=save_live, summary=summary, deadline=deadline)
     finally:
         release(owner)
     return summary
@@ -460,12 +528,20 @@ def _record_one(citation, outcome, summary):
         link_shown_changed.send(sender=Citation, citation=citation)
 
 
-def archive(citations, http, *, save_live, summary):
-    """Find archived copies of dead links that have none; optionally save live ones."""
+def archive(citations, http, *, save_live, summary, deadline):
+    """
+    Find archived copies of dead links that have none; optionally save live
+    ones. Each link's archive is asked at most once an interval.
+    """
     pause = settings.LINK_CHECK_DELAY_SECONDS
+    recently = timezone.now() - timedelta(hours=settings.LINK_CHECK_INTERVAL_HOURS)
     first = True
     for citation in citations:
         check = citation.link
+        if time.monotonic() > deadline:
+            break
+        if check.archive_looked_up_at and check.archive_looked_up_at > recently:
+            continue
         dead_without_copy = (
             check.is_dead and not citation.archive_url and not check.found_archive_url
         )
@@ -483,7 +559,9 @@ def archive(citations, http, *, save_live, summary):
                 time.sleep(pause)
                 wayback.save(http, check.url)
                 summary["archive asked to save"] += 1
-        except (httpx.HTTPError, CheckRefused, ValueError) as error:
+        except (httpx.HTTPError, httpx.InvalidURL, CheckRefused, ValueError) as error:
+            check.archive_looked_up_at = timezone.now()
+            check.save(update_fields=["archive_looked_up_at"])
             summary["archive lookup failed"] += 1
             LinkEvent.objects.create(
                 link=check,

@@ -218,11 +218,16 @@ class Citation(models.Model):
 
     @property
     def link_check(self):
-        """The link checker's record of the URL, or None before its first check."""
+        """
+        The link checker's record of the URL, or None before its first check
+        of it: a record of an address the editor has since changed (or
+        removed) says nothing of this one.
+        """
         try:
-            return self.link
+            check = self.link
         except LinkCheck.DoesNotExist:
             return None
+        return check if check.url == self.url and self.url else None
 
     @property
     def shown_archive_url(self):
@@ -312,7 +317,8 @@ class LinkCheck(models.Model):
         elif self.status in (self.Status.UNREACHABLE, self.Status.NOT_CHECKED) and self.reason:
             label = f"{label}: {self.reason}"
         if self.failing:
-            label += f"; failed once on {self.first_failed_at:%d %b %Y} ({self.reason})"
+            failed = f"failed once on {self.first_failed_at:%d %b %Y} ({self.reason})"
+            label = failed if self.status == self.Status.NOT_CHECKED else f"{label}; {failed}"
         return label
 
 

@@ -7,6 +7,7 @@ archived copies from a fake of the Wayback Machine's availability API.
 import datetime
 import io
 import itertools
+import time
 from datetime import timedelta
 
 import pytest
@@ -20,7 +21,7 @@ from pagecache.versions import current_content_version as current_version
 
 from .factories import CitationFactory, CountryFactory
 from .helpers import parse
-from .linkservers import SaveRoutes, Server, source_site, wayback_api
+from .linkservers import SaveRoutes, Server, ok, source_site, wayback_api
 
 pytestmark = pytest.mark.django_db
 
@@ -150,11 +151,25 @@ def test_a_long_retry_after_leaves_the_host_for_the_next_run(site):
     cite(site, "resting", "/resting")
     cite(site, "then-ok", "/ok")
     output = run()
-    assert status_of("resting").reason == "its server asked to wait 3600 s (Retry-After)"
-    assert status_of("resting").status == LinkCheck.Status.NOT_CHECKED
-    # The other link on that host was not asked for, and keeps no outcome.
+    assert "resting: its server asked to wait 3600 s (Retry-After)" in output
+    # Neither link has an outcome, and both are due on the next run; the
+    # other link on that host was not asked for.
+    for key in ["resting", "then-ok"]:
+        assert status_of(key).checked_at is None
     assert "/ok" not in site.paths()
     assert "2 deferred" in output
+
+
+@pytest.mark.parametrize(
+    "header", [None, "soon", "1.5", "Wed, 21 Oct 2015 07:28:00 -0000", "\u00b2", "9" * 400]
+)
+def test_a_rate_limit_is_never_a_failure_whatever_its_retry_after(site, header):
+    site.routes["/limited"] = lambda h, m: (429, {"Retry-After": header} if header else {}, b"")
+    cite(site, "limited", "/limited")
+    output = run()
+    assert "1 deferred" in output
+    check = status_of("limited")
+    assert check.first_failed_at is None and check.checked_at is None
 
 
 def test_checks_are_skipped_until_due_and_a_key_forces_one(site):
@@ -205,7 +220,7 @@ def test_a_link_another_run_holds_is_left_alone(site):
         leased_by="another-server",
     )
     output = run()
-    assert "1 skipped" in output and site.requests == []
+    assert "1 skipped (another run is checking them)" in output and site.requests == []
     check = status_of("held")
     assert check.leased_by == "another-server"  # its lease is not ours to end
     assert check.checked_at is None
@@ -377,3 +392,124 @@ def test_robots_txt_is_followed_through_redirects_and_read_up_to_500_kb(site):
     # The rule past the first 500 KB is not read: /ok is checked.
     assert status_of("ok").status == LinkCheck.Status.LIVE
     assert site.paths()[:2] == ["/robots.txt", "/robots-moved.txt"]
+
+
+# --- Servers that misbehave -----------------------------------------------------------
+
+
+def test_a_redirect_to_no_web_address_is_not_checked_and_the_run_goes_on(site):
+    site.routes["/to-script"] = lambda h, m: (302, {"Location": "javascript:alert(1)"}, b"")
+    cite(site, "to-script", "/to-script")
+    cite(site, "ok", "/ok")
+    run()
+    assert status_of("to-script").status == LinkCheck.Status.NOT_CHECKED
+    assert status_of("to-script").reason.startswith(("the address cannot", "could not be checked"))
+    assert status_of("ok").status == LinkCheck.Status.LIVE
+
+
+@pytest.mark.parametrize("rule", ["Crawl-delay: \u00b2", "Request-rate: \u00b2/\u00b3"])
+def test_robots_rules_python_cannot_read_allow_everything(site, rule):
+    site.routes["/robots.txt"] = lambda h, m: (
+        200,
+        {"Content-Type": "text/plain; charset=utf-8"},
+        f"User-agent: *\n{rule}\nDisallow: /private/\n".encode(),
+    )
+    cite(site, "ok", "/ok")
+    run()
+    assert status_of("ok").status == LinkCheck.Status.LIVE
+
+
+def test_an_overlong_final_address_is_kept_short(site):
+    long_path = "/new-home?" + "x" * 3000
+    site.routes["/far"] = lambda h, m: (301, {"Location": long_path}, b"")
+    cite(site, "far", "/far")
+    run()
+    check = status_of("far")
+    assert check.status == LinkCheck.Status.REDIRECTED and len(check.final_url) == 1000
+
+
+def test_a_server_that_never_finishes_answering_does_not_hold_the_run(site, settings):
+    def drip(handler, method):
+        for _ in range(40):
+            handler.wfile.write(b"")  # the status line never comes
+            time.sleep(0.25)
+        return ok(handler, method)
+
+    other = Server({"/robots.txt": drip})
+    try:
+        settings.LINK_CHECK_LEASE_MINUTES = 0.03  # the run stops at 90 %: about 1.6 s
+        settings.LINK_CHECK_TIMEOUT_SECONDS = 30
+        cite(site, "ok", "/ok")
+        CitationFactory(key="stuck", url=other.url("/report"))
+        started = time.monotonic()
+        output = run("--all")
+        assert time.monotonic() - started < 8
+        assert "1 unfinished at the run's deadline" in output
+        assert status_of("ok").status == LinkCheck.Status.LIVE
+        assert status_of("stuck").leased_until is None  # released for the next run
+    finally:
+        other.close()
+
+
+# --- The address changes --------------------------------------------------------------
+
+
+def test_an_edited_address_starts_afresh(client, site, archive):
+    snapshot = "http://web.archive.org/web/2019/" + site.url("/gone-404")
+    archive.snapshots[site.url("/gone-404")] = ("20190305120000", snapshot)
+    citation = break_link(site, "moving")
+    run()
+    assert Citation.objects.get(key="moving").shown_archive_url == snapshot
+    # The editor puts the new address in: nothing of the old one is shown any more.
+    citation.refresh_from_db()
+    citation.url = site.url("/gone-410")
+    citation.save()
+    page = parse(client.get(citation.get_absolute_url()))
+    assert page.select(".link-dead") == []
+    run("--key", "moving")
+    check = status_of("moving")
+    assert check.url == site.url("/gone-410")
+    # One failure of the new address is one failure, whatever the old one did.
+    assert check.failing and check.status == LinkCheck.Status.NOT_CHECKED
+    assert check.found_archive_url == ""
+    assert LinkEvent.objects.filter(detail__startswith="address changed from").exists()
+
+
+def test_a_removed_address_shows_nothing(client, site):
+    citation = break_link(site, "dropped")
+    run()
+    assert Citation.objects.get(key="dropped").dead_since is not None
+    Citation.objects.filter(pk=citation.pk).update(url="")
+    fresh = Citation.objects.get(pk=citation.pk)
+    assert fresh.dead_since is None and fresh.shown_archive_url == ""
+
+
+# --- The archive misbehaving ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("answer", "failed"),
+    [
+        (b"[" * 100_000 + b"]" * 100_000, True),
+        (b"{" + b" " * 100_000 + b"}", True),
+        (
+            b'{"archived_snapshots": {"closest": {"available": "false", "url": "http://web.archive.org/web/1/x"}}}',
+            False,
+        ),
+        (
+            b'{"archived_snapshots": {"closest": {"available": true, "url": "http://evil.example/phish"}}}',
+            True,
+        ),
+    ],
+)
+def test_an_odd_archive_answer_finds_no_copy(site, archive, answer, failed):
+    archive.routes["/wayback/available"] = lambda h, m: (
+        200,
+        {"Content-Type": "application/json"},
+        answer,
+    )
+    break_link(site, "gone")
+    output = run()
+    assert status_of("gone").status == LinkCheck.Status.BROKEN
+    assert status_of("gone").found_archive_url == ""
+    assert ("1 archive lookup failed" in output) == failed

@@ -153,7 +153,8 @@ def test_the_source_health_report_puts_the_broken_ones_first(editor_client, link
         for tr in page.select("table.health-counts tbody tr")
     }
     assert counts["Broken"] == "1" and counts["Unreachable"] == "1"
-    assert counts["Live"] == "2" and counts["Redirected"] == "1"
+    assert counts["Live"] == "1" and counts["Redirected"] == "1"
+    assert counts["Failed once"] == "1" and counts["Not checked (with a reason)"] == "0"
     assert counts["Never checked"] == "1"
     sections = page.select("section.health-section")
     first = sections[0]

@@ -1,3 +1,5 @@
+import signal
+
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
@@ -53,10 +55,19 @@ class Command(BaseCommand):
                     said = "live"
                 self.stdout.write(f"[{step.done}/{step.total}] {step.citation.key}: {said}")
 
+        def stop(signum, frame):
+            # As Ctrl-C does: the run ends, and releases the links it holds.
+            raise KeyboardInterrupt(f"stopped by signal {signum}")
+
+        previous = signal.signal(signal.SIGTERM, stop)
         try:
             summary = linkcheck.check(citations, save_live=options["save"], progress=progress)
         except linkcheck.CheckRefused as error:
             raise CommandError(str(error)) from None
+        except KeyboardInterrupt:
+            raise CommandError("Stopped before the end; what was checked is kept.") from None
+        finally:
+            signal.signal(signal.SIGTERM, previous)
         seconds = (timezone.now() - started).total_seconds()
         parts = ", ".join(f"{count} {name}" for name, count in sorted(summary.items()) if count)
         self.stdout.write(f"Checked links in {seconds:.1f} s: {parts or 'nothing was due'}.")
