@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Min
 from django.urls import reverse
+from django.utils.html import format_html, format_html_join
 
 from .models import Country, Goal
 from .themes import with_addresses
@@ -133,6 +134,16 @@ def compare_countries(countries, footnotes):
     }
 
 
+# A cell with no goal, and one with goals linking to the first: built here
+# rather than in the template, as a page of the matrix has hundreds of cells
+# and the template engine would spend most of the page's time on them.
+NO_GOAL_CELL = format_html(
+    '<td><span class="none" aria-hidden="true">–</span>'
+    '<span class="visually-hidden">No goal</span></td>'
+)
+GOALS_CELL = '<td><a href="{}">{}<span class="visually-hidden"> goal{} of {} on {}</span></a></td>'
+
+
 @dataclass
 class MatrixRow:
     theme: object
@@ -141,6 +152,29 @@ class MatrixRow:
     cells: list
     country_count: int = 0
     goal_count: int = 0
+
+    @property
+    def cells_html(self):
+        """The row's cells as the table shows them, every value escaped."""
+        return format_html_join(
+            "",
+            "{}",
+            (
+                (
+                    format_html(
+                        GOALS_CELL,
+                        address,
+                        count,
+                        "" if count == 1 else "s",
+                        country.name,
+                        self.theme.name,
+                    )
+                    if count
+                    else NO_GOAL_CELL,
+                )
+                for country, count, address in self.cells
+            ),
+        )
 
 
 def theme_matrix(countries, themes, *, only_these=False, cells=True):

@@ -550,3 +550,14 @@ def test_empty_choices_are_ignored_and_errors_have_no_canonical(client, mexico):
     assert response.status_code == 400
     page = parse(response)
     assert "“”" not in page.get_text() and page.select_one('link[rel="canonical"]') is None
+
+
+def test_the_matrix_escapes_names(client, atlas):
+    Country.objects.filter(slug="avalon").update(name='<b onmouseover="x()">Avalon</b> & Co')
+    response = client.get("/compare/")
+    html = response.content.decode()
+    assert "<b onmouseover" not in html
+    link = parse(response).find("a", href="/countries/avalon/#goal-1")
+    assert link.get_text(" ", strip=True) == (
+        '1 goal of <b onmouseover="x()">Avalon</b> & Co on health'
+    )

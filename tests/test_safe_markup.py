@@ -33,6 +33,15 @@ REVIEWED = {
         "escaped by format_html, and the archived copy's address (a link) was checked "
         "as an http(s) URL by citations.wayback before it was stored",
     ),
+    ("strategy/comparison.py", "format_html"): (
+        2,
+        "The matrix's cells: constant format strings; the address (built from a slug "
+        "and a goal position), the count and the country and theme names are escaped",
+    ),
+    ("strategy/comparison.py", "format_html_join"): (
+        1,
+        "MatrixRow.cells_html: joins the cells above, each already escaped",
+    ),
     ("editing/diffs.py", "mark_safe"): (
         1,
         "word_diff: <del> and <ins> tags around text pieces each escaped with escape()",
