@@ -412,8 +412,6 @@ def lease(citations, now, owner):
         check, _ = LinkCheck.objects.get_or_create(
             citation=citation, defaults={"url": citation.url}
         )
-        if check.url != citation.url:  # the editor changed the address: start afresh
-            forget_other_url(check, citation.url, now)
         free = Q(leased_until__isnull=True) | Q(leased_until__lt=now) | Q(leased_by=owner)
         claimed = (
             LinkCheck.objects.filter(pk=check.pk)
@@ -421,6 +419,8 @@ def lease(citations, now, owner):
             .update(leased_until=until, leased_by=owner)
         )
         if claimed:
+            if check.url != citation.url:  # the editor changed the address: start afresh
+                forget_other_url(check, citation.url, now)
             citation.link = LinkCheck.objects.get(pk=check.pk)
             leased.append(citation)
     return leased
