@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Min
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 from .models import Country, Goal
 from .themes import with_addresses
@@ -137,7 +138,7 @@ def compare_countries(countries, footnotes):
 # A cell with no goal, and one with goals linking to the first: built here
 # rather than in the template, as a page of the matrix has hundreds of cells
 # and the template engine would spend most of the page's time on them.
-NO_GOAL_CELL = format_html(
+NO_GOAL_CELL = mark_safe(
     '<td><span class="none" aria-hidden="true">–</span>'
     '<span class="visually-hidden">No goal</span></td>'
 )
