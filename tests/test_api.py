@@ -304,3 +304,12 @@ def test_query_count_does_not_grow_with_content(client, mexico, url, django_asse
     grow(mexico, goals=60, citations=60)
     with django_assert_num_queries(EXPECTED[url]):
         get(client, url)
+
+
+def test_a_preflight_repeats_only_header_names(client, mexico):
+    response = client.options(
+        "/api/countries/",
+        headers={"access-control-request-headers": "x-a, <script>, y\u00e9"},
+    )
+    assert response.status_code == HTTPStatus.NO_CONTENT
+    assert response["Access-Control-Allow-Headers"] == "x-a, script, y"
