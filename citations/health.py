@@ -46,7 +46,7 @@ def suggested_access_date(citation):
     check = citation.link_check
     if check is None or check.last_live_on is None:
         return None
-    if check.status not in (Status.LIVE, Status.REDIRECTED):
+    if check.status not in LinkCheck.ANSWERING:
         return None
     if citation.accessed_on and citation.accessed_on >= check.last_live_on:
         return None

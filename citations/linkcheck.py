@@ -63,7 +63,6 @@ Status = LinkCheck.Status
 RUN_SHARE_OF_LEASE = 0.9
 # Servers that refuse HEAD say so with one of these; GET is tried then.
 HEAD_REFUSED = {400, 403, 405, 406, 501}
-SUCCESS = (Status.LIVE, Status.REDIRECTED)
 MAX_REDIRECTS = 10
 ROBOTS_MAX_BYTES = 500 * 1024
 ROBOTS_MAX_REDIRECTS = 5
@@ -341,10 +340,10 @@ def shown(citation):
 def record(check, outcome, now):
     """
     Write ``outcome`` into ``check`` by the two-check rule, with an event
-    when the status changes. Returns True when the status changed.
+    when the status changes.
     """
     if outcome.host_resting:
-        return False  # not checked this time: the record stays as the last check left it
+        return  # not checked this time: the record stays as the last check left it
     interval = timedelta(hours=settings.LINK_CHECK_INTERVAL_HOURS)
     before = check.status
     check.checked_at = now
@@ -376,7 +375,6 @@ def record(check, outcome, now):
             Status.NOT_CHECKED: outcome.reason,
         }.get(check.status, "")
         LinkEvent.objects.create(link=check, at=now, status=check.status, detail=detail[:400])
-    return check.status != before
 
 
 # --- A run ------------------------------------------------------------------------
@@ -545,7 +543,9 @@ def archive(citations, http, *, save_live, summary, deadline):
         dead_without_copy = (
             check.is_dead and not citation.archive_url and not check.found_archive_url
         )
-        live_to_save = save_live and check.status in SUCCESS and not check.found_archive_url
+        live_to_save = (
+            save_live and check.status in LinkCheck.ANSWERING and not check.found_archive_url
+        )
         if not (dead_without_copy or live_to_save):
             continue
         if not first:

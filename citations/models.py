@@ -268,6 +268,7 @@ class LinkCheck(models.Model):
         UNREACHABLE = "unreachable", "unreachable"
 
     DEAD = (Status.BROKEN, Status.UNREACHABLE)
+    ANSWERING = (Status.LIVE, Status.REDIRECTED)
 
     citation = models.OneToOneField(
         Citation, on_delete=models.CASCADE, related_name="link", verbose_name="citation"
