@@ -52,5 +52,29 @@ def site(transactional_db, live_server, settings):
 def visitor(browser):
     """A second browser window with its own cookies: someone not logged in."""
     context = browser.new_context()
+    context.set_default_navigation_timeout(NAVIGATION_TIMEOUT_MS)
+    context.set_default_timeout(ACTION_TIMEOUT_MS)
     yield context.new_page()
     context.close()
+
+
+# On a loaded machine (the suite runs in two processes, beside PostgreSQL) a
+# heavy admin step such as importing a Word report can take longer than
+# Playwright's defaults; the journeys wait for what the page shows, so a
+# longer wait only slows a run that is failing anyway.
+NAVIGATION_TIMEOUT_MS = 90_000
+ACTION_TIMEOUT_MS = 30_000
+
+
+@pytest.fixture
+def page(page):
+    page.set_default_navigation_timeout(NAVIGATION_TIMEOUT_MS)
+    page.set_default_timeout(ACTION_TIMEOUT_MS)
+    return page
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _patient_assertions():
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=15_000)
