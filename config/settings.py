@@ -32,6 +32,8 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
 
 INSTALLED_APPS = [
+    # Translated content fields (name_en, name_es, ...); before the admin.
+    "modeltranslation",
     "config.apps.AtlasAdminConfig",  # django.contrib.admin, as the atlas's editing site
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -71,6 +73,10 @@ MIDDLEWARE = [
     "config.middleware.RejectNullCharactersMiddleware",
     # Cached public pages are answered here, before sessions and the rest; they
     # were stored with every header the middleware below adds (pagecache/).
+    # The language a request is answered in: the address's /es/ prefix on the
+    # public site, the editor's choice in the admin (web/languages.py). Before
+    # the page cache, which keys pages by it.
+    "web.languages.LanguageMiddleware",
     "pagecache.middleware.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -98,6 +104,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "web.context_processors.page_address",
                 "web.context_processors.canonical_address",
+                "web.languages.language_pages",
                 "citations.context_processors.bibliography_formats",
             ],
         },
@@ -165,7 +172,29 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-LANGUAGE_CODE = "en-gb"
+# English and Spanish (see README, "Languages"). English is at the addresses
+# without a prefix, Spanish under /es/. Interface strings are in locale/;
+# content fields have one column per language (django-modeltranslation,
+# strategy/translation.py): a text not yet translated falls back to English.
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("es", "Español")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates as the atlas writes them in each language (config/formats/).
+FORMAT_MODULE_PATH = ["config.formats"]
+MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
+# A country is published only once its texts exist in each of these
+# languages (besides English), unless a Country manager waives it.
+PUBLISH_REQUIRES_LANGUAGES = env_list("ATLAS_PUBLISH_REQUIRES_LANGUAGES")
+_unknown_languages = set(PUBLISH_REQUIRES_LANGUAGES) - {code for code, _name in LANGUAGES}
+if _unknown_languages:
+    raise ImproperlyConfigured(
+        "ATLAS_PUBLISH_REQUIRES_LANGUAGES names languages the atlas does not have: "
+        + ", ".join(sorted(_unknown_languages))
+    )
+# django-taggit's Tag gains a name per language: its migrations, with the one
+# that adds those columns, live in the project.
+MIGRATION_MODULES = {"taggit": "strategy.taggit_migrations"}
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

@@ -36,6 +36,7 @@ from django.db import InterfaceError, OperationalError
 from django.http.request import split_domain_port
 from django.urls import Resolver404, resolve
 from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils import translation
 from django.utils.http import http_date
 
 from web import addresses
@@ -157,12 +158,15 @@ class PublicPageCacheMiddleware:
     @staticmethod
     def etag(request, host, names, repeated, version):
         """
-        A weak ETag for the address as the view sees it: scheme, host, path
-        and the query parameters the view reads, as it reads them
+        A weak ETag for the address as the view sees it: the language it is
+        answered in (web.languages: the address's own, but said here so
+        that no page is ever served in another), scheme, host, path and the
+        query parameters the view reads, as it reads them
         (``web.addresses.query_as_read``).
         """
         query = urlencode(addresses.query_as_read(request.GET, names, repeated))
-        address = f"{request.scheme}://{host}{request.path}?{query}"
+        language = translation.get_language()
+        address = f"{language} {request.scheme}://{host}{request.path}?{query}"
         digest = hashlib.blake2b(address.encode(), digest_size=8).hexdigest()
         return f'W/"{version}-{digest}"'
 

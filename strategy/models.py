@@ -6,7 +6,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MaxValueValidator, RegexValidator
 from django.db import models
 from django.urls import reverse
+from django.utils import translation
 from django.utils.html import escape
+from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItem
 
@@ -107,22 +109,22 @@ class Country(models.Model):
     """
 
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        PUBLISHED = "published", "Published"
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
 
     class ReviewState(models.TextChoices):
-        EDITING = "", "Being edited"
-        SUBMITTED = "submitted", "Awaiting review"
-        SENT_BACK = "sent-back", "Sent back"
+        EDITING = "", _("Being edited")
+        SUBMITTED = "submitted", _("Awaiting review")
+        SENT_BACK = "sent-back", _("Sent back")
 
     class Region(models.TextChoices):
-        EAST_ASIA_PACIFIC = "east-asia-pacific", "East Asia and Pacific"
-        EUROPE_CENTRAL_ASIA = "europe-central-asia", "Europe and Central Asia"
-        LATIN_AMERICA_CARIBBEAN = "latin-america-caribbean", "Latin America and the Caribbean"
-        MIDDLE_EAST_NORTH_AFRICA = "middle-east-north-africa", "Middle East and North Africa"
-        NORTH_AMERICA = "north-america", "North America"
-        SOUTH_ASIA = "south-asia", "South Asia"
-        SUB_SAHARAN_AFRICA = "sub-saharan-africa", "Sub-Saharan Africa"
+        EAST_ASIA_PACIFIC = "east-asia-pacific", _("East Asia and Pacific")
+        EUROPE_CENTRAL_ASIA = "europe-central-asia", _("Europe and Central Asia")
+        LATIN_AMERICA_CARIBBEAN = "latin-america-caribbean", _("Latin America and the Caribbean")
+        MIDDLE_EAST_NORTH_AFRICA = "middle-east-north-africa", _("Middle East and North Africa")
+        NORTH_AMERICA = "north-america", _("North America")
+        SOUTH_ASIA = "south-asia", _("South Asia")
+        SUB_SAHARAN_AFRICA = "sub-saharan-africa", _("Sub-Saharan Africa")
 
     name = models.CharField("name", max_length=100)
     slug = models.SlugField(
@@ -253,7 +255,10 @@ class Country(models.Model):
     with_drafts = CountryQuerySet.as_manager()
 
     class Meta:
-        ordering = ["name"]
+        # By English name in every language (a plain "name" would be read as
+        # the active language's column, empty where not translated); lists
+        # that show the translated names order by them (languages.display_order).
+        ordering = ["name_en"]
         verbose_name = "country"
         verbose_name_plural = "countries"
         permissions = [("publish_country", "Can publish and unpublish countries")]
@@ -287,31 +292,51 @@ class Country(models.Model):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        # The plain columns hold English, whatever language is active (strategy.translation).
+        with translation.override(settings.LANGUAGE_CODE):
+            super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("strategy:country_detail", kwargs={"slug": self.slug})
 
     def clean(self):
-        known = _known_keys(self.vision, self.conclusion)
+        from . import languages
+
         errors = self._clash_with_other_countries()
-        for field_name in ("vision", "conclusion"):
-            try:
-                validate_markers(getattr(self, field_name), known)
-            except ValidationError as error:
-                errors[field_name] = error
+        for code in languages.codes():
+            texts = {
+                languages.form_field(name, code): getattr(self, languages.column(name, code)) or ""
+                for name in ("vision", "conclusion")
+            }
+            known = _known_keys(*texts.values())
+            for field_name, text in texts.items():
+                try:
+                    validate_markers(text, known)
+                except ValidationError as error:
+                    errors[field_name] = error
         if errors:
             raise ValidationError(errors)
 
     def _clash_with_other_countries(self):
         """
-        The name, slug or ISO code that another country has. (The database
-        refuses them too; its constraints leave working drafts out, which
-        share them with their country, so forms do not check them.)
+        The name (in any language), slug or ISO code that another country
+        has. (The database refuses them too; its constraints leave working
+        drafts out, which share them with their country, so forms do not
+        check them.)
         """
+        from . import languages
+
         others = Country.objects.exclude(pk=self.draft_of_id or self.pk)
+        checks = [
+            (languages.form_field("name", code), languages.column("name", code), "name")
+            for code in languages.codes()
+        ]
+        checks += [("slug", "slug", "slug"), ("iso_code", "iso_code", "ISO code")]
         errors = {}
-        for field_name, label in (("name", "name"), ("slug", "slug"), ("iso_code", "ISO code")):
-            value = getattr(self, field_name)
-            if value and others.filter(**{field_name: value}).exists():
+        for field_name, column, label in checks:
+            value = getattr(self, column)
+            if value and others.filter(**{column: value}).exists():
                 errors[field_name] = ValidationError(
                     f"Another country already has this {label}.", code="unique"
                 )
@@ -331,10 +356,22 @@ class Country(models.Model):
         return self.review_state == self.ReviewState.SUBMITTED
 
     def cited_keys(self, goals=None):
-        """Keys cited in the country's text, in reading order."""
+        """
+        Keys cited in the country's text, in reading order: the English text's,
+        then any only a translation cites.
+        """
+        from . import languages
+
         goals = self.goals.all() if goals is None else goals
-        texts = [self.vision, *(goal.description for goal in goals), self.conclusion]
-        return find_markers("\n".join(texts))
+        keys = []
+        for code in languages.codes():
+            texts = [
+                getattr(self, languages.column("vision", code)) or "",
+                *(getattr(goal, languages.column("description", code)) or "" for goal in goals),
+                getattr(self, languages.column("conclusion", code)) or "",
+            ]
+            keys += [key for key in find_markers("\n".join(texts)) if key not in keys]
+        return keys
 
     def sync_citations(self):
         """Make ``citations`` exactly the sources its footnote markers cite."""
@@ -342,49 +379,73 @@ class Country(models.Model):
 
     def texts_with_key_renamed(self, old_key, new_key):
         """
-        The country's texts that cite ``old_key``, as they read with its
-        markers renamed to ``new_key``: {"vision": ..., goal: ...}.
+        The country's texts, in every language, that cite ``old_key``, as they
+        read with its markers renamed to ``new_key``: {"vision_en": ...,
+        (goal, "description_es"): ...}.
         """
+        from . import languages
+
         texts = {}
-        for field_name in ("vision", "conclusion"):
-            text = getattr(self, field_name)
-            if old_key in find_markers(text):
-                texts[field_name] = rename_marker(text, old_key, new_key)
+        for code in languages.codes():
+            for field_name in ("vision", "conclusion"):
+                column = languages.column(field_name, code)
+                text = getattr(self, column) or ""
+                if old_key in find_markers(text):
+                    texts[column] = rename_marker(text, old_key, new_key)
         for goal in self.goals.order_by("position"):
-            if old_key in find_markers(goal.description):
-                texts[goal] = rename_marker(goal.description, old_key, new_key)
+            for code in languages.codes():
+                column = languages.column("description", code)
+                text = getattr(goal, column) or ""
+                if old_key in find_markers(text):
+                    texts[goal, column] = rename_marker(text, old_key, new_key)
         return texts
 
     def rename_marker(self, old_key, new_key):
         """
         Rewrite every footnote marker of ``old_key`` in the country's text
-        (vision, goals, conclusion) as ``new_key``, and save. What the public
-        reads does not change (the note numbers stay), so the "Last updated"
-        date stays too; the edit version moves, so a form opened before is
-        warned. Returns the places rewritten, as ``places_citing`` says them.
+        (vision, goals, conclusion, in every language) as ``new_key``, and
+        save. What the public reads does not change (the note numbers stay),
+        so the "Last updated" date stays too; the edit version moves, so a
+        form opened before is warned. Returns the places rewritten, as
+        ``places_citing`` says them.
         """
+        from . import languages
+
         places = self.places_citing(old_key)
         texts = self.texts_with_key_renamed(old_key, new_key)
         for target, text in texts.items():
-            if isinstance(target, Goal):
-                target.description = text
-                target.save(update_fields=["description"])
+            if isinstance(target, tuple):
+                goal, column = target
+                setattr(goal, column, text)
+                goal.save(update_fields=[column, "description"])
             else:
                 setattr(self, target, text)
-        self.save(update_fields=["vision", "conclusion", "updated_at", "version"])
+        fields = languages.stored(["vision", "conclusion"], {"vision", "conclusion"})
+        self.save(update_fields=["vision", "conclusion", *fields, "updated_at", "version"])
         return places
 
     def places_citing(self, key):
         """Where the text cites ``key``, as an editor would say it: "the vision", "goal 2 …"."""
-        places = ["the vision"] if key in find_markers(self.vision) else []
+        places = ["the vision"] if key in _markers_in(self, "vision") else []
         places += [
             f"goal {goal.position} “{goal.title}”"
             for goal in self.goals.order_by("position")
-            if key in find_markers(goal.description)
+            if key in _markers_in(goal, "description")
         ]
-        if key in find_markers(self.conclusion):
+        if key in _markers_in(self, "conclusion"):
             places.append("the conclusion")
         return places
+
+
+def _markers_in(obj, field_name):
+    """The footnote keys ``obj``'s ``field_name`` cites, in any language."""
+    from . import languages
+
+    return find_markers(
+        "\n".join(
+            getattr(obj, languages.column(field_name, code)) or "" for code in languages.codes()
+        )
+    )
 
 
 class CountryCitation(models.Model):
@@ -547,6 +608,11 @@ class Goal(models.Model):
     def __str__(self):
         return self.title
 
+    def save(self, *args, **kwargs):
+        # The plain columns hold English, whatever language is active (strategy.translation).
+        with translation.override(settings.LANGUAGE_CODE):
+            super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return f"{self.country.get_absolute_url()}#goal-{self.position}"
 
@@ -556,15 +622,22 @@ class Goal(models.Model):
         items = getattr(self, "theme_items", None)
         from .themes import with_addresses
 
-        if items is None:
-            return with_addresses(self.tags.order_by("name"))
-        return with_addresses(item.tag for item in items)
+        tags = self.tags.all() if items is None else [item.tag for item in items]
+        # In the order of the names as the page's language shows them.
+        return with_addresses(sorted(tags, key=lambda tag: ((tag.name or "").casefold(), tag.slug)))
 
     def clean(self):
-        try:
-            validate_markers(self.description, _known_keys(self.description))
-        except ValidationError as error:
-            raise ValidationError({"description": error}) from None
+        from . import languages
+
+        errors = {}
+        for code in languages.codes():
+            text = getattr(self, languages.column("description", code)) or ""
+            try:
+                validate_markers(text, _known_keys(text))
+            except ValidationError as error:
+                errors[languages.form_field("description", code)] = error
+        if errors:
+            raise ValidationError(errors)
 
 
 class PublishedVersion(models.Model):

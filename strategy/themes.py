@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Exists, OuterRef
 from taggit.models import Tag
 
+from . import languages
 from .models import Country, Goal
 
 logger = logging.getLogger(__name__)
@@ -79,7 +80,7 @@ def published_themes():
     """Themes used by at least one published goal."""
     return Tag.objects.filter(
         Exists(Goal.objects.published().filter(tags=OuterRef("pk")))
-    ).order_by("name")
+    ).order_by(languages.display_order(), "slug")
 
 
 def published_themes_with_counts():
@@ -87,7 +88,7 @@ def published_themes_with_counts():
     return (
         Tag.objects.filter(goal__country__in=Country.objects.published())
         .annotate(goal_count=Count("goal", distinct=True))
-        .order_by("name")
+        .order_by(languages.display_order(), "slug")
     )
 
 
@@ -139,9 +140,10 @@ def give_themes(goals_and_names):
     """
     pairs = list(goals_and_names)
     names = {name for _, goal_names in pairs for name in goal_names}
-    known = {tag.name: tag for tag in Tag.objects.filter(name__in=names)}
+    # By English name, the name a theme is known by (strategy.translation).
+    known = {tag.name_en: tag for tag in Tag.objects.filter(name_en__in=names)}
     for goal, goal_names in pairs:
         goal.theme_items = [
-            SimpleNamespace(tag=known.get(name) or Tag(name=name, slug=Tag().slugify(name)))
+            SimpleNamespace(tag=known.get(name) or Tag(name_en=name, slug=Tag().slugify(name)))
             for name in sorted(goal_names)
         ]

@@ -17,25 +17,49 @@ corrected, on its page).
 from django.db.models import Max
 from django.utils import timezone
 
+from . import languages
 from .models import Country, Goal, PublishedVersion
 from .themes import give_themes
 
 FIELDS = ["name", "slug", "iso_code", "region", "vision", "conclusion"]
 GOAL_FIELDS = ["position", "title", "description"]
+# A version keeps each translated text in every language: "vision_en", "vision_es".
+STORED_FIELDS = languages.stored(FIELDS, languages.COUNTRY_TEXTS)
+STORED_GOAL_FIELDS = languages.stored(GOAL_FIELDS, languages.GOAL_TEXTS)
 
 
 def content_of(country):
-    """What the public reads of ``country`` now, as JSON-ready data."""
+    """What the public reads of ``country`` now, in every language, as JSON-ready data."""
     return {
-        **{name: getattr(country, name) for name in FIELDS},
+        **{name: getattr(country, name) for name in STORED_FIELDS},
         "goals": [
             {
-                **{name: getattr(goal, name) for name in GOAL_FIELDS},
-                "themes": sorted(tag.name for tag in goal.tags.all()),
+                **{name: getattr(goal, name) for name in STORED_GOAL_FIELDS},
+                # Themes by their English names, as they are known (themes.give_themes).
+                "themes": sorted(tag.name_en or tag.name for tag in goal.tags.all()),
             }
             for goal in country.goals.prefetch_related("tags").order_by("position")
         ],
     }
+
+
+def _texts(content, field_names, translated):
+    """
+    A version's fields, each translated one in every language; a version
+    kept before the atlas had languages holds the English text under the
+    plain name.
+    """
+    values = {}
+    for name in field_names:
+        if name not in translated:
+            values[name] = content.get(name, "")
+            continue
+        for code in languages.codes():
+            value = content.get(languages.column(name, code))
+            if value is None and code == languages.default_language():
+                value = content.get(name, "")
+            values[languages.column(name, code)] = value
+    return values
 
 
 def record(country, summary=""):
@@ -67,11 +91,11 @@ def as_page(version):
         status=Country.Status.PUBLISHED,
         published_at=version.country.published_at,
         last_published_change=version.published_at,
-        **{name: content.get(name, "") for name in FIELDS},
+        **_texts(content, FIELDS, languages.COUNTRY_TEXTS),
     )
     goals = [
         (
-            Goal(country=country, **{name: data.get(name, "") for name in GOAL_FIELDS}),
+            Goal(country=country, **_texts(data, GOAL_FIELDS, languages.GOAL_TEXTS)),
             data["themes"],
         )
         for data in content.get("goals", [])

@@ -1,4 +1,5 @@
 from collections import Counter
+from dataclasses import dataclass
 from http import HTTPStatus
 from urllib.parse import urlencode
 
@@ -17,7 +18,7 @@ from citations.views import bibliography_response
 from web.addresses import absolute_url
 from web.views import PublicListView, page_of, public_view
 
-from . import comparison, page_citation, versions
+from . import comparison, languages, page_citation, versions
 from .models import Country, CountrySlugRedirect, Goal, may_preview
 from .regions import countries_by_region
 from .sitemaps import SITEMAPS
@@ -93,7 +94,11 @@ class CountryListView(PublicListView):
     def get_queryset(self):
         if self.problem:
             return Country.objects.none()
-        countries = Country.objects.published().annotate(goal_count=Count("goals")).order_by("name")
+        countries = (
+            Country.objects.published()
+            .annotate(goal_count=Count("goals"))
+            .order_by(languages.display_order(), "slug")
+        )
         if self.region:
             countries = countries.filter(region=self.region)
         if self.theme:
@@ -167,17 +172,59 @@ def country_detail(request, slug):
     return response
 
 
+@dataclass
+class ShownGoal:
+    """A goal as its country's page shows it, in the page's language."""
+
+    goal: object
+    title: languages.Text
+    description: languages.Text
+    html: str
+
+    def __getattr__(self, name):
+        return getattr(self.goal, name)
+
+
 def render_country(request, country, goals, **context):
-    """A country's page: its text with numbered footnotes, its goals, its sources."""
+    """
+    A country's page, in the active language: its text with numbered
+    footnotes, its goals, its sources. A text not yet translated is shown in
+    English and marked so (``languages.Text.fallback``).
+    """
+    vision = languages.text(country, "vision")
+    conclusion = languages.text(country, "conclusion")
+    shown = [
+        (goal, languages.text(goal, "title"), languages.text(goal, "description")) for goal in goals
+    ]
     footnotes = FootnoteRenderer(
-        cited_citations(country.vision, *(goal.description for goal in goals), country.conclusion)
+        cited_citations(vision.value, *(text.value for _, _, text in shown), conclusion.value)
     )
+    rendered_vision = footnotes.render(vision.value)
+    shown_goals = [
+        ShownGoal(goal, title, text, footnotes.render(text.value)) for goal, title, text in shown
+    ]
+    name = languages.text(country, "name")
+    texts = [
+        name,
+        vision,
+        conclusion,
+        *(g.title for g in shown_goals),
+        *(g.description for g in shown_goals),
+    ]
     page = {
         "country": country,
-        "vision": footnotes.render(country.vision),
-        "goals": [(goal, footnotes.render(goal.description)) for goal in goals],
-        "conclusion": footnotes.render(country.conclusion),
+        "name": name,
+        "vision": rendered_vision,
+        "vision_text": vision,
+        "goals": shown_goals,
+        "conclusion": footnotes.render(conclusion.value),
+        "conclusion_text": conclusion,
         "notes": footnotes.notes,
+        # In a language other than English: whether any text is the team's
+        # translation (the page says so), and whether any is not translated yet.
+        "translated": languages.current() != languages.default_language()
+        and any(not text.fallback for text in texts if text.value),
+        "untranslated": any(text.fallback for text in texts if text.value),
         **context,
     }
     if "page_reference" in context:
