@@ -27,6 +27,9 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.functional import lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 
 from citations.models import Citation
@@ -45,21 +48,27 @@ SIGNING_SALT = "strategy.admin_import"
 PREVIEW_MAX_AGE = 60 * 60  # seconds a preview can be confirmed
 
 
+def _chapter_help():
+    return _(
+        "One chapter or a whole report, in the report's format: a “# Country” heading "
+        "for each country, paragraphs with [^n] footnote markers and “[^n]: reference” "
+        "lines; as Markdown (.md), Word (.docx) or OpenDocument (.odt). "
+        "At most %(megabytes)s MB."
+    ) % {"megabytes": MAX_FILE_MEGABYTES}
+
+
 class ChapterUploadForm(forms.Form):
     chapter = forms.FileField(
-        label="Report file",
-        help_text=(
-            "One chapter or a whole report, in the report's format: a “# Country” heading "
-            "for each country, paragraphs with [^n] footnote markers and “[^n]: reference” "
-            "lines; as Markdown (.md), Word (.docx) or OpenDocument (.odt). "
-            f"At most {MAX_FILE_MEGABYTES} MB."
-        ),
+        label=gettext_lazy("Report file"),
+        help_text=lazy(_chapter_help, str)(),  # translated when shown
         widget=forms.ClearableFileInput(attrs={"accept": ",".join(ACCEPTED)}),
     )
     publish = forms.BooleanField(
-        label="Publish the countries",
+        label=gettext_lazy("Publish the countries"),
         required=False,
-        help_text="Otherwise a new country is a draft and an existing one keeps its status.",
+        help_text=gettext_lazy(
+            "Otherwise a new country is a draft and an existing one keeps its status."
+        ),
     )
 
     def __init__(self, *args, user=None, **kwargs):
@@ -73,7 +82,10 @@ class ChapterUploadForm(forms.Form):
         try:
             check_size(upload.size)
         except ChapterError as error:
-            raise forms.ValidationError(f"{upload.name}: {error.problems[0].message}.") from None
+            raise forms.ValidationError(
+                _("%(file)s: %(problem)s.")
+                % {"file": upload.name, "problem": error.problems[0].message}
+            ) from None
         return upload
 
 
@@ -91,14 +103,16 @@ class ChapterConfirmForm(forms.Form):
             )
         except signing.SignatureExpired:
             raise forms.ValidationError(
-                "This preview is more than an hour old; upload the file again."
+                _("This preview is more than an hour old; upload the file again.")
             ) from None
         except signing.BadSignature:
             raise forms.ValidationError(
-                "This preview cannot be confirmed (it was altered); upload the file again."
+                _("This preview cannot be confirmed (it was altered); upload the file again.")
             ) from None
         if data.get("user") != self.user.pk:
-            raise forms.ValidationError("This preview was made by someone else; upload the file.")
+            raise forms.ValidationError(
+                _("This preview was made by someone else; upload the file.")
+            )
         return data
 
 
@@ -119,10 +133,10 @@ class AuthorsForm(forms.Form):
         for label, footnote in footnotes.items():
             reference = footnote.reference
             self.fields[AUTHOR_FIELD_PREFIX + label] = forms.CharField(
-                label=f"Authors of [^{label}]",
+                label=_("Authors of [^%(label)s]") % {"label": label},
                 initial="\n".join(reference.authors),
                 widget=forms.Textarea(attrs={"rows": max(2, len(reference.authors) + 1)}),
-                help_text=reference.authors_note or "As you corrected them.",
+                help_text=reference.authors_note or _("As you corrected them."),
                 max_length=MAX_AUTHOR_NAMES * (MAX_AUTHOR_NAME_LENGTH + 1),
                 required=False,  # an empty list is refused in clean(), with a clearer message
             )
@@ -134,13 +148,15 @@ class AuthorsForm(forms.Form):
             names = [name for name in names if name]
             problem = None
             if not names:
-                problem = "Give at least one author, one a line."
+                problem = _("Give at least one author, one a line.")
             elif len(names) > MAX_AUTHOR_NAMES:
-                problem = f"At most {MAX_AUTHOR_NAMES} authors."
+                problem = _("At most %(limit)s authors.") % {"limit": MAX_AUTHOR_NAMES}
             elif any(len(author) > MAX_AUTHOR_NAME_LENGTH for author in names):
-                problem = f"A name may have at most {MAX_AUTHOR_NAME_LENGTH} characters."
+                problem = _("A name may have at most %(limit)s characters.") % {
+                    "limit": MAX_AUTHOR_NAME_LENGTH
+                }
             elif any(char in author for author in names for char in "{}"):
-                problem = "Write each name without braces: here each line is one name."
+                problem = _("Write each name without braces: here each line is one name.")
             if problem:
                 self.add_error(name, problem)
             else:
@@ -221,7 +237,7 @@ class ChapterImportView(View):
         self.context = {
             **admin.site.each_context(request),
             "opts": Country._meta,
-            "title": "Import a chapter",
+            "title": _("Import a chapter"),
             "form": ChapterUploadForm(user=request.user),
         }
         return super().dispatch(request, *args, **kwargs)
@@ -410,9 +426,16 @@ class ChapterImportView(View):
                 report, filename, text, preview["publish"], authors_form, notice=STALE_NOTICE
             )
         if result.changed_anything:
-            messages.success(request, f"Imported {filename}: {result.totals()}.")
+            messages.success(
+                request,
+                _("Imported %(file)s: %(totals)s.") % {"file": filename, "totals": result.totals()},
+            )
         else:
-            messages.info(request, f"{filename} is already in the atlas as it is; nothing changed.")
+            messages.info(
+                request,
+                _("%(file)s is already in the atlas as it is; nothing changed.")
+                % {"file": filename},
+            )
         if len(result.results) == 1:
             return redirect(
                 reverse("admin:strategy_country_change", args=[result.results[0].country.pk])
@@ -428,8 +451,10 @@ class ChapterImportView(View):
 
 
 MAX_THEMES_POSTED = 50  # themes a goal's suggestion may list
-AUTHORS_NOTICE = "Some corrected authors cannot be used: correct the boxes marked below."
-STALE_NOTICE = (
+AUTHORS_NOTICE = gettext_lazy(
+    "Some corrected authors cannot be used: correct the boxes marked below."
+)
+STALE_NOTICE = gettext_lazy(
     "Nothing was imported: since this preview, a country it changes was edited (or added) "
     "in the atlas. Here is what the import would do now; check it and import again."
 )
@@ -466,7 +491,10 @@ def refuse_if_not_allowed(user, result):
     if user.has_perm("strategy.change_country"):
         return
     refused = [
-        Problem(f"{chapter.country.name} is already in the atlas and you may not change countries")
+        Problem(
+            _("%(country)s is already in the atlas and you may not change countries")
+            % {"country": chapter.country.name}
+        )
         for chapter in result.results
         if not chapter.created
     ]
@@ -492,9 +520,12 @@ def export_view(request, file_format, pk=None):
     try:
         data = export(countries, file_format)
     except ChapterError as error:
-        messages.error(request, f"The file could not be made: {error.problems[0].message}.")
+        messages.error(
+            request,
+            _("The file could not be made: %(problem)s.") % {"problem": error.problems[0].message},
+        )
         return redirect(reverse("admin:strategy_country_changelist"))
-    content_type, _ = FORMATS[file_format]
+    content_type, _name = FORMATS[file_format]
     response = HttpResponse(data, content_type=content_type)
     name = filename(countries, file_format, whole_atlas=pk is None)
     response["Content-Disposition"] = f'attachment; filename="{name}"'

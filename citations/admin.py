@@ -9,6 +9,8 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from reversion.revisions import create_revision, set_comment, set_user
 
 from editing.admin import SafeEditingAdmin, is_id
@@ -18,7 +20,7 @@ from strategy.citing import key_rename_problems, rename_citation_key
 from . import health
 from .models import Citation, LinkCheck
 
-CONFIRM_ACCESS_DATES = "Set the access date to the last live check"
+CONFIRM_ACCESS_DATES = gettext_lazy("Set the access date to the last live check")
 
 
 def _day(value):
@@ -56,27 +58,29 @@ class CitationForm(ConflictCheckForm):
         names = [line for line in lines if line]
         if any(char in name for name in names for char in "{}"):
             raise ValidationError(
-                "Write each author on a line of its own, without braces: each line is one "
-                "person or organisation, whatever commas or “and” it holds.",
+                _(
+                    "Write each author on a line of its own, without braces: each line is one "
+                    "person or organisation, whatever commas or “and” it holds."
+                ),
                 code="braces",
             )
         if not names:
-            raise ValidationError("Give at least one author.", code="required")
+            raise ValidationError(_("Give at least one author."), code="required")
         return "\n".join(names)
 
 
 class LinkStatusFilter(admin.SimpleListFilter):
-    title = "link"
+    title = gettext_lazy("link")
     parameter_name = "link"
 
     def lookups(self, request, model_admin):
         return [
-            ("broken", "Broken links (broken or unreachable)"),
-            ("failing", "Failed once, to check again"),
-            (LinkCheck.Status.REDIRECTED, "Redirected"),
-            (LinkCheck.Status.LIVE, "Live"),
-            (LinkCheck.Status.NOT_CHECKED, "Not checked (with a reason)"),
-            ("never", "Never checked"),
+            ("broken", _("Broken links (broken or unreachable)")),
+            ("failing", _("Failed once, to check again")),
+            (LinkCheck.Status.REDIRECTED, _("Redirected")),
+            (LinkCheck.Status.LIVE, _("Live")),
+            (LinkCheck.Status.NOT_CHECKED, _("Not checked (with a reason)")),
+            ("never", _("Never checked")),
         ]
 
     def queryset(self, request, queryset):
@@ -119,7 +123,7 @@ class CitationAdmin(SafeEditingAdmin):
     fieldsets = [
         (None, {"fields": ["key", "authors", "authors_read_as", "year", "title", "subtitle"]}),
         (
-            "Where to find it",
+            gettext_lazy("Where to find it"),
             {
                 "fields": [
                     "publisher",
@@ -133,7 +137,10 @@ class CitationAdmin(SafeEditingAdmin):
                 ]
             },
         ),
-        ("Record", {"fields": ["source_label", "cited_by", "created_at", "updated_at"]}),
+        (
+            gettext_lazy("Record"),
+            {"fields": ["source_label", "cited_by", "created_at", "updated_at"]},
+        ),
     ]
     actions = ["confirm_access_dates"]
 
@@ -156,33 +163,38 @@ class CitationAdmin(SafeEditingAdmin):
             {
                 **self.admin_site.each_context(request),
                 "opts": self.opts,
-                "title": "Source health",
+                "title": _("Source health"),
                 "report": report,
             },
         )
 
-    @admin.display(description="link")
+    @admin.display(description=gettext_lazy("link"))
     def link_health(self, citation):
         check = citation.link_check
         if check is None or check.checked_at is None:
-            return "never checked" if citation.url else "no URL"
+            return _("never checked") if citation.url else _("no URL")
         return check.summary
 
-    @admin.display(description="link check")
+    @admin.display(description=gettext_lazy("link check"))
     def link_report(self, citation):
         """What the link checker found, and the access date it suggests."""
         check = citation.link_check if citation.pk else None
         if check is None or check.checked_at is None:
-            return "Not checked yet: manage.py check_links checks cited sources daily."
-        lines = [format_html("<div>{} (checked {})</div>", check.summary, _when(check.checked_at))]
+            return _("Not checked yet: manage.py check_links checks cited sources daily.")
+        lines = [
+            format_html(_("<div>{} (checked {})</div>"), check.summary, _when(check.checked_at))
+        ]
         if check.first_failed_at:
             lines.append(
-                format_html("<div>First seen failing: {}</div>", _day(check.first_failed_at))
+                format_html(_("<div>First seen failing: {}</div>"), _day(check.first_failed_at))
             )
         if check.found_archive_url:
             lines.append(
                 format_html(
-                    '<div>Archived copy found: <a href="{}" rel="noopener noreferrer">{}</a></div>',
+                    _(
+                        '<div>Archived copy found: <a href="{}" rel="noopener noreferrer">{}</a>'
+                        "</div>"
+                    ),
                     check.found_archive_url,
                     check.found_archive_url,
                 )
@@ -191,20 +203,22 @@ class CitationAdmin(SafeEditingAdmin):
         if suggested:
             lines.append(
                 format_html(
-                    "<div><strong>Suggested access date: {}</strong> (found live then). "
-                    "Set it above, or select this source in the list and choose “{}”.</div>",
+                    _(
+                        "<div><strong>Suggested access date: {}</strong> (found live then). "
+                        "Set it above, or select this source in the list and choose “{}”.</div>"
+                    ),
                     _day(suggested),
                     CONFIRM_ACCESS_DATES,
                 )
             )
         return format_html_join("", "{}", ((line,) for line in lines))
 
-    @admin.display(description="link history")
+    @admin.display(description=gettext_lazy("link history"))
     def link_history(self, citation):
         check = citation.link_check if citation.pk else None
         events = list(check.events.all()[:20]) if check else []
         if not events:
-            return "No changes recorded yet."
+            return _("No changes recorded yet.")
         return format_html_join(
             "",
             "<div>{} — {}{}</div>",
@@ -234,12 +248,14 @@ class CitationAdmin(SafeEditingAdmin):
             changed.append(citation.key)
         if changed:
             self.message_user(
-                request, f"Access date updated for {len(changed)}: {', '.join(changed)}."
+                request,
+                _("Access date updated for %(count)d: %(keys)s.")
+                % {"count": len(changed), "keys": ", ".join(changed)},
             )
         else:
             self.message_user(
                 request,
-                "None of the selected sources has a newer live check than its access date.",
+                _("None of the selected sources has a newer live check than its access date."),
                 messages.WARNING,
             )
 
@@ -282,14 +298,17 @@ class CitationAdmin(SafeEditingAdmin):
             if before and after and before != after:
                 rewritten = rename_citation_key(before[0], after[0], user=request.user)
                 if rewritten:
+                    where = "; ".join(
+                        f"{country.name} ({', '.join(places)})"
+                        for country, places in rewritten.items()
+                    )
                     messages.info(
                         request,
-                        f"The footnote markers [^{before[0]}] are now [^{after[0]}] in "
-                        + "; ".join(
-                            f"{country.name} ({', '.join(places)})"
-                            for country, places in rewritten.items()
+                        _(
+                            "The footnote markers [^%(old)s] are now [^%(new)s] in %(where)s, "
+                            "each recorded in the country's history."
                         )
-                        + ", each recorded in the country's history.",
+                        % {"old": before[0], "new": after[0], "where": where},
                     )
         return response
 
@@ -299,45 +318,49 @@ class CitationAdmin(SafeEditingAdmin):
         if holder is not None:
             self.message_user(
                 request,
-                f"This revision cannot be restored: its key “{key}” now belongs to another "
-                f"citation ({holder}). Rename that one first, or restore another revision.",
+                _(
+                    "This revision cannot be restored: its key “%(key)s” now belongs to another "
+                    "citation (%(holder)s). Rename that one first, or restore another revision."
+                )
+                % {"key": key, "holder": holder},
                 messages.ERROR,
             )
             return redirect("admin:citations_citation_history", version.object_id)
         return super().restore_refusal(request, version)
 
-    @admin.display(description="read as")
+    @admin.display(description=gettext_lazy("read as"))
     def authors_read_as(self, citation):
         """How the site, the page and the exports read each author line."""
         if not citation.pk:
-            return "Shown once saved."
+            return _("Shown once saved.")
         return format_html_join(
             "",
             "<div>{} — {}</div>",
             (
                 (
                     entry["name"],
-                    f"person: family name “{entry['family']}”, given “{entry['given']}”"
+                    _("person: family name “%(family)s”, given “%(given)s”")
+                    % {"family": entry["family"], "given": entry["given"]}
                     if entry["kind"] == "person"
-                    else "organisation, kept whole",
+                    else _("organisation, kept whole"),
                 )
                 for entry in citation.author_entries
             ),
         )
 
-    @admin.display(description="authors")
+    @admin.display(description=gettext_lazy("authors"))
     def author_display(self, citation):
         return citation.author_display
 
-    @admin.display(description="title", ordering="title")
+    @admin.display(description=gettext_lazy("title"), ordering="title")
     def full_title(self, citation):
         return citation.full_title
 
-    @admin.display(description="cited by")
+    @admin.display(description=gettext_lazy("cited by"))
     def cited_by(self, citation):
         countries = citation.countries.order_by("name") if citation.pk else []
         if not countries:
-            return "Not cited yet."
+            return _("Not cited yet.")
         return format_html_join(
             ", ",
             '<a href="{}">{}</a>',

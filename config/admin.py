@@ -19,6 +19,7 @@ from django.contrib.admin.forms import AdminAuthenticationForm
 from django.core.exceptions import SuspiciousOperation
 from django.core.validators import MaxLengthValidator
 from django.urls import path
+from django.utils.translation import gettext_lazy as _
 
 REFUSED_LOOKUPS = frozenset({"regex", "iregex"})
 # A search of more words than this is refused: each word is a condition on
@@ -40,9 +41,9 @@ class LoginForm(AdminAuthenticationForm):
 
 
 class AtlasAdminSite(admin.AdminSite):
-    site_header = "AI Strategy Atlas — editing"
-    site_title = "AI Strategy Atlas"
-    index_title = "Content"
+    site_header = _("AI Strategy Atlas — editing")
+    site_title = _("AI Strategy Atlas")
+    index_title = _("Content")
     login_form = LoginForm
 
     def __init__(self, name="admin"):

@@ -10,6 +10,7 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
@@ -75,7 +76,7 @@ def login_locked_out(request, original_response=None, credentials=None):
     cool_off = get_cool_off(request)
     context = {
         **admin.site.each_context(request),
-        "title": "Too many failed logins",
+        "title": _("Too many failed logins"),
         "username": get_client_username(request, credentials) or "",
         "failure_limit": get_failure_limit(request, credentials),
         "cool_off_minutes": round(cool_off.total_seconds() / 60),

@@ -23,6 +23,7 @@ from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.translation import gettext as _
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 from reversion.revisions import add_to_revision, create_revision, set_comment, set_user
@@ -302,7 +303,7 @@ class SafeEditingAdmin(BusyDatabaseAdmin, VersionAdmin):
             {
                 **self.admin_site.each_context(request),
                 "opts": self.opts,
-                "title": f"Compare two revisions of {new.object_repr}",
+                "title": _("Compare two revisions of %(object)s") % {"object": new.object_repr},
                 "object_id": object_id,
                 "object_repr": new.object_repr,
                 "revisions": [
@@ -346,8 +347,11 @@ class SafeEditingAdmin(BusyDatabaseAdmin, VersionAdmin):
             return None
         self.message_user(
             request,
-            f"This revision cannot be restored: {'; '.join(problems)}. Restore another "
-            f"revision, or edit the {self.opts.verbose_name} by hand.",
+            _(
+                "This revision cannot be restored: %(problems)s. Restore another revision, or "
+                "edit the %(name)s by hand."
+            )
+            % {"problems": "; ".join(problems), "name": self.opts.verbose_name},
             messages.ERROR,
         )
         return redirect(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist")

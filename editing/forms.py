@@ -16,10 +16,12 @@ from django.core.exceptions import ValidationError
 from django.db import OperationalError, router, transaction
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .history import describe_change
 
-BUSY_MESSAGE = (
+BUSY_MESSAGE = gettext_lazy(
     "Not saved: the database was busy with another change and did not answer in time. "
     "What you typed is kept below; save again in a moment."
 )
@@ -81,15 +83,22 @@ class ConflictCheckForm(RefusableForm, forms.ModelForm):
         name = self.instance._meta.verbose_name
         if current is None:
             raise ValidationError(
-                f"This {name} was deleted while you were editing it, so it cannot be saved. "
-                "Copy anything you typed that you want to keep.",
+                _(
+                    # Translators: name is what was edited: country, citation, goal...
+                    "This %(name)s was deleted while you were editing it, so it cannot be "
+                    "saved. Copy anything you typed that you want to keep."
+                )
+                % {"name": name},
                 code="deleted",
             )
         if loaded is None:
             self._carry_version(current)
             raise ValidationError(
-                f"This form does not say which version of the {name} it was loaded from, so "
-                "it was not saved. Check the values below and save again.",
+                _(
+                    "This form does not say which version of the %(name)s it was loaded from, "
+                    "so it was not saved. Check the values below and save again."
+                )
+                % {"name": name},
                 code="no_version",
             )
         if loaded != current:
@@ -100,11 +109,13 @@ class ConflictCheckForm(RefusableForm, forms.ModelForm):
             )
             raise ValidationError(
                 format_html(
-                    "Not saved: this {} was saved by {}, after you opened it. What you "
-                    'typed is kept below. <a href="#conflict-comparison">Compare what you '
-                    "typed with what was saved</a> (or see its "
-                    '<a href="{}" target="_blank" rel="noopener">history</a>), then save '
-                    "again to replace that version with yours.",
+                    _(
+                        "Not saved: this {} was saved by {}, after you opened it. What you "
+                        'typed is kept below. <a href="#conflict-comparison">Compare what you '
+                        "typed with what was saved</a> (or see its "
+                        '<a href="{}" target="_blank" rel="noopener">history</a>), then save '
+                        "again to replace that version with yours."
+                    ),
                     name,
                     describe_change(self.instance),
                     history,

@@ -10,11 +10,14 @@ from django.contrib.contenttypes.fields import GenericRelation
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from reversion.models import Version
 from reversion.revisions import _get_options
 
 # "4 March 2026 at 14:03 UTC"
-WHEN_FORMAT = r"j F Y \a\t H:i T"
+# Translators: a date format (Django's "date" filter); backslashes keep letters as they are.
+WHEN_FORMAT = gettext_lazy(r"j F Y \a\t H:i T")
 # A revision is dated when its request starts; a save this much later than
 # the latest revision was made without one (in a shell, say).
 UNRECORDED_AFTER = datetime.timedelta(minutes=1)
@@ -40,20 +43,28 @@ def describe_change(obj):
         who = saver.get_username()
         if saver.get_full_name():
             who = f"{saver.get_full_name()} ({who})"
-        return f"{who} on {date_format(timezone.localtime(updated_at), WHEN_FORMAT)}"
+        return _saved_on(who, updated_at)
     if revision is not None and (
         updated_at is None or updated_at - revision.date_created < UNRECORDED_AFTER
     ):
         when = revision.date_created
         user = revision.user
-        who = "someone" if user is None else user.get_username()
+        who = _("someone") if user is None else user.get_username()
         if user is not None and user.get_full_name():
             who = f"{user.get_full_name()} ({who})"
     else:
-        when, who = updated_at, "someone"
+        when, who = updated_at, _("someone")
     if when is None:
         return who
-    return f"{who} on {date_format(timezone.localtime(when), WHEN_FORMAT)}"
+    return _saved_on(who, when)
+
+
+def _saved_on(who, when):
+    """“Ana Ruiz (ana) on 4 March 2026 at 14:03 UTC”."""
+    return _("%(who)s on %(when)s") % {
+        "who": who,
+        "when": date_format(timezone.localtime(when), WHEN_FORMAT),
+    }
 
 
 def revision_problems(version):
@@ -84,7 +95,9 @@ def revision_problems(version):
     ]
     if outsiders:
         held = ", ".join(outsiders)
-        problems.insert(0, f"it also holds {held}, which a restore would change too")
+        problems.insert(
+            0, _("it also holds %(held)s, which a restore would change too") % {"held": held}
+        )
     return problems
 
 
@@ -111,4 +124,7 @@ def _moved_since(relation, parent, child):
     if now is None or str(now) == parent.object_id:
         return []
     owner = relation.field.related_model._default_manager.filter(pk=now).first()
-    return [f"its {model._meta.verbose_name} “{child.object_repr}” is now part of {owner}"]
+    return [
+        _("its %(kind)s “%(object)s” is now part of %(owner)s")
+        % {"kind": model._meta.verbose_name, "object": child.object_repr, "owner": owner}
+    ]

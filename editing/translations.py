@@ -12,6 +12,8 @@ English names) with English active. Labels and messages stay in the
 editor's language: they are lazy, and rendered later.
 """
 
+from types import SimpleNamespace
+
 from django import forms
 from django.conf import settings
 from django.utils import translation
@@ -31,10 +33,11 @@ class TranslatedFieldsForm(forms.ModelForm):
             super().__init__(*args, **kwargs)
             tags = self.initial.get("tags")
             if tags is not None and not isinstance(tags, str):
-                from taggit.utils import edit_string_for_tags
-
-                # Themes by their English names, the names the field saves.
-                self.initial["tags"] = edit_string_for_tags(tags)
+                # Themes by their English names, the names the field saves;
+                # rendered later, in whatever language the admin speaks.
+                self.initial["tags"] = [
+                    SimpleNamespace(pk=tag.pk, name=tag.name_en or tag.name) for tag in tags
+                ]
         self.label_languages()
 
     def label_languages(self):

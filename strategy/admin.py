@@ -14,12 +14,15 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from taggit.admin import TagAdmin
 from taggit.models import Tag
 
 from citations.models import Citation
 from editing.admin import BusyDatabaseAdmin, SafeEditingAdmin, SelectionCheck, is_id
 from editing.forms import ConflictCheckForm, RefusableForm
+from editing.translations import TranslatedFieldsForm
 
 from . import drafts, publishing, readiness, review, versions
 from .draft_admin import ChangesFilter, WorkingDraftAdmin
@@ -44,7 +47,7 @@ def give_markdown_help(form, field_names, key):
             )
 
 
-class GoalForm(forms.ModelForm):
+class GoalForm(TranslatedFieldsForm):
     class Media:
         js = ["js/theme_autocomplete.js"]
 
@@ -93,7 +96,7 @@ class GoalForm(forms.ModelForm):
         )
 
 
-class CountryForm(ConflictCheckForm):
+class CountryForm(ConflictCheckForm, TranslatedFieldsForm):
     """
     The country's form. Making it published checks, with the goals as
     submitted, what it still lacks (``strategy.readiness``): the status is
@@ -101,9 +104,9 @@ class CountryForm(ConflictCheckForm):
     """
 
     waive_missing = forms.BooleanField(
-        label="Publish anyway",
+        label=gettext_lazy("Publish anyway"),
         required=False,
-        help_text=(
+        help_text=gettext_lazy(
             "Publish even though the country lacks what the status check lists; the "
             "waiver is written into its history with your name."
         ),
@@ -153,9 +156,12 @@ class CountryForm(ConflictCheckForm):
                 "status",
                 ValidationError(
                     [
-                        f"Not ready to publish: {'; '.join(map(str, items))}.",
-                        "Fix these (and save as a draft meanwhile), or tick “Publish "
-                        "anyway” to waive them.",
+                        _("Not ready to publish: %(items)s.")
+                        % {"items": "; ".join(map(str, items))},
+                        _(
+                            "Fix these (and save as a draft meanwhile), or tick “Publish "
+                            "anyway” to waive them."
+                        ),
                     ],
                     code="not_ready",
                 ),
@@ -182,12 +188,25 @@ class GoalAdminForm(RefusableForm, GoalForm):
 
     def clean_country(self):
         country = self.cleaned_data["country"]
-        for name, which in ((country, "to"), (self.instance_country(), "from")):
-            if name is not None and name.is_published:
-                raise ValidationError(
-                    f"{name} is published: goals cannot be moved {which} it here. Change its "
+        refusals = (
+            (
+                country,
+                _(
+                    "%(country)s is published: goals cannot be moved to it here. Change its "
                     "goals in its own form, which keeps them as a working draft until published."
-                )
+                ),
+            ),
+            (
+                self.instance_country(),
+                _(
+                    "%(country)s is published: goals cannot be moved from it here. Change its "
+                    "goals in its own form, which keeps them as a working draft until published."
+                ),
+            ),
+        )
+        for name, refusal in refusals:
+            if name is not None and name.is_published:
+                raise ValidationError(refusal % {"country": name})
         return country
 
     def instance_country(self):
@@ -204,8 +223,19 @@ class GoalInlineForm(GoalForm):
 
     class Meta:
         model = Goal
-        fields = ["position", "title", "title_suggested", "description", "tags"]
-        widgets = {"description": forms.Textarea(attrs={"rows": 8})}
+        fields = [
+            "position",
+            "title",
+            "title_es",
+            "title_suggested",
+            "description",
+            "description_es",
+            "tags",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 8}),
+            "description_es": forms.Textarea(attrs={"rows": 8}),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -216,9 +246,11 @@ class GoalInlineForm(GoalForm):
         if "id" in self.errors:  # a hidden field: say it where the editor sees it
             self.add_error(
                 None,
-                "This goal is no longer in the country (it was removed, or the draft it "
-                "belonged to was published or discarded since you opened the form). Copy its "
-                "text into a new goal to keep it.",
+                _(
+                    "This goal is no longer in the country (it was removed, or the draft it "
+                    "belonged to was published or discarded since you opened the form). Copy its "
+                    "text into a new goal to keep it."
+                ),
             )
         return cleaned_data
 
@@ -251,7 +283,9 @@ class GoalInlineFormSet(forms.BaseInlineFormSet):
                 continue
             if position in seen:
                 form.add_error(
-                    "position", f"Goal “{seen[position]}” already has position {position}."
+                    "position",
+                    _("Goal “%(title)s” already has position %(position)s.")
+                    % {"title": seen[position], "position": position},
                 )
             else:
                 seen[position] = form.cleaned_data.get("title", "")
@@ -300,11 +334,18 @@ class CountryAdmin(WorkingDraftAdmin, SafeEditingAdmin):
         "updated_at",
     ]
     fieldsets = [
-        (None, {"fields": ["name", "slug", "iso_code", "region", "status"]}),
-        ("Text", {"fields": ["vision", "conclusion"]}),
-        ("Sources", {"fields": ["cited_sources"]}),
+        (None, {"fields": [("name", "name_es"), "slug", "iso_code", "region", "status"]}),
+        # Each text beside its translation (strategy/translation.py).
         (
-            "Record",
+            gettext_lazy("Text"),
+            {
+                "fields": [("vision", "vision_es"), ("conclusion", "conclusion_es")],
+                "classes": ["translated-texts"],
+            },
+        ),
+        (gettext_lazy("Sources"), {"fields": ["cited_sources"]}),
+        (
+            gettext_lazy("Record"),
             {
                 "fields": [
                     "old_addresses",
@@ -360,16 +401,16 @@ class CountryAdmin(WorkingDraftAdmin, SafeEditingAdmin):
             .select_related("working_draft")
         )
 
-    @admin.display(description="changes")
+    @admin.display(description=gettext_lazy("changes"))
     def changes(self, country):
         target = country if not country.is_published else getattr(country, "working_draft", None)
         if target is None or (target.is_working_draft and not target.draft_edited):
             return "—"
-        words = ["Working draft"] if target.is_working_draft else []
+        words = [_("Working draft")] if target.is_working_draft else []
         if target.review_state:
             words.append(target.get_review_state_display().lower())
         if target.go_live_at:
-            words.append("scheduled")
+            words.append(_("scheduled"))
         if not words:
             return "—"
         return format_html(
@@ -378,28 +419,28 @@ class CountryAdmin(WorkingDraftAdmin, SafeEditingAdmin):
             ", ".join(words).capitalize(),
         )
 
-    @admin.display(description="goals", ordering="goal_count")
+    @admin.display(description=gettext_lazy("goals"), ordering="goal_count")
     def goal_count(self, country):
         return country.goal_count
 
-    @admin.display(description="cited sources")
+    @admin.display(description=gettext_lazy("cited sources"))
     def cited_sources(self, country):
         if not country.pk:
-            return "Filled in from the footnote markers when you save."
+            return _("Filled in from the footnote markers when you save.")
         citations = country.citations.all()
-        return ", ".join(citation.key for citation in citations) or "None yet."
+        return ", ".join(citation.key for citation in citations) or _("None yet.")
 
-    @admin.display(description="old addresses")
+    @admin.display(description=gettext_lazy("old addresses"))
     def old_addresses(self, country):
         country = country.draft_of or country  # a working draft has its country's
         redirects = country.slug_redirects.all() if country.pk else []
         if not redirects:
-            return "None: the country has always had this slug."
+            return _("None: the country has always had this slug.")
         return format_html_join(
             ", ", "/countries/{}/", ((redirect.old_slug,) for redirect in redirects)
         )
 
-    @admin.action(description="Publish selected countries", permissions=["publish"])
+    @admin.action(description=gettext_lazy("Publish selected countries"), permissions=["publish"])
     def publish_selected(self, request, queryset):
         """
         Publish the selected countries that are ready; when some are not, first
@@ -425,7 +466,7 @@ class CountryAdmin(WorkingDraftAdmin, SafeEditingAdmin):
                 {
                     **self.admin_site.each_context(request),
                     "opts": self.opts,
-                    "title": "Ready to publish?",
+                    "title": _("Ready to publish?"),
                     "countries": [(country, lacking.get(country, [])) for country in countries],
                     "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
                     "selected": [country.pk for country in countries],
@@ -443,38 +484,61 @@ class CountryAdmin(WorkingDraftAdmin, SafeEditingAdmin):
                 except readiness.NotReady as error:
                     refused.append(f"{country.name} ({'; '.join(map(str, error.items))})")
         if published:
-            self.message_user(request, f"Published: {', '.join(published)}.", messages.SUCCESS)
+            self.message_user(
+                request,
+                _("Published: %(names)s.") % {"names": ", ".join(published)},
+                messages.SUCCESS,
+            )
         if already:
             self.message_user(
                 request,
-                f"Already published, with no working draft to publish: {', '.join(already)}.",
+                _("Already published, with no working draft to publish: %(names)s.")
+                % {"names": ", ".join(already)},
             )
         if refused:
             self.message_user(
                 request,
-                "Left as drafts, as they lack what was not waived: " + "; ".join(refused) + ".",
+                _("Left as drafts, as they lack what was not waived: %(names)s.")
+                % {"names": "; ".join(refused)},
                 messages.WARNING,
             )
         return None
 
     @admin.action(
-        description="Unpublish selected countries (back to draft)", permissions=["publish"]
+        description=gettext_lazy("Unpublish selected countries (back to draft)"),
+        permissions=["publish"],
     )
     def unpublish_selected(self, request, queryset):
         with_drafts = sorted(
             country.name for country in queryset if drafts.working_draft(country) is not None
         )
-        self._change_status(request, queryset, publishing.unpublish, "Unpublished")
+        self._change_status(
+            request,
+            queryset,
+            publishing.unpublish,
+            "Unpublished",
+            changed_message=_("Unpublished: %(names)s."),
+            unchanged_message=_("Already unpublished, left as they were: %(names)s."),
+        )
         if with_drafts:
             self.message_user(
                 request,
-                f"{', '.join(with_drafts)} had a working draft: its changes are now the "
-                "country's content (a draft, not public). The published version is in the "
-                "history, to restore if wanted.",
+                _(
+                    "%(names)s had a working draft: its changes are now the "
+                    "country's content (a draft, not public). The published version is in the "
+                    "history, to restore if wanted."
+                )
+                % {"names": ", ".join(with_drafts)},
                 messages.WARNING,
             )
 
-    def _change_status(self, request, queryset, change, done):
+    def _change_status(
+        self, request, queryset, change, done, *, changed_message, unchanged_message
+    ):
+        """
+        ``change`` each country of ``queryset``; ``done`` is the history's word
+        for it, the messages (with ``%(names)s``) what the editor is told.
+        """
         changed, unchanged = [], []
         with transaction.atomic(using=router.db_for_write(Country)):
             for country in queryset.order_by("name"):
@@ -484,11 +548,11 @@ class CountryAdmin(WorkingDraftAdmin, SafeEditingAdmin):
                 else:
                     unchanged.append(country.name)
         if changed:
-            self.message_user(request, f"{done}: {', '.join(changed)}.", messages.SUCCESS)
-        if unchanged:
             self.message_user(
-                request, f"Already {done.lower()}, left as they were: {', '.join(unchanged)}."
+                request, changed_message % {"names": ", ".join(changed)}, messages.SUCCESS
             )
+        if unchanged:
+            self.message_user(request, unchanged_message % {"names": ", ".join(unchanged)})
 
     # Restoring a revision brings back content, never publication: the
     # country keeps its status and dates; a recovered country is a draft.
@@ -557,8 +621,11 @@ class CountryAdmin(WorkingDraftAdmin, SafeEditingAdmin):
         if request.method == "GET" and drafts.working_draft(obj) is not None:
             self.message_user(
                 request,
-                f"{obj} has a working draft: saving this revision replaces it (its changes "
-                "are lost). Compare them on the draft page first.",
+                _(
+                    "%(country)s has a working draft: saving this revision replaces it (its "
+                    "changes are lost). Compare them on the draft page first."
+                )
+                % {"country": obj},
                 messages.WARNING,
             )
         with transaction.atomic(using=router.db_for_write(self.model)):
@@ -573,8 +640,10 @@ class CountryAdmin(WorkingDraftAdmin, SafeEditingAdmin):
             )
             self.message_user(
                 self.restore.request,
-                "The revision is restored into the working draft: the public still sees the "
-                "published version until the draft is published.",
+                _(
+                    "The revision is restored into the working draft: the public still sees the "
+                    "published version until the draft is published."
+                ),
                 messages.WARNING,
             )
             return redirect("admin:strategy_country_draft", obj.pk)
@@ -590,9 +659,12 @@ class CountryAdmin(WorkingDraftAdmin, SafeEditingAdmin):
         if missing:
             self.message_user(
                 request,
-                "This revision cannot be restored: its goals had themes that have been "
-                f"deleted since (theme ids {', '.join(map(str, missing))}). Restore a later "
-                "revision, or edit the country by hand.",
+                _(
+                    "This revision cannot be restored: its goals had themes that have been "
+                    "deleted since (theme ids %(ids)s). Restore a later revision, or edit the "
+                    "country by hand."
+                )
+                % {"ids": ", ".join(map(str, missing))},
                 messages.ERROR,
             )
             return redirect("admin:strategy_country_changelist")
@@ -602,6 +674,14 @@ class CountryAdmin(WorkingDraftAdmin, SafeEditingAdmin):
 @admin.register(Goal)
 class GoalAdmin(BusyDatabaseAdmin):
     form = GoalAdminForm
+    fields = [
+        "country",
+        "position",
+        ("title", "title_es"),
+        "title_suggested",
+        ("description", "description_es"),
+        "tags",
+    ]
     list_display = ["title", "country", "position", "theme_list"]
     list_select_related = ["country"]
     list_filter = ["country__region", "tags"]
@@ -638,8 +718,11 @@ class GoalAdmin(BusyDatabaseAdmin):
             self.message_user(
                 request,
                 format_html(
-                    '{} is published: change this goal in <a href="{}">the country\'s form</a>, '
-                    "which keeps changes as a working draft until they are published.",
+                    _(
+                        '{} is published: change this goal in <a href="{}">the country\'s '
+                        "form</a>, which keeps changes as a working draft until they are "
+                        "published."
+                    ),
                     goal.country,
                     reverse("admin:strategy_country_change", args=[goal.country_id]),
                 ),
@@ -653,12 +736,12 @@ class GoalAdmin(BusyDatabaseAdmin):
         if published:
             perms_needed = {
                 *perms_needed,
-                f"goals of published countries ({', '.join(published)}): remove them in the "
-                "country's form",
+                _("goals of published countries (%(names)s): remove them in the country's form")
+                % {"names": ", ".join(published)},
             }
         return deleted, counts, perms_needed, protected
 
-    @admin.display(description="themes")
+    @admin.display(description=gettext_lazy("themes"))
     def theme_list(self, goal):
         return ", ".join(tag.name for tag in goal.tags.all())
 
@@ -777,18 +860,20 @@ class ThemeAdmin(SelectionCheck, TagAdmin):
             )
         )
 
-    @admin.display(description="goals", ordering="goal_count")
+    @admin.display(description=gettext_lazy("goals"), ordering="goal_count")
     def goal_count(self, theme):
         return theme.goal_count
 
     # Merging deletes the merged themes: for those who may delete themes (and change them).
-    @admin.action(description="Merge selected themes into one", permissions=["delete"])
+    @admin.action(
+        description=gettext_lazy("Merge selected themes into one"), permissions=["delete"]
+    )
     def merge_themes(self, request, queryset):
         if not self.has_change_permission(request):
             raise PermissionDenied
         themes = list(queryset.order_by("name"))
         if len(themes) < 2:
-            self.message_user(request, "Select two themes or more to merge.", messages.WARNING)
+            self.message_user(request, _("Select two themes or more to merge."), messages.WARNING)
             return None
         kept = next((t for t in themes if str(t.pk) == request.POST.get("merge_into")), None)
         if kept is None:
@@ -798,7 +883,7 @@ class ThemeAdmin(SelectionCheck, TagAdmin):
                 {
                     **self.admin_site.each_context(request),
                     "opts": self.opts,
-                    "title": "Merge themes",
+                    "title": _("Merge themes"),
                     "themes": themes,
                     "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
                 },
@@ -819,9 +904,19 @@ class ThemeAdmin(SelectionCheck, TagAdmin):
                     versions.record(country, comment)
             for theme in others:
                 theme.delete()
+        # The history's comment stays in English; the editor is told in their language.
+        merged = _("Themes %(names)s merged into “%(theme)s”.") % {
+            "names": names,
+            "theme": kept.name,
+        }
         self.message_user(
             request,
-            f"{comment} {len(goals)} goal{'s' if len(goals) != 1 else ''} changed.",
+            ngettext(
+                "%(merged)s %(count)d goal changed.",
+                "%(merged)s %(count)d goals changed.",
+                len(goals),
+            )
+            % {"merged": merged, "count": len(goals)},
             messages.SUCCESS,
         )
         return None

@@ -25,7 +25,10 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
+from django.utils.functional import lazy
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from taggit.utils import parse_tags
 
 from . import drafts, readiness, review
@@ -42,12 +45,18 @@ class DateTimeInput(forms.DateTimeInput):
 
 
 def when_field(label, *, required):
+    zone = timezone.get_default_timezone_name()
+
+    def help_text():
+        return _("In the site's time zone (%(zone)s).") % {"zone": zone}
+
     return forms.DateTimeField(
         label=label,
         required=required,
         widget=DateTimeInput(),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"],
-        help_text=f"In the site's time zone ({timezone.get_default_timezone_name()}).",
+        # Translated when shown, not when the form class is made.
+        help_text=lazy(help_text, str)(),
     )
 
 
@@ -77,7 +86,9 @@ class StepForm(forms.Form):
         self.button = self.button or self.heading
         self.fields["step"].initial = self.name
         if "waive" in self.fields:
-            self.fields["waive"].choices = [(item.code, f"Waive: {item}") for item in lacking]
+            self.fields["waive"].choices = [
+                (item.code, _("Waive: %(item)s") % {"item": item}) for item in lacking
+            ]
             if not lacking:
                 del self.fields["waive"]
 
@@ -87,56 +98,59 @@ class StepForm(forms.Form):
 
 def waive_field():
     return forms.MultipleChoiceField(
-        label="What it lacks",
+        label=gettext_lazy("What it lacks"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text="A waived item is written into the history with your name.",
+        help_text=gettext_lazy("A waived item is written into the history with your name."),
     )
 
 
 class SubmitForm(StepForm):
     name = "submit"
-    title = "Submit for review"
+    title = gettext_lazy("Submit for review")
     for_publishers = False
-    comment = comment_field("Comment for the reviewer")
+    comment = comment_field(gettext_lazy("Comment for the reviewer"))
 
 
 class PublishForm(StepForm):
     name = "publish"
-    title, title_when_submitted = "Publish now", "Approve and publish"
-    comment = comment_field("Comment")
+    title = gettext_lazy("Publish now")
+    title_when_submitted = gettext_lazy("Approve and publish")
+    comment = comment_field(gettext_lazy("Comment"))
     waive = waive_field()
 
 
 class SendBackForm(StepForm):
     name = "send-back"
-    title = "Send back"
-    comment = comment_field("What needs changing", required=True)
+    title = gettext_lazy("Send back")
+    comment = comment_field(gettext_lazy("What needs changing"), required=True)
 
 
 class ScheduleForm(StepForm):
     name = "schedule"
-    title = "Schedule"
-    go_live_at = when_field("Go live at", required=True)
+    title = gettext_lazy("Schedule")
+    go_live_at = when_field(gettext_lazy("Go live at"), required=True)
     waive = waive_field()
 
 
 class UnscheduleForm(StepForm):
     name = "unschedule"
-    title = "Remove the schedule"
+    title = gettext_lazy("Remove the schedule")
 
 
 class ExpiryForm(StepForm):
     name = "expiry"
-    title, button = "Unpublish later", "Save the expiry"
-    expire_at = when_field("Unpublish at", required=False)
+    title, button = gettext_lazy("Unpublish later"), gettext_lazy("Save the expiry")
+    expire_at = when_field(gettext_lazy("Unpublish at"), required=False)
 
 
 class DiscardForm(StepForm):
     name = "discard"
-    title, button = "Discard the working draft", "Discard the draft"
+    title = gettext_lazy("Discard the working draft")
+    button = gettext_lazy("Discard the draft")
     confirm = forms.BooleanField(
-        label="Yes, throw the working draft away: its changes are lost.", required=True
+        label=gettext_lazy("Yes, throw the working draft away: its changes are lost."),
+        required=True,
     )
 
 
@@ -147,14 +161,14 @@ STEPS = {form.name: form for form in [SubmitForm, PublishForm, SendBackForm, Sch
 class ChangesFilter(admin.SimpleListFilter):
     """The change list narrowed to countries with changes on their way."""
 
-    title = "changes"
+    title = gettext_lazy("changes")
     parameter_name = "changes"
 
     def lookups(self, request, model_admin):
         return [
-            ("review", "Awaiting review"),
-            ("draft", "With a working draft"),
-            ("scheduled", "Scheduled"),
+            ("review", _("Awaiting review")),
+            ("draft", _("With a working draft")),
+            ("scheduled", _("Scheduled")),
         ]
 
     def queryset(self, request, queryset):
@@ -200,9 +214,9 @@ def preview_page(data):
     try:
         total = int(data.get("goals-TOTAL_FORMS", "0"))
     except ValueError:
-        raise ValueError("The goals' count is not a number.") from None
+        raise ValueError(_("The goals' count is not a number.")) from None
     if not 0 <= total <= MAX_PREVIEW_GOALS:
-        raise ValueError(f"A country has at most {MAX_PREVIEW_GOALS} goals.")
+        raise ValueError(_("A country has at most %(limit)s goals.") % {"limit": MAX_PREVIEW_GOALS})
     slug = get("slug")
     region = get("region")
     country = Country(
@@ -228,9 +242,11 @@ def preview_page(data):
         )
         goals.append((goal, parse_tags(get(field("tags")))[:50]))
     if any(len(text) > MAX_TEXT_LENGTH for text in texts):
-        raise ValueError(f"A text is longer than {MAX_TEXT_LENGTH:,} characters.")
+        raise ValueError(
+            _("A text is longer than %(limit)s characters.") % {"limit": f"{MAX_TEXT_LENGTH:,}"}
+        )
     give_themes(goals)
-    return country, [goal for goal, _ in sorted(goals, key=lambda pair: pair[0].position)]
+    return country, [goal for goal, _themes in sorted(goals, key=lambda pair: pair[0].position)]
 
 
 class WorkingDraftAdmin:
@@ -296,15 +312,17 @@ class WorkingDraftAdmin:
     def get_readonly_fields(self, request, obj=None):
         return [*super().get_readonly_fields(request, obj), "publication"]
 
-    @admin.display(description="publication")
+    @admin.display(description=gettext_lazy("publication"))
     def publication(self, country):
         live = country.draft_of or country
         if not live.is_published:
             return country.get_status_display()
         return format_html(
-            "Published. You are editing its <strong>working draft</strong>: what you save "
-            "here is kept as a draft, and the public sees the published version until the "
-            'draft is published (<a href="{}">the draft: compare, review, publish</a>).',
+            _(
+                "Published. You are editing its <strong>working draft</strong>: what you save "
+                "here is kept as a draft, and the public sees the published version until the "
+                'draft is published (<a href="{}">the draft: compare, review, publish</a>).'
+            ),
             reverse("admin:strategy_country_draft", args=[live.pk]),
         )
 
@@ -324,7 +342,7 @@ class WorkingDraftAdmin:
             # What was reviewed or scheduled is not what is saved now.
             self.message_user(
                 request,
-                "Its review and schedule are withdrawn, as it changed: submit it again.",
+                _("Its review and schedule are withdrawn, as it changed: submit it again."),
                 messages.WARNING,
             )
             drafts.clear_review(draft)
@@ -346,8 +364,11 @@ class WorkingDraftAdmin:
             return super().response_change(request, obj)
         self.message_user(
             request,
-            f"The working draft of {obj.name} was saved. The public still sees the published "
-            "version; below, the draft compared with it.",
+            _(
+                "The working draft of %(country)s was saved. The public still sees the published "
+                "version; below, the draft compared with it."
+            )
+            % {"country": obj.name},
             messages.SUCCESS,
         )
         return redirect("admin:strategy_country_draft", obj.draft_of_id)
@@ -421,7 +442,9 @@ class WorkingDraftAdmin:
             submitted = target is not None and target.is_submitted
             form = step(request.POST, lacking=lacking, submitted=submitted)
             if target is None and step is not ExpiryForm:
-                self.message_user(request, "There is no working draft to act on.", messages.ERROR)
+                self.message_user(
+                    request, _("There is no working draft to act on."), messages.ERROR
+                )
                 return redirect(request.path)
             if form.is_valid():
                 done = self.take_step(request, country, target, form)
@@ -443,51 +466,57 @@ class WorkingDraftAdmin:
             form.data["seen_version"] = str(target.version)  # so that a second click is deliberate
             form.add_error(
                 None,
-                "The draft was saved again since this page showed it: look at the comparison "
-                "below (it shows the draft as it is now), then publish or schedule again.",
+                _(
+                    "The draft was saved again since this page showed it: look at the comparison "
+                    "below (it shows the draft as it is now), then publish or schedule again."
+                ),
             )
             return None
         try:
             if isinstance(form, SubmitForm):
                 review.submit(country, user=request.user, comment=data["comment"])
-                done = "Submitted for review: Country managers are told by email."
+                done = _("Submitted for review: Country managers are told by email.")
             elif isinstance(form, PublishForm):
                 review.approve(
                     country, user=request.user, waived=form.waived(), comment=data["comment"]
                 )
-                self.message_user(request, f"Published: {country.name}.", messages.SUCCESS)
+                self.message_user(
+                    request,
+                    _("Published: %(country)s.") % {"country": country.name},
+                    messages.SUCCESS,
+                )
                 return redirect("admin:strategy_country_change", country.pk)
             elif isinstance(form, SendBackForm):
                 review.send_back(country, user=request.user, comment=data["comment"])
-                done = "Sent back, with your comment; whoever submitted it is told by email."
+                done = _("Sent back, with your comment; whoever submitted it is told by email.")
             elif isinstance(form, ScheduleForm):
                 review.schedule(
                     country, user=request.user, go_live_at=data["go_live_at"],
                     waived=form.waived(),
                 )  # fmt: skip
-                done = "Scheduled: it goes live at the time given (manage.py publish_scheduled)."
+                done = _("Scheduled: it goes live at the time given (manage.py publish_scheduled).")
             elif isinstance(form, UnscheduleForm):
                 review.unschedule(country, user=request.user)
-                done = "The schedule is removed."
+                done = _("The schedule is removed.")
             elif isinstance(form, ExpiryForm):
                 if not country.is_published:
-                    form.add_error(None, "Only a published country can be given an expiry.")
+                    form.add_error(None, _("Only a published country can be given an expiry."))
                     return None
                 review.set_expiry(country, user=request.user, expire_at=data["expire_at"])
-                done = "Expiry saved." if data["expire_at"] else "Expiry removed."
+                done = _("Expiry saved.") if data["expire_at"] else _("Expiry removed.")
             else:
                 if not country.is_published:
-                    form.add_error(None, "A country never published has no working draft.")
+                    form.add_error(None, _("A country never published has no working draft."))
                     return None
                 drafts.discard(target)
                 self.log_change(request, country, "Discarded its working draft.")
-                self.message_user(request, "The working draft is discarded.", messages.SUCCESS)
+                self.message_user(request, _("The working draft is discarded."), messages.SUCCESS)
                 return redirect("admin:strategy_country_change", country.pk)
         except readiness.NotReady as error:
             form.add_error(
                 None,
-                f"Not ready to publish: {'; '.join(map(str, error.items))}. Fix these in the "
-                "draft, or waive them.",
+                _("Not ready to publish: %(items)s. Fix these in the draft, or waive them.")
+                % {"items": "; ".join(map(str, error.items))},
             )
             return None
         except ValidationError as error:
@@ -521,7 +550,7 @@ class WorkingDraftAdmin:
             offered.append(ExpiryForm)
         for form in bound.values():
             if type(form) not in offered and form.errors:  # a step the page no longer offers
-                refusal = "; ".join(form.non_field_errors()) or "This step is not offered here."
+                refusal = "; ".join(form.non_field_errors()) or _("This step is not offered here.")
                 self.message_user(request, refusal, messages.ERROR)
         step_forms = {
             form.name: bound.get(form.name)
@@ -538,7 +567,7 @@ class WorkingDraftAdmin:
         return {
             **self.admin_site.each_context(request),
             "opts": self.opts,
-            "title": f"Changes to {country.name}",
+            "title": _("Changes to %(country)s") % {"country": country.name},
             "country": country,
             "target": target,
             "changes": changes,

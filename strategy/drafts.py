@@ -28,13 +28,20 @@ import re
 import reversion
 from django.db import transaction
 
+from . import languages
+from .languages import in_english
 from .models import Country, Goal
 from .revisions import COUNTRY_FIELDS, compare_states
 
 # What a draft changes of its country; the rest (status, publication dates,
-# old addresses, history) belongs to the country.
-CONTENT_FIELDS = ["name", "slug", "iso_code", "region", "vision", "conclusion"]
-GOAL_FIELDS = ["position", "title", "title_suggested", "description"]
+# old addresses, history) belongs to the country. Translated texts in every
+# language, named as forms name them (read and written inside ``english()``).
+CONTENT_FIELDS = languages.editable(
+    ["name", "slug", "iso_code", "region", "vision", "conclusion"], languages.COUNTRY_TEXTS
+)
+GOAL_FIELDS = languages.editable(
+    ["position", "title", "title_suggested", "description"], languages.GOAL_TEXTS
+)
 
 
 def not_recorded():
@@ -107,6 +114,7 @@ def open_draft(country):
         return write_draft(country, snapshot(country), edited=False)
 
 
+@in_english
 def snapshot(country):
     """``country``'s content as it is now, in memory: (fields, [(goal pk, fields, tags)])."""
     country = Country.with_drafts.get(pk=country.pk)
@@ -117,6 +125,7 @@ def snapshot(country):
     return {name: getattr(country, name) for name in CONTENT_FIELDS}, goals
 
 
+@in_english
 def write_draft(country, content, *, edited=True, summary=""):
     """
     Make ``content`` (as ``snapshot`` gives it) the working draft of the
@@ -179,6 +188,7 @@ def discard(draft):
         draft.delete()
 
 
+@in_english
 def apply(draft, country):
     """
     Write ``draft``'s content into ``country`` (saved), goal by goal: a
@@ -207,6 +217,7 @@ def apply(draft, country):
 # --- What a draft changes ----------------------------------------------------
 
 
+@in_english
 def state(country):
     """
     ``country`` (a country or a working draft) as the comparisons read it:
@@ -230,6 +241,7 @@ def goal_key(country, goal):
     return goal.origin_id or f"new-{goal.pk}"
 
 
+@in_english
 def submitted_state(saved, form, formsets):
     """
     What an editor submitted in ``saved``'s change form (``form`` and its

@@ -138,3 +138,67 @@ def display_order(field_path="name"):
         return Lower(english).asc()
     shown = Coalesce(F(column(field_path, code)), english, output_field=CharField())
     return Lower(shown).asc()
+
+
+def english():
+    """
+    Inside it, a translated field's plain name is its English text, to read
+    and to write (django-modeltranslation resolves plain names by the active
+    language). Editorial code that names fields as forms do uses it.
+    """
+    return translation.override(default_language())
+
+
+def editable(field_names, translated):
+    """
+    ``field_names`` as forms name them: each translated one in English under
+    its plain name, then once per other language ("vision", "vision_es").
+    Read and written inside ``english()``.
+    """
+    names = []
+    for name in field_names:
+        names.append(name)
+        if name in translated:
+            names.extend(column(name, code) for code in other_codes())
+    return names
+
+
+def as_editable(values, translated):
+    """
+    Stored values (a revision's ``field_dict``) named as forms name them: the
+    English column under the plain name. A revision kept before the atlas had
+    languages has the plain name only, which is English.
+    """
+    values = dict(values)
+    for name in translated:
+        english_column = column(name, default_language())
+        if english_column in values:
+            values[name] = values.pop(english_column)
+    return values
+
+
+def labelled(fields, translated):
+    """
+    ``[(name, label)]`` pairs, as comparisons list fields, with each
+    translated one followed by its other languages: ("vision_es", "vision (Español)").
+    """
+    pairs = []
+    for name, label in fields:
+        pairs.append((name, label))
+        if name in translated:
+            pairs.extend(
+                (column(name, code), f"{label} ({name_of(code)})") for code in other_codes()
+            )
+    return pairs
+
+
+def in_english(function):
+    """``function`` run inside ``english()`` (a fresh one on every call, thread by thread)."""
+    import functools
+
+    @functools.wraps(function)
+    def run_in_english(*args, **kwargs):
+        with english():
+            return function(*args, **kwargs)
+
+    return run_in_english

@@ -297,6 +297,11 @@ class Country(models.Model):
         with translation.override(settings.LANGUAGE_CODE):
             super().save(*args, **kwargs)
 
+    def clean_fields(self, exclude=None):
+        # The English column is the plain field's text, checked as that (once).
+        with translation.override(settings.LANGUAGE_CODE):
+            super().clean_fields(exclude=_with_english_columns(self, exclude))
+
     def get_absolute_url(self):
         return reverse("strategy:country_detail", kwargs={"slug": self.slug})
 
@@ -435,6 +440,18 @@ class Country(models.Model):
         if key in _markers_in(self, "conclusion"):
             places.append("the conclusion")
         return places
+
+
+def _with_english_columns(obj, exclude):
+    from modeltranslation.translator import translator
+
+    from . import languages
+
+    names = translator.get_options_for_model(type(obj)).fields
+    return {
+        *(exclude or ()),
+        *(languages.column(name, languages.default_language()) for name in names),
+    }
 
 
 def _markers_in(obj, field_name):
@@ -612,6 +629,11 @@ class Goal(models.Model):
         # The plain columns hold English, whatever language is active (strategy.translation).
         with translation.override(settings.LANGUAGE_CODE):
             super().save(*args, **kwargs)
+
+    def clean_fields(self, exclude=None):
+        # The English column is the plain field's text, checked as that (once).
+        with translation.override(settings.LANGUAGE_CODE):
+            super().clean_fields(exclude=_with_english_columns(self, exclude))
 
     def get_absolute_url(self):
         return f"{self.country.get_absolute_url()}#goal-{self.position}"

@@ -27,6 +27,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from . import drafts, publishing, readiness
 from .models import Country
@@ -55,7 +56,7 @@ def submit(country, *, user, comment=""):
     with transaction.atomic():
         target = _locked_candidate(country)
         if target.is_submitted:
-            raise ReviewError("This change is already awaiting review.")
+            raise ReviewError(_("This change is already awaiting review."))
         target.review_state = Country.ReviewState.SUBMITTED
         target.review_comment = comment
         target.submitted_by = user
@@ -63,21 +64,25 @@ def submit(country, *, user, comment=""):
         save_revision(country, user=user, comment=_step("Submitted for review", comment, target))
     notify(
         reviewers(),
-        f"To review: {country.name}",
-        f"{_name(user)} submitted a change to {country.name} for review."
-        + (f"\n\nTheir comment: {comment}" if comment else "")
-        + f"\n\nCompare it with the published version, then approve or send it back:\n"
-        f"{draft_page_url(country)}",
+        _("To review: %(country)s") % {"country": country.name},
+        _paragraphs(
+            _("%(user)s submitted a change to %(country)s for review.")
+            % {"user": _name(user), "country": country.name},
+            _their_comment(comment),
+            _("Compare it with the published version, then approve or send it back:")
+            + "\n"
+            + draft_page_url(country),
+        ),
     )
 
 
 def send_back(country, *, user, comment):
     if not comment.strip():
-        raise ReviewError("Say what needs changing: sending back needs a comment.")
+        raise ReviewError(_("Say what needs changing: sending back needs a comment."))
     with transaction.atomic():
         target = _locked_candidate(country)
         if not target.is_submitted:
-            raise ReviewError("This change is not awaiting review.")
+            raise ReviewError(_("This change is not awaiting review."))
         submitter = target.submitted_by
         target.review_state = Country.ReviewState.SENT_BACK
         target.review_comment = comment
@@ -85,9 +90,13 @@ def send_back(country, *, user, comment):
         save_revision(country, user=user, comment=_step("Sent back", comment, target))
     notify(
         [submitter] if submitter else [],
-        f"Sent back: {country.name}",
-        f"{_name(user)} sent your change to {country.name} back.\n\nTheir comment: {comment}"
-        f"\n\n{draft_page_url(country)}",
+        _("Sent back: %(country)s") % {"country": country.name},
+        _paragraphs(
+            _("%(user)s sent your change to %(country)s back.")
+            % {"user": _name(user), "country": country.name},
+            _("Their comment: %(comment)s") % {"comment": comment},
+            draft_page_url(country),
+        ),
     )
 
 
@@ -95,18 +104,21 @@ def approve(country, *, user, waived=frozenset(), comment=""):
     """Publish what was submitted; raise ``readiness.NotReady`` as ``publish`` does."""
     target = candidate(country)
     if target is None:
-        raise ReviewError("There is no change to approve.")
+        raise ReviewError(_("There is no change to approve."))
     submitter = target.submitted_by
     how = "Approved and published" + (f" (“{comment}”)" if comment else "")
     if not publishing.publish(country, user=user, waived=waived, how=how):
-        raise ReviewError("There is no change to approve.")
+        raise ReviewError(_("There is no change to approve."))
     if submitter is not None and submitter != user:
         notify(
             [submitter],
-            f"Published: {country.name}",
-            f"{_name(user)} approved your change to {country.name}; it is now public."
-            + (f"\n\nTheir comment: {comment}" if comment else "")
-            + f"\n\n{public_url(country)}",
+            _("Published: %(country)s") % {"country": country.name},
+            _paragraphs(
+                _("%(user)s approved your change to %(country)s; it is now public.")
+                % {"user": _name(user), "country": country.name},
+                _their_comment(comment),
+                public_url(country),
+            ),
         )
 
 
@@ -118,7 +130,7 @@ def schedule(country, *, user, go_live_at, waived=frozenset()):
     with transaction.atomic():
         target = _locked_candidate(country)
         if go_live_at < timezone.now() - PAST_TOLERANCE:
-            raise ReviewError("That time is in the past: give a time from now on.")
+            raise ReviewError(_("That time is in the past: give a time from now on."))
         if target.is_working_draft:
             clashes = target._clash_with_other_countries()
             if clashes:
@@ -139,7 +151,7 @@ def unschedule(country, *, user):
     with transaction.atomic():
         target = _locked_candidate(country)
         if target.go_live_at is None:
-            raise ReviewError("This change is not scheduled.")
+            raise ReviewError(_("This change is not scheduled."))
         target.go_live_at = None
         target.go_live_waived = ""
         target.scheduled_by = None
@@ -151,7 +163,7 @@ def unschedule(country, *, user):
 
 def set_expiry(country, *, user, expire_at):
     if expire_at is not None and expire_at < timezone.now() - PAST_TOLERANCE:
-        raise ReviewError("That time is in the past: give a time from now on.")
+        raise ReviewError(_("That time is in the past: give a time from now on."))
     with transaction.atomic():
         country = Country.objects.select_for_update().get(pk=country.pk)
         country.expire_at = expire_at
@@ -225,8 +237,11 @@ def _publish_scheduled(pk, now):
         people = {person for person in (scheduler, submitter) if person is not None}
         notify(
             people,
-            f"Published as scheduled: {country.name}",
-            f"The change to {country.name} went live as scheduled.\n\n{public_url(country)}",
+            _("Published as scheduled: %(country)s") % {"country": country.name},
+            _paragraphs(
+                _("The change to %(country)s went live as scheduled.") % {"country": country.name},
+                public_url(country),
+            ),
         )
     return outcome
 
@@ -254,7 +269,12 @@ def notify(users, subject, body):
     if not addresses:
         return True
     messages = [
-        (f"AI Strategy Atlas: {subject}", body, settings.DEFAULT_FROM_EMAIL, [address])
+        (
+            _("AI Strategy Atlas: %(subject)s") % {"subject": subject},
+            body,
+            settings.DEFAULT_FROM_EMAIL,
+            [address],
+        )
         for address in addresses
     ]
     try:
@@ -278,14 +298,24 @@ def _absolute(path):
 
 
 def _name(user):
-    return (user.get_full_name() or user.get_username()) if user is not None else "Someone"
+    return (user.get_full_name() or user.get_username()) if user is not None else _("Someone")
+
+
+def _their_comment(comment):
+    """The email's paragraph quoting ``comment``; empty when there is none."""
+    return _("Their comment: %(comment)s") % {"comment": comment} if comment else ""
+
+
+def _paragraphs(*paragraphs):
+    """An email's body: the paragraphs that are not empty, a blank line between them."""
+    return "\n\n".join(paragraph for paragraph in paragraphs if paragraph)
 
 
 def _locked_candidate(country):
     country = Country.objects.select_for_update().get(pk=country.pk)
     target = candidate(country)
     if target is None:
-        raise ReviewError("There is no change to review: the working draft is as published.")
+        raise ReviewError(_("There is no change to review: the working draft is as published."))
     return Country.with_drafts.select_for_update().get(pk=target.pk)
 
 

@@ -21,6 +21,7 @@ from taggit.models import Tag, TaggedItem
 
 from editing.diffs import field_changes
 
+from . import languages
 from .models import Country, Goal
 
 
@@ -53,20 +54,28 @@ def deleted_theme_ids(revision):
 
 # --- Comparing two revisions of a country --------------------------------------------
 
-COUNTRY_FIELDS = [
-    ("name", "name"),
-    ("slug", "slug"),
-    ("iso_code", "ISO code"),
-    ("region", "region"),
-    ("status", "status"),
-    ("vision", "vision"),
-    ("conclusion", "conclusion"),
-]
-GOAL_FIELDS = [
-    ("title", "title"),
-    ("title_suggested", "title only suggested"),
-    ("description", "description"),
-]
+# Each translated field in every language, named as forms name them (the
+# plain name is English; languages.as_editable names a revision's so).
+COUNTRY_FIELDS = languages.labelled(
+    [
+        ("name", "name"),
+        ("slug", "slug"),
+        ("iso_code", "ISO code"),
+        ("region", "region"),
+        ("status", "status"),
+        ("vision", "vision"),
+        ("conclusion", "conclusion"),
+    ],
+    languages.COUNTRY_TEXTS,
+)
+GOAL_FIELDS = languages.labelled(
+    [
+        ("title", "title"),
+        ("title_suggested", "title only suggested"),
+        ("description", "description"),
+    ],
+    languages.GOAL_TEXTS,
+)
 
 
 @dataclass
@@ -101,14 +110,14 @@ def revision_state(version):
         if item.content_type_id == goal_type.pk:
             fields = item.field_dict
             if str(fields.get("country_id")) == str(version.object_id):
-                goals[int(item.object_id)] = fields
+                goals[int(item.object_id)] = languages.as_editable(fields, languages.GOAL_TEXTS)
         elif item.content_type.model_class() is TaggedItem:
             fields = item.field_dict
             if fields.get("content_type_id") == goal_type.pk:
                 tag_ids.setdefault(int(fields["object_id"]), set()).add(fields["tag_id"])
     names = dict(
         Tag.objects.filter(pk__in={i for ids in tag_ids.values() for i in ids}).values_list(
-            "pk", "name"
+            "pk", "name_en"
         )
     )
     themes = {
@@ -116,7 +125,7 @@ def revision_state(version):
         for pk, ids in tag_ids.items()
         if pk in goals
     }
-    return version.field_dict, goals, themes
+    return languages.as_editable(version.field_dict, languages.COUNTRY_TEXTS), goals, themes
 
 
 def compare_revisions(old_version, new_version):
