@@ -35,8 +35,8 @@ from django.core.exceptions import DisallowedHost
 from django.db import InterfaceError, OperationalError
 from django.http.request import split_domain_port
 from django.urls import Resolver404, resolve
-from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils import translation
+from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
 
 from web import addresses

@@ -297,13 +297,13 @@ class Country(models.Model):
         with translation.override(settings.LANGUAGE_CODE):
             super().save(*args, **kwargs)
 
+    def get_absolute_url(self):
+        return reverse("strategy:country_detail", kwargs={"slug": self.slug})
+
     def clean_fields(self, exclude=None):
         # The English column is the plain field's text, checked as that (once).
         with translation.override(settings.LANGUAGE_CODE):
             super().clean_fields(exclude=_with_english_columns(self, exclude))
-
-    def get_absolute_url(self):
-        return reverse("strategy:country_detail", kwargs={"slug": self.slug})
 
     def clean(self):
         from . import languages
@@ -630,13 +630,13 @@ class Goal(models.Model):
         with translation.override(settings.LANGUAGE_CODE):
             super().save(*args, **kwargs)
 
+    def get_absolute_url(self):
+        return f"{self.country.get_absolute_url()}#goal-{self.position}"
+
     def clean_fields(self, exclude=None):
         # The English column is the plain field's text, checked as that (once).
         with translation.override(settings.LANGUAGE_CODE):
             super().clean_fields(exclude=_with_english_columns(self, exclude))
-
-    def get_absolute_url(self):
-        return f"{self.country.get_absolute_url()}#goal-{self.position}"
 
     @property
     def themes(self):
