@@ -11,8 +11,9 @@ from taggit.models import Tag, TaggedItem
 from chapters.importer import apply_chapter
 from chapters.problems import ChapterError
 from chapters.reader import read_chapter
+from chapters.translations import import_translation
 from citations.models import Citation
-from strategy import publishing, readiness
+from strategy import languages, publishing, readiness
 from strategy.models import Country, Goal, PublishedVersion
 
 TIMESTAMP_FIELDS = ("created_at", "updated_at", "published_at", "last_published_change")
@@ -55,6 +56,7 @@ class Command(BaseCommand):
             try:
                 result = apply_chapter(parsed)
                 curate(result.country, curation_data)
+                translate(result.country, curation_data, Path(chapter).parent)
                 if curation_data.get("publish", False):
                     publishing.publish(result.country)
             except readiness.NotReady as error:
@@ -106,6 +108,28 @@ def curate(country, curation):
             setattr(citation, name, value)
         citation.full_clean()
         citation.save()
+
+
+def translate(country, curation, folder):
+    """
+    Import each translation the curation names (a chapter in that language,
+    beside the English one), as ``import_strategy --language`` does, then
+    give the goals' and themes' translated names it lists.
+    """
+    for code, translation in curation.get("translations", {}).items():
+        chapter = read_chapter((folder / translation["chapter"]).read_bytes())
+        import_translation(chapter, code)
+        country.refresh_from_db()
+        goals = {goal.position: goal for goal in country.goals.all()}
+        for entry in translation.get("goals", []):
+            goal = goals[entry["position"]]
+            setattr(goal, languages.column("title", code), entry["title"])
+            goal.full_clean()
+            goal.save()
+        for english, name in translation.get("themes", {}).items():
+            tag = Tag.objects.get(name_en=english)
+            setattr(tag, languages.column("name", code), name)
+            tag.save()
 
 
 def dump(timestamp):

@@ -1,11 +1,14 @@
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management import BaseCommand, CommandError
+from django.db import transaction
 
 from chapters.files import read_file
 from chapters.importer import ALL, import_report
 from chapters.problems import ChapterError
 from chapters.syntax import MAX_FILE_MEGABYTES
+from chapters.translations import import_translation
 from citations.models import Citation
 
 
@@ -40,6 +43,13 @@ class Command(BaseCommand):
             help="give goals without themes the existing themes suggested for them",
         )
         parser.add_argument(
+            "--language",
+            default="en",
+            choices=[code for code, _name in settings.LANGUAGES],
+            help="the language the report is written in; another than English imports each "
+            "chapter as the translation of a country the atlas has (chapters/translations.py)",
+        )
+        parser.add_argument(
             "--dry-run",
             action="store_true",
             help="print what would be created or changed, and write nothing",
@@ -55,6 +65,8 @@ class Command(BaseCommand):
             self.fail(file, [f"{file}: no such file"])
         except OSError as error:
             self.fail(file, [f"{file}: cannot read the file ({error.strerror})"])
+        if options["language"] != settings.LANGUAGE_CODE:
+            return self.import_translations(file, path, data, options["language"], dry_run)
         try:
             report = read_file(path.name, data, known_authors=Citation.objects.author_names())
             result = import_report(
@@ -87,6 +99,21 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(f"Imported {file}: {result.totals()}."))
         else:
             self.stdout.write(f"Nothing to change: {file} is already in the atlas as it is.")
+
+    def import_translations(self, file, path, data, code, dry_run):
+        try:
+            report = read_file(path.name, data, known_authors=Citation.objects.author_names())
+            with transaction.atomic():
+                results = [
+                    import_translation(chapter, code, source_name=path.name, dry_run=dry_run)
+                    for chapter in report.chapters
+                ]
+        except ChapterError as error:
+            self.fail(file, [problem.format(file) for problem in error.problems])
+        for result in results:
+            self.stdout.write(str(result))
+        if dry_run:
+            self.stdout.write("Dry run, nothing written.")
 
     # Progress through a long report: a bar that redraws itself on a
     # terminal, a plain line per chapter otherwise (a log, a pipe).

@@ -1,0 +1,163 @@
+"""
+Importing a chapter written in another language as the translation of a
+country the atlas has: its name, vision, conclusion and goals' texts become
+that language's version of the country (``vision_es``, ...); nothing of the
+English version, the goals' order or themes, or the sources changes.
+
+The chapter is matched to its country by its name in that language, its
+English name, or its slug (front matter ``slug:``, else made from the name:
+"México" is ``mexico``). It must have as many goals as the country, in the
+same order; its footnotes must cite sources the atlas already has (by URL,
+or title and year, as the English import finds them), so the markers become
+the same keys. Goal headings, when the chapter has them, are the goals'
+translated titles. The import is one transaction and one revision, or, with
+problems, nothing written.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils.text import slugify
+
+from strategy import drafts, languages, publishing, versions
+from strategy.models import Country
+from strategy.revisions import save_revision
+
+from .importer import find_citation
+from .problems import ChapterError, Problem
+from .syntax import relabel
+
+
+@dataclass
+class TranslationResult:
+    country: Country
+    language: str
+    changed: list = field(default_factory=list)  # what changed, as an editor would say it
+    dry_run: bool = False
+
+    def __str__(self):
+        language = languages.name_of(self.language)
+        if not self.changed:
+            return (
+                f"{self.country.name_en}: the {language} version is already as the chapter has it."
+            )
+        done = "would change" if self.dry_run else "changed"
+        return f"{self.country.name_en}, {language} version: {done} {', '.join(self.changed)}."
+
+
+def find_country(chapter, code):
+    slug = chapter.metadata.get("slug") or slugify(chapter.name)
+    return (
+        Country.objects.filter(
+            Q(**{f"{languages.column('name', code)}__iexact": chapter.name})
+            | Q(name_en__iexact=chapter.name)
+            | Q(slug=slug)
+        )
+        .order_by("pk")
+        .first()
+    )
+
+
+def import_translation(chapter, code, *, user=None, source_name="chapter", dry_run=False):
+    """
+    Import ``chapter`` (``chapters.reader.Chapter``) as the ``code`` version of
+    its country. Raise ChapterError, with nothing written, listing every problem.
+    """
+    if code not in languages.other_codes():
+        raise ChapterError([Problem(f"“{code}” is not a language the atlas is translated into")])
+    country = find_country(chapter, code)
+    if country is None:
+        raise ChapterError(
+            [
+                Problem(
+                    f"no country “{chapter.name}” in the atlas to translate: import its English "
+                    "chapter first (or give the English country's slug in the front matter)",
+                    chapter.line,
+                )
+            ]
+        )
+    problems = []
+    if drafts.working_draft(country) is not None:
+        problems.append(
+            Problem(
+                f"{country.name_en} has a working draft: publish or discard it first, so that "
+                "the translation does not change a page being edited",
+                chapter.line,
+            )
+        )
+    keys = {}
+    for label, footnote in chapter.footnotes.items():
+        citation, _why = find_citation(footnote.reference)
+        if citation is None:
+            problems.append(
+                Problem(
+                    f"footnote [^{label}] cites a source the atlas does not have: a translation "
+                    "cites the sources of the English version",
+                    footnote.line,
+                )
+            )
+        else:
+            keys[label] = citation.key
+    goals = list(country.goals.order_by("position"))
+    if len(chapter.goals) != len(goals):
+        problems.append(
+            Problem(
+                f"the chapter has {len(chapter.goals)} goals and {country.name_en} has "
+                f"{len(goals)}: a translation has the same goals, in the same order",
+                chapter.line,
+            )
+        )
+    if problems:
+        raise ChapterError(problems)
+
+    values = {
+        "name": chapter.name,
+        "vision": relabel(chapter.vision, keys),
+        "conclusion": relabel(chapter.conclusion, keys),
+    }
+    changed = []
+    with transaction.atomic():
+        for name, value in values.items():
+            column = languages.column(name, code)
+            if (getattr(country, column) or "") != value:
+                setattr(country, column, value or None)
+                changed.append(f"the {name}")
+        for goal, section in zip(goals, chapter.goals, strict=True):
+            goal_values = {"description": relabel(section.text, keys)}
+            if section.title:
+                goal_values["title"] = section.title
+            goal_changed = False
+            for name, value in goal_values.items():
+                column = languages.column(name, code)
+                if (getattr(goal, column) or "") != value:
+                    setattr(goal, column, value or None)
+                    goal_changed = True
+            if goal_changed:
+                _check(goal, section.line)
+                goal.save()
+                changed.append(f"goal {goal.position}")
+        if changed:
+            _check(country, chapter.line)
+            publishing.record_change(country)
+            country.save()
+            country.sync_citations()
+            if country.is_published:
+                versions.record(country, f"{languages.name_of(code)} version imported.")
+            save_revision(
+                country,
+                user=user,
+                comment=f"{languages.name_of(code)} version imported from {source_name}",
+            )
+        if dry_run:
+            transaction.set_rollback(True)
+    return TranslationResult(country, code, changed, dry_run)
+
+
+def _check(obj, line):
+    from django.core.exceptions import ValidationError
+
+    try:
+        obj.full_clean()
+    except ValidationError as error:
+        raise ChapterError([Problem(f"{message}", line) for message in error.messages]) from None
