@@ -7,6 +7,7 @@ DEV_STAMP := $(VENV)/.dev-installed
 # A throwaway key for local commands; production sets its own (see README).
 export DJANGO_SECRET_KEY ?= insecure-local-key-never-use-in-production
 
+# The catalogues are compiled by the build, not kept in git.
 .PHONY: run test lint format superuser backup restore upgrade-check bench
 
 $(BIN)/python:
@@ -21,14 +22,19 @@ $(DEV_STAMP): requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $@ $(RUN_STAMP)
 
-run: $(RUN_STAMP)
+# The interface in Spanish: the catalogue compiled, in pure Python (web/catalogues.py).
+CATALOGUES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
+%.mo: %.po $(RUN_STAMP)
+	$(BIN)/python manage.py compile_catalogues
+
+run: $(RUN_STAMP) $(CATALOGUES)
 	DJANGO_DEBUG=1 $(BIN)/python manage.py migrate --no-input
 	DJANGO_DEBUG=1 $(BIN)/python manage.py load_initial_content
 	@echo "Serving http://127.0.0.1:8000/ (Mexico: http://127.0.0.1:8000/countries/mexico/)"
 	@echo "To edit in http://127.0.0.1:8000/admin/, first run: make superuser"
 	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:8000
 
-test: $(DEV_STAMP) lint
+test: $(DEV_STAMP) $(CATALOGUES) lint
 	$(BIN)/python manage.py check --fail-level WARNING
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest

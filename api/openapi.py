@@ -120,6 +120,33 @@ SCHEMAS = {
                 "items": _ref("Citation"),
                 "description": "The sources the country's texts cite, by key.",
             },
+            "language": _string("The language asked for (`lang`), in which the texts are given."),
+            "translations": {
+                "type": "object",
+                "description": (
+                    "The country's texts in every language, by language code, as written: "
+                    "null where a text is not yet translated (the fields above then give "
+                    "the English text)."
+                ),
+                "additionalProperties": _ref("Texts"),
+            },
+        }
+    ),
+    "Texts": _object(
+        {
+            "name": {"type": ["string", "null"]},
+            "vision": {"type": ["string", "null"]},
+            "conclusion": {"type": ["string", "null"]},
+            "goals": {
+                "type": "array",
+                "items": _object(
+                    {
+                        "position": {"type": "integer", "minimum": 1},
+                        "title": {"type": ["string", "null"]},
+                        "description": {"type": ["string", "null"]},
+                    }
+                ),
+            },
         }
     ),
     "ThemeRef": _object(THEME_REF),
@@ -187,6 +214,17 @@ def _json(schema_name, description):
     }
 
 
+LANG_PARAMETER = {
+    "name": "lang",
+    "in": "query",
+    "required": False,
+    "description": (
+        "The language of the texts, names and page addresses: `en` (the default) or "
+        "`es`. A text not yet translated is given in English. Any other value is a 400."
+    ),
+    "schema": {"type": "string", "enum": ["en", "es"], "default": "en"},
+}
+
 PAGE_PARAMETER = {
     "name": "page",
     "in": "query",
@@ -204,7 +242,10 @@ def _list_operation(operation_id, summary, page_schema):
         "get": {
             "operationId": operation_id,
             "summary": summary,
-            "parameters": [{"$ref": "#/components/parameters/page"}],
+            "parameters": [
+                {"$ref": "#/components/parameters/page"},
+                {"$ref": "#/components/parameters/lang"},
+            ],
             "responses": {
                 "200": _json(page_schema, "One page of the list."),
                 "404": _json("Error", "No such page."),
@@ -265,13 +306,14 @@ DESCRIPTION_TEMPLATE = {
                 "operationId": "country_detail",
                 "summary": "One published country with its goals, themes and sources.",
                 "parameters": [
+                    {"$ref": "#/components/parameters/lang"},
                     {
                         "name": "slug",
                         "in": "path",
                         "required": True,
                         "description": "The country's slug, e.g. `mexico`.",
                         "schema": {"type": "string", "pattern": r"^[-a-zA-Z0-9_]+$"},
-                    }
+                    },
                 ],
                 "responses": {
                     "200": _json("Country", "The country."),
@@ -289,10 +331,12 @@ DESCRIPTION_TEMPLATE = {
             "get": {
                 "operationId": "goals_csv",
                 "summary": "Every published goal as CSV.",
+                "parameters": [{"$ref": "#/components/parameters/lang"}],
                 "description": (
                     "UTF-8 with a byte order mark; one header row, then one row a goal: "
                     "country, position, goal, description, themes, citations, iso_code, "
-                    "region (its name). Themes and citations are separated by `; `. A "
+                    "region (its name), language (of the goal's texts: `lang`'s, or `en` "
+                    "where not yet translated). Themes and citations are separated by `; `. A "
                     "cell that a spreadsheet would run as a formula starts with `'`."
                 ),
                 "responses": {
@@ -304,7 +348,10 @@ DESCRIPTION_TEMPLATE = {
             }
         },
     },
-    "components": {"schemas": SCHEMAS, "parameters": {"page": PAGE_PARAMETER}},
+    "components": {
+        "schemas": SCHEMAS,
+        "parameters": {"page": PAGE_PARAMETER, "lang": LANG_PARAMETER},
+    },
 }
 
 

@@ -26,6 +26,10 @@ CSV_COLUMN_NOTES = {
     "citations": "The keys of the sources the description cites, in order, separated by “; ”.",
     "iso_code": "The country's ISO 3166-1 alpha-2 code (MX), or empty when not set.",
     "region": "The country's World Bank region, by name, or empty when not set.",
+    "language": (
+        "The language of the goal's texts: the one asked for with ?lang=es, or en where "
+        "the goal is not yet translated."
+    ),
 }
 
 # An excerpt shows this much of a long text, and the first item of a list.

@@ -23,10 +23,12 @@ from django.db.models import Count, Prefetch
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils import translation
 from django.views.decorators.csrf import csrf_exempt
 
 from citations.footnotes import find_markers
 from citations.models import Citation
+from strategy import languages
 from strategy.models import Country, Goal
 from strategy.themes import published_themes_with_counts, with_addresses
 from web.addresses import absolute_url, site_address
@@ -59,14 +61,28 @@ def api_view(view=None, *, query=()):
             )
             response["Allow"] = "GET, HEAD"
             return response
+        # ?lang=es: texts, names and page addresses in that language (English by default).
+        code = request.GET.get("lang", "") or languages.default_language()
+        if code not in languages.codes():
+            return JsonResponse(
+                {
+                    "detail": f"Unknown language “{code[:20]}”: lang is one of "
+                    + ", ".join(languages.codes())
+                    + "."
+                },
+                status=HTTPStatus.BAD_REQUEST,
+                json_dumps_params={"ensure_ascii": False},
+            )
         try:
-            response = view(request, *args, **kwargs)
+            with translation.override(code):
+                response = view(request, *args, **kwargs)
         except Http404 as error:
             detail = str(error) if str(error) else "Not found."
             response = JsonResponse({"detail": detail}, status=HTTPStatus.NOT_FOUND)
+        response.headers.setdefault("Content-Language", code)
         return response  # with its CORS headers from api.middleware
 
-    wrapper.query_parameters = frozenset(query)
+    wrapper.query_parameters = frozenset({*query, "lang"})
     return wrapper
 
 
@@ -176,7 +192,11 @@ def openapi(request):
 
 def country_summaries():
     """The published countries as ``/api/countries/`` lists them, in its order."""
-    return Country.objects.published().annotate(goal_count=Count("goals")).order_by("name")
+    return (
+        Country.objects.published()
+        .annotate(goal_count=Count("goals"))
+        .order_by(languages.display_order(), "slug")
+    )
 
 
 @api_view(query=["page"])
@@ -209,6 +229,7 @@ def country_data(request, country):
     data = country_summary(request, country)
     data.update(
         {
+            "language": languages.current(),
             "vision": country.vision,
             "conclusion": country.conclusion,
             "themes": [
@@ -217,9 +238,36 @@ def country_data(request, country):
             ],
             "goals": [goal_data(goal) for goal in goals],
             "citations": [citation_data(request, citation) for citation in country.citations.all()],
+            "translations": translations_of(country, goals),
         }
     )
     return data
+
+
+def translations_of(country, goals):
+    """
+    The country's texts in every language, as written: null where a text has
+    not been translated (the fields above then give the English one).
+    """
+    return {
+        code: {
+            **{
+                name: getattr(country, languages.column(name, code))
+                for name in languages.COUNTRY_TEXTS
+            },
+            "goals": [
+                {
+                    "position": goal.position,
+                    **{
+                        name: getattr(goal, languages.column(name, code))
+                        for name in languages.GOAL_TEXTS
+                    },
+                }
+                for goal in goals
+            ],
+        }
+        for code in languages.codes()
+    }
 
 
 def cited_citations():
@@ -230,7 +278,7 @@ def cited_citations():
         .prefetch_related(
             Prefetch(
                 "countries",
-                queryset=Country.objects.published().order_by("name").only("slug"),
+                queryset=Country.objects.published().order_by("name_en").only("slug"),
                 to_attr="published_countries",
             )
         )
@@ -269,6 +317,7 @@ CSV_COLUMNS = [
     "citations",
     "iso_code",
     "region",
+    "language",  # the language of the goal's texts: ?lang's, or "en" where not yet translated
 ]
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -290,7 +339,7 @@ def goals_csv(request):
         Goal.objects.published()
         .select_related("country")
         .prefetch_related("tags")
-        .order_by("country__name", "position")
+        .order_by(languages.display_order("country__name"), "country__slug", "position")
     )
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="ai-strategy-atlas-goals.csv"'
@@ -307,6 +356,7 @@ def goals_csv(request):
             "; ".join(find_markers(goal.description)),
             goal.country.iso_code,
             goal.country.get_region_display() if goal.country.region else "",
+            languages.text(goal, "description").lang,
         ]
         writer.writerow([spreadsheet_safe(cell) for cell in row])
     return response

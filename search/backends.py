@@ -16,7 +16,9 @@ from django.db import connection
 from django.db.models import Case, F, FloatField, IntegerField, Value, When
 from django.db.models.expressions import RawSQL
 
-from .models import TEXT_SEARCH_CONFIG, Document
+from strategy import languages
+
+from .models import Document, text_search_config
 
 START, STOP = "\x02", "\x03"
 SNIPPET_WORDS = 30
@@ -36,13 +38,15 @@ FIELDS = ("pk", "kind", "title", "context", "url", "region")
 
 
 class PostgresBackend:
-    config = TEXT_SEARCH_CONFIG
+    """Documents of the active language, matched with its stemming (``text_search_config``)."""
 
     def __init__(self, query):
+        self.language = languages.current()
+        self.config = text_search_config(self.language)
         self.query = SearchQuery(query.websearch(), search_type="websearch", config=self.config)
 
     def matching(self):
-        return Document.objects.filter(search_vector=self.query)
+        return Document.objects.filter(language=self.language, search_vector=self.query)
 
     def matched_rows(self):
         """SQL (and parameters) for the id and region of each matching document."""
@@ -82,11 +86,17 @@ class SQLiteBackend:
 
     def __init__(self, query):
         self.match = query.fts5()
+        self.language = languages.current()
 
     def matching_ids(self):
-        """SQL (and parameters) for the ids of the matching documents."""
-        # The table name is a constant; the query text is a parameter.
-        return f"SELECT rowid FROM {self.table} WHERE {self.table} MATCH %s", [self.match]  # noqa: S608
+        """SQL (and parameters) for the ids of the matching documents of the active language."""
+        # The table name is a constant; the query text and language are parameters.
+        sql = (
+            f"SELECT {self.table}.rowid FROM {self.table} "  # noqa: S608
+            f"JOIN search_document d ON d.id = {self.table}.rowid "
+            f"WHERE {self.table} MATCH %s AND d.language = %s"
+        )
+        return sql, [self.match, self.language]
 
     def matching(self):
         return Document.objects.filter(pk__in=RawSQL(*self.matching_ids()))  # noqa: S611
@@ -99,7 +109,7 @@ class SQLiteBackend:
     def page(self, documents, region, tag, start, stop):
         # FTS5's functions need the MATCH in the same SELECT: one join, ranked
         # there, the filters as plain conditions (not the MATCH a second time).
-        conditions, filter_params = [], []
+        conditions, filter_params = ["AND d.language = %s"], [self.language]
         if region:
             conditions.append("AND d.region = %s")
             filter_params.append(region)

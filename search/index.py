@@ -16,12 +16,14 @@ import unicodedata
 from django.contrib.postgres.search import SearchVector
 from django.db import connection, transaction
 from django.db.models import Prefetch
+from django.utils import translation
 
 from citations import footnotes
 from citations.models import Citation
+from strategy import languages
 from strategy.models import Country, Goal
 
-from .models import TEXT_SEARCH_CONFIG, Document
+from .models import Document, text_search_config
 
 # Control characters never occur in indexed text: search.backends marks
 # matches with two of them, and "<" and ">" are stored as two others, since
@@ -42,18 +44,32 @@ def _clean(text):
 
 
 def _country_documents(country):
+    """The country's documents, and their themes, in every language."""
+    documents = []
+    for code in languages.codes():
+        with translation.override(code):
+            documents += _documents_in_language(country, code)
+    return documents
+
+
+def _documents_in_language(country, code):
+    """The country and its goals as their pages read in language ``code``."""
     region = country.region
     goals = list(country.goals.all())
+    name = _clean(languages.text(country, "name", code).value)
+    vision = languages.text(country, "vision", code).value
+    conclusion = languages.text(country, "conclusion", code).value
     documents = [
         (
             Document(
                 kind=Document.Kind.COUNTRY,
                 country=country,
-                title=_clean(country.name),
-                context=country.get_region_display() if region else "",
-                body=" ".join([plain_text(country.vision), plain_text(country.conclusion)]),
+                title=name,
+                context=str(country.get_region_display()) if region else "",
+                body=" ".join([plain_text(vision), plain_text(conclusion)]),
                 url=country.get_absolute_url(),
                 region=region,
+                language=code,
             ),
             {tag.pk for goal in goals for tag in goal.tags.all()},
         )
@@ -65,11 +81,12 @@ def _country_documents(country):
                     kind=Document.Kind.GOAL,
                     country=country,
                     goal=goal,
-                    title=_clean(goal.title),
-                    context=_clean(country.name),
-                    body=plain_text(goal.description),
+                    title=_clean(languages.text(goal, "title", code).value),
+                    context=name,
+                    body=plain_text(languages.text(goal, "description", code).value),
                     url=f"{country.get_absolute_url()}#goal-{goal.position}",
                     region=region,
+                    language=code,
                 ),
                 {tag.pk for tag in goal.tags.all()},
             )
@@ -77,17 +94,26 @@ def _country_documents(country):
     return documents
 
 
-def _source_document(citation):
+def _source_documents(citation):
+    """A source's document in every language: its own text, the page's address."""
     title = _clean(": ".join(part for part in (citation.title, citation.subtitle) if part))
     about = [citation.authors, citation.publisher, str(citation.year or "")]
-    return Document(
-        kind=Document.Kind.SOURCE,
-        citation=citation,
-        title=title[:600],
-        context=_clean(citation.publisher)[:200],
-        body=_clean(" ".join(about)),
-        url=citation.get_absolute_url(),
-    )
+    documents = []
+    for code in languages.codes():
+        with translation.override(code):
+            url = citation.get_absolute_url()
+        documents.append(
+            Document(
+                kind=Document.Kind.SOURCE,
+                citation=citation,
+                title=title[:600],
+                context=_clean(citation.publisher)[:200],
+                body=_clean(" ".join(about)),
+                url=url,
+                language=code,
+            )
+        )
+    return documents
 
 
 def _write(pairs):
@@ -107,13 +133,18 @@ def _write(pairs):
     ]
     Document.themes.through.objects.bulk_create(links)
     if connection.vendor == "postgresql":
-        Document.objects.filter(pk__in=[document.pk for document in documents]).update(
-            search_vector=(
-                SearchVector("title", weight="A", config=TEXT_SEARCH_CONFIG)
-                + SearchVector("context", weight="C", config=TEXT_SEARCH_CONFIG)
-                + SearchVector("body", weight="B", config=TEXT_SEARCH_CONFIG)
+        by_language = {}
+        for document in documents:
+            by_language.setdefault(document.language, []).append(document.pk)
+        for code, ids in by_language.items():
+            config = text_search_config(code)
+            Document.objects.filter(pk__in=ids).update(
+                search_vector=(
+                    SearchVector("title", weight="A", config=config)
+                    + SearchVector("context", weight="C", config=config)
+                    + SearchVector("body", weight="B", config=config)
+                )
             )
-        )
 
 
 def _countries():
@@ -144,7 +175,13 @@ def index_sources(citation_ids=None):
         stale = stale | Document.objects.filter(citation_id__in=citation_ids)
     stale.delete()
     indexed = Document.objects.filter(kind=Document.Kind.SOURCE).values("citation_id")
-    _write([(_source_document(citation), ()) for citation in cited.exclude(pk__in=indexed)])
+    _write(
+        [
+            (document, ())
+            for citation in cited.exclude(pk__in=indexed)
+            for document in _source_documents(citation)
+        ]
+    )
 
 
 @transaction.atomic

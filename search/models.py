@@ -2,9 +2,15 @@ from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from taggit.models import Tag
 
-# PostgreSQL's text search configuration for the index and the queries:
-# English stemming with accents folded (migration 0003).
-TEXT_SEARCH_CONFIG = "atlas_english"
+# PostgreSQL's text search configuration for the index and the queries, by
+# language: its stemming with accents folded (migrations 0003 and 0004).
+TEXT_SEARCH_CONFIGS = {"en": "atlas_english", "es": "atlas_spanish"}
+TEXT_SEARCH_CONFIG = TEXT_SEARCH_CONFIGS["en"]
+
+
+def text_search_config(code):
+    """The text search configuration of language ``code`` (English's for any other)."""
+    return TEXT_SEARCH_CONFIGS.get(code, TEXT_SEARCH_CONFIG)
 
 
 class Document(models.Model):
@@ -38,6 +44,10 @@ class Document(models.Model):
     body = models.TextField("body", blank=True)
     url = models.CharField("address", max_length=500)
     region = models.CharField("region", max_length=40, blank=True, db_index=True)
+    # Each public page is indexed once per language, as it reads in that
+    # language (a text not yet translated in English); a search looks in the
+    # documents of the language it is made in.
+    language = models.CharField("language", max_length=10, default="en", db_index=True)
     themes = models.ManyToManyField(Tag, related_name="+", blank=True)
     search_vector = SearchVectorField(null=True, editable=False)
 

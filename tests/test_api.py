@@ -241,6 +241,7 @@ def test_goals_csv(client, draft):
         "citations",
         "iso_code",
         "region",
+        "language",
     ]
     assert [(row["country"], row["position"], row["goal"]) for row in rows] == [
         ("Mexico", "1", "Digitise small businesses with Big Data, analytics and AI"),
