@@ -9,8 +9,12 @@ versions are only recorded on publication, and only of published countries.
 
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import translation
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .models import Country, PublishedVersion
 from .themes import published_themes
@@ -19,13 +23,15 @@ ENTRIES = 50
 
 
 class ChangesFeed(Feed):
+    """Each feed is in the language of its address: /feed/, /es/feed/ (web.languages)."""
+
     feed_type = Atom1Feed
-    title = "AI Strategy Atlas: published changes"
-    subtitle = "Each published change to a country's national AI strategy profile."
-    author_name = "AI Strategy Atlas"  # Atom needs one (RFC 4287)
+    title = gettext_lazy("AI Strategy Atlas: published changes")
+    subtitle = gettext_lazy("Each published change to a country's national AI strategy profile.")
+    author_name = gettext_lazy("AI Strategy Atlas")  # Atom needs one (RFC 4287)
 
     def link(self, obj=None):
-        return "/"
+        return reverse("strategy:home")
 
     def versions(self, obj):
         return PublishedVersion.objects.filter(country__in=Country.objects.published())
@@ -36,7 +42,10 @@ class ChangesFeed(Feed):
         )
 
     def item_title(self, version):
-        return f"{version.country.name}: version {version.number}"
+        return _("%(country)s: version %(number)s") % {
+            "country": version.country.name,
+            "number": version.number,
+        }
 
     def item_description(self, version):
         # Atom's summary is HTML here; the editor's summary is plain text, shown as typed.
@@ -46,7 +55,10 @@ class ChangesFeed(Feed):
         return version.get_absolute_url()
 
     def item_guid(self, version):
-        return f"atlas-version:{version.country_id}:{version.number}"
+        # The English entries keep the ids they always had; another language's are its own.
+        code = translation.get_language()
+        language = "" if code == translation.get_supported_language_variant("en") else f"{code}:"
+        return f"atlas-version:{language}{version.country_id}:{version.number}"
 
     item_guid_is_permalink = False
 
@@ -62,7 +74,7 @@ class CountryChangesFeed(ChangesFeed):
         return get_object_or_404(Country.objects.published(), slug=slug)
 
     def title(self, country):
-        return f"AI Strategy Atlas: {country.name}, published changes"
+        return _("AI Strategy Atlas: %(country)s, published changes") % {"country": country.name}
 
     def link(self, country):
         return country.get_absolute_url()
@@ -76,10 +88,12 @@ class ThemeChangesFeed(ChangesFeed):
         return get_object_or_404(published_themes(), slug=slug)
 
     def title(self, theme):
-        return f"AI Strategy Atlas: countries with goals on “{theme.name}”, published changes"
+        return _("AI Strategy Atlas: countries with goals on “%(theme)s”, published changes") % {
+            "theme": theme.name
+        }
 
     def link(self, theme):
-        return f"/themes/{theme.slug}/"
+        return reverse("strategy:theme_detail", args=[theme.slug])
 
     def versions(self, theme):
         countries = Country.objects.published().filter(goals__tags=theme)

@@ -1,4 +1,8 @@
-"""``/sitemap.xml`` (Django's sitemaps framework): every public page, with ``lastmod``."""
+"""
+``/sitemap.xml`` (Django's sitemaps framework): every public page in every
+language, with ``lastmod`` and, for each, its addresses in the other
+languages (``hreflang`` alternates, English the default).
+"""
 
 from django.contrib.sitemaps import Sitemap
 from django.db.models import Max
@@ -14,7 +18,13 @@ def last_public_change():
     return Country.objects.published().aggregate(latest=Max("last_published_change"))["latest"]
 
 
-class PagesSitemap(Sitemap):
+class AtlasSitemap(Sitemap):
+    i18n = True
+    alternates = True
+    x_default = True
+
+
+class PagesSitemap(AtlasSitemap):
     """The lists: home, countries, themes, sources, the comparison matrix, the open data page."""
 
     def items(self):
@@ -34,28 +44,28 @@ class PagesSitemap(Sitemap):
         return last_public_change()
 
 
-class CountrySitemap(Sitemap):
+class CountrySitemap(AtlasSitemap):
     def items(self):
-        return Country.objects.published().order_by("name")
+        return Country.objects.published().order_by("name_en")
 
     def lastmod(self, country):
         return country.last_published_change
 
 
-class VersionSitemap(Sitemap):
+class VersionSitemap(AtlasSitemap):
     def items(self):
         published = Country.objects.published()
         return (
             PublishedVersion.objects.filter(country__in=published)
             .select_related("country")
-            .order_by("country__name", "number")
+            .order_by("country__name_en", "number")
         )
 
     def lastmod(self, version):
         return version.published_at
 
 
-class ThemeSitemap(Sitemap):
+class ThemeSitemap(AtlasSitemap):
     def items(self):
         return with_addresses(published_themes())
 
@@ -66,7 +76,7 @@ class ThemeSitemap(Sitemap):
         return last_public_change()
 
 
-class CitationSitemap(Sitemap):
+class CitationSitemap(AtlasSitemap):
     def items(self):
         return Citation.objects.cited().order_by("key")
 

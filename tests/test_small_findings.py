@@ -7,9 +7,9 @@ admin query strings.
 from http import HTTPStatus
 
 import pytest
-from django.utils import translation
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from .admin_forms import logged_in, make_user
 from .helpers import PUBLIC_PAGES, parse
