@@ -10,8 +10,10 @@ English name, or its slug (front matter ``slug:``, else made from the name:
 same order; its footnotes must cite sources the atlas already has (by URL,
 or title and year, as the English import finds them), so the markers become
 the same keys. Goal headings, when the chapter has them, are the goals'
-translated titles. The import is one transaction and one revision, or, with
-problems, nothing written.
+translated titles. A text the same as the English one is not a translation
+(an export in that language writes English where nothing is translated yet):
+it is left untranslated. The import is one transaction and one revision, or,
+with problems, nothing written.
 """
 
 from dataclasses import dataclass, field
@@ -117,9 +119,12 @@ def import_translation(chapter, code, *, user=None, source_name="chapter", dry_r
         "conclusion": relabel(chapter.conclusion, keys),
     }
     changed = []
+    english = languages.default_language()
     with transaction.atomic():
         for name, value in values.items():
             column = languages.column(name, code)
+            if value == getattr(country, languages.column(name, english)):
+                value = ""
             if (getattr(country, column) or "") != value:
                 setattr(country, column, value or None)
                 changed.append(f"the {name}")
@@ -130,6 +135,8 @@ def import_translation(chapter, code, *, user=None, source_name="chapter", dry_r
             goal_changed = False
             for name, value in goal_values.items():
                 column = languages.column(name, code)
+                if value == getattr(goal, languages.column(name, english)):
+                    value = ""
                 if (getattr(goal, column) or "") != value:
                     setattr(goal, column, value or None)
                     goal_changed = True

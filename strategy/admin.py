@@ -93,6 +93,7 @@ class GoalForm(TranslatedFieldsForm):
             data.get("title_suggested", False),
             tuple(data.get("tags") or ()),
             data.get("description", ""),
+            {name: value for name, value in data.items() if name in self.translated_columns()},
         )
 
 
@@ -150,6 +151,11 @@ class CountryForm(ConflictCheckForm, TranslatedFieldsForm):
             region=cleaned_data.get("region", ""),
             goals=goals,
             texts=[cleaned_data.get("vision", ""), cleaned_data.get("conclusion", "")],
+            translations={
+                name: value
+                for name, value in cleaned_data.items()
+                if name in self.translated_columns()
+            },
         )
         if items and not cleaned_data.get("waive_missing"):
             self.add_error(

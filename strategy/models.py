@@ -97,7 +97,6 @@ if not reversion.is_registered(TaggedItem):
     reversion.register(TaggedItem)
 
 
-@reversion.register(follow=["goals"], exclude=["citations"])
 class Country(models.Model):
     """
     A country's national AI strategy, as published on its profile page.
@@ -294,6 +293,7 @@ class Country(models.Model):
 
     def save(self, *args, **kwargs):
         # The plain columns hold English, whatever language is active (strategy.translation).
+        _english_from_plain_columns(self)
         with translation.override(settings.LANGUAGE_CODE):
             super().save(*args, **kwargs)
 
@@ -442,6 +442,23 @@ class Country(models.Model):
         return places
 
 
+def _english_from_plain_columns(obj):
+    """
+    A row made from data that has the plain columns only (a revision kept
+    before the atlas had languages, being restored) gets its English columns
+    from them, rather than saving them empty.
+    """
+    from modeltranslation.translator import translator
+
+    from . import languages
+
+    for name in translator.get_options_for_model(type(obj)).fields:
+        english = languages.column(name, languages.default_language())
+        plain = obj.__dict__.get(name)
+        if plain and not getattr(obj, english):
+            setattr(obj, english, plain)
+
+
 def _with_english_columns(obj, exclude):
     from modeltranslation.translator import translator
 
@@ -562,7 +579,6 @@ class GoalQuerySet(models.QuerySet):
         )
 
 
-@reversion.register(follow=["tagged_items"], exclude=["tags"])
 class Goal(models.Model):
     """One strategic goal of a country's strategy."""
 
@@ -627,6 +643,7 @@ class Goal(models.Model):
 
     def save(self, *args, **kwargs):
         # The plain columns hold English, whatever language is active (strategy.translation).
+        _english_from_plain_columns(self)
         with translation.override(settings.LANGUAGE_CODE):
             super().save(*args, **kwargs)
 

@@ -9,7 +9,9 @@ option — first lists what is missing:
 * goals whose title the import only suggested (made from their first
   words) and nobody has confirmed;
 * goals without a theme;
-* cited sources without a language.
+* cited sources without a language;
+* with ``settings.PUBLISH_REQUIRES_LANGUAGES`` (``ATLAS_PUBLISH_REQUIRES_LANGUAGES``,
+  e.g. ``es``): a text not yet translated into each of those languages.
 
 and refuses until each item is fixed or waived by someone who may publish
 (Country managers). A waiver holds for that one publication and is written
@@ -17,7 +19,9 @@ into the revision that publishes the country, so the history says who
 published what was missing.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from django.conf import settings
 
 from citations.footnotes import find_markers
 from citations.models import Citation
@@ -43,13 +47,16 @@ class GoalDraft:
     title_suggested: bool
     themes: tuple
     description: str = ""
+    # Its texts in other languages: {"title_es": ..., "description_es": ...}.
+    translations: dict = field(default_factory=dict, compare=False)
 
 
-def missing(*, region, goals, texts):
+def missing(*, region, goals, texts, translations=None):
     """
     What a country with ``region``, ``goals`` (GoalDrafts) and its other
     ``texts`` (vision, conclusion) lacks for publication, in the order of
-    the page.
+    the page. ``translations`` holds the country's own texts in other
+    languages, as forms name them ({"vision_es": ...}).
     """
     items = []
     if not region:
@@ -73,22 +80,70 @@ def missing(*, region, goals, texts):
         Missing(f"language-{key}", f"source [^{key}]: no language")
         for key in sorted(without_language)
     ]
+    items += untranslated(goals, translations or {}, texts)
+    return items
+
+
+def untranslated(goals, translations, texts):
+    """A Missing for each language publishing requires that a text lacks."""
+    from . import languages
+
+    items = []
+    vision, conclusion = [*texts, "", ""][:2]
+    for code in settings.PUBLISH_REQUIRES_LANGUAGES:
+        if code == languages.default_language():
+            continue
+        places = [
+            label
+            for name, label, english in (
+                ("name", "the name", True),
+                ("vision", "the vision", vision),
+                ("conclusion", "the conclusion", conclusion),
+            )
+            if english and not translations.get(languages.column(name, code))
+        ]
+        for goal in sorted(goals, key=lambda goal: goal.position):
+            for name, label in (("title", "title"), ("description", "text")):
+                if not goal.translations.get(languages.column(name, code)):
+                    places.append(f"goal {goal.position}'s {label}")
+        if places:
+            items.append(
+                Missing(
+                    f"translation-{code}",
+                    f"not yet in {languages.name_of(code)}: {', '.join(places)}",
+                )
+            )
     return items
 
 
 def missing_for(country):
     """What the saved ``country`` lacks for publication."""
+    from . import languages
+
+    def translated(obj, names):
+        return {
+            languages.column(name, code): getattr(obj, languages.column(name, code))
+            for name in names
+            for code in languages.other_codes()
+        }
+
     goals = [
         GoalDraft(
             goal.position,
-            goal.title,
+            goal.title_en,
             goal.title_suggested,
-            tuple(tag.name for tag in goal.tags.all()),
-            goal.description,
+            tuple(tag.name_en or tag.name for tag in goal.tags.all()),
+            goal.description_en,
+            translated(goal, languages.GOAL_TEXTS),
         )
         for goal in country.goals.prefetch_related("tags")
     ]
-    return missing(region=country.region, goals=goals, texts=[country.vision, country.conclusion])
+    return missing(
+        region=country.region,
+        goals=goals,
+        texts=[country.vision_en, country.conclusion_en],
+        translations=translated(country, languages.COUNTRY_TEXTS),
+    )
 
 
 def waiver_note(items):

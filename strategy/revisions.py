@@ -25,6 +25,22 @@ from . import languages
 from .models import Country, Goal
 
 
+def register():
+    """
+    Keep countries' and goals' revisions with django-reversion: a country
+    with its goals, a goal with its themes (``TaggedItem`` rows, registered
+    in ``strategy.models``); ``citations`` is worked out again from the text
+    after a restore. Called by ``strategy.translation`` once
+    django-modeltranslation has added the columns of every language:
+    django-reversion takes the list of fields when a model is registered,
+    and a revision must hold every language. (That module is loaded by
+    modeltranslation's ``ready()``, which runs before the admin's, whose
+    ``VersionAdmin`` would otherwise register the models its own way.)
+    """
+    reversion.register(Country, follow=["goals"], exclude=["citations"])
+    reversion.register(Goal, follow=["tagged_items"], exclude=["tags"])
+
+
 def save_revision(country, *, user=None, comment=""):
     """
     Record ``country`` as it now is in the database — its fields, its goals

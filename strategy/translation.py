@@ -17,6 +17,7 @@ models save them in English whatever language is active.
 from modeltranslation.translator import TranslationOptions, register
 from taggit.models import Tag
 
+from . import revisions
 from .models import Country, Goal
 
 
@@ -45,3 +46,7 @@ class ThemeTranslation(TranslationOptions):
     # An empty translation is NULL, not "": the per-language unique
     # constraints modeltranslation adds see two untranslated names as distinct.
     empty_values = None
+
+
+# Now that every language has its columns: the revisions keep them all.
+revisions.register()

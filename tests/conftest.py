@@ -147,6 +147,22 @@ def _plain_static_files(settings):
 
 
 @pytest.fixture(autouse=True)
+def _english_to_begin_with():
+    """
+    Each test starts in English, as a new request or command does: a request
+    to a /es/ page leaves Spanish active in the thread (Django's locale
+    middleware activates a language and leaves it), and content a test then
+    writes through a plain field name would go into the Spanish column.
+    """
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
     """Each test starts with an empty page cache."""
     from django.core.cache import cache

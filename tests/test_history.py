@@ -87,6 +87,7 @@ def first_edit(data):
 
 def second_edit(data):
     data["vision"] = "Second vision, without a source."
+    data["vision_es"] = "Segunda visión, sin fuente."  # its translation cites none either
     data["conclusion"] = "A new conclusion.[^secretaria-de-hacienda-2017]"
     one = inline_index(data, "goals", "position", 1)
     two = inline_index(data, "goals", "position", 2)

@@ -28,6 +28,18 @@ def test_every_public_page_type_has_no_violations(site, page):
     assert reports == dict.fromkeys(PUBLIC_PAGES, "")
 
 
+def test_every_spanish_page_type_has_no_violations(site, page):
+    """The same pages in Spanish: the language switcher, the translated texts, the dates."""
+    reports = {}
+    for name, path in PUBLIC_PAGES.items():
+        page.goto(f"{site}/es{path}")
+        assert page.locator("html").get_attribute("lang") == "es"
+        results = check_accessibility(page)
+        assert results.response["passes"], f"axe-core checked nothing on /es{path}"
+        reports[name] = results.generate_report() if results.violations_count else ""
+    assert reports == dict.fromkeys(PUBLIC_PAGES, "")
+
+
 def test_admin_country_form_has_no_violations(site, page):
     member_of("Country managers", "marta")
     log_in(page, site, "marta")

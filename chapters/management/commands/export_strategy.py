@@ -1,6 +1,8 @@
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management import BaseCommand, CommandError
+from django.utils import translation
 
 from chapters.exports import FORMATS, export
 from chapters.problems import ChapterError
@@ -21,6 +23,14 @@ class Command(BaseCommand):
             "--format", choices=sorted(FORMATS), default="md", help="md (default) or docx"
         )
         parser.add_argument(
+            "--language",
+            default="en",
+            choices=[code for code, _name in settings.LANGUAGES],
+            help="the language to write: another than English writes each country's "
+            "translation (English where a text is not yet translated), which "
+            "import_strategy --language reads back",
+        )
+        parser.add_argument(
             "-o", "--output", metavar="FILE", help="write to FILE instead of standard output"
         )
 
@@ -28,7 +38,7 @@ class Command(BaseCommand):
         if all == bool(slug):
             raise CommandError("Give a country's slug, or --all for every country.")
         if all:
-            countries = list(Country.objects.order_by("name"))
+            countries = list(Country.objects.order_by("name_en"))
             if not countries:
                 raise CommandError("The atlas has no countries to export.")
         else:
@@ -39,7 +49,8 @@ class Command(BaseCommand):
         if format == "docx" and not output:
             raise CommandError("A Word file needs somewhere to go: add -o FILE.docx.")
         try:
-            data = export(countries, format)
+            with translation.override(options["language"]):
+                data = export(countries, format)
         except ChapterError as error:
             raise CommandError(error.problems[0].message) from None
         if output:
