@@ -24,7 +24,7 @@ from editing.admin import BusyDatabaseAdmin, SafeEditingAdmin, SelectionCheck, i
 from editing.forms import ConflictCheckForm, RefusableForm
 from editing.translations import TranslatedFieldsForm
 
-from . import drafts, publishing, readiness, review, versions
+from . import drafts, languages, publishing, readiness, review, versions
 from .draft_admin import ChangesFilter, WorkingDraftAdmin
 from .models import MARKDOWN_HELP, Country, CountrySlugRedirect, Goal, markdown_help
 from .revisions import compare_revisions, compare_states, deleted_theme_ids, save_revision
@@ -332,6 +332,7 @@ class CountryAdmin(WorkingDraftAdmin, SafeEditingAdmin):
     ordering = ["name"]
     prepopulated_fields = {"slug": ["name"]}
     readonly_fields = [
+        "translations",
         "cited_sources",
         "old_addresses",
         "published_at",
@@ -345,7 +346,11 @@ class CountryAdmin(WorkingDraftAdmin, SafeEditingAdmin):
         (
             gettext_lazy("Text"),
             {
-                "fields": [("vision", "vision_es"), ("conclusion", "conclusion_es")],
+                "fields": [
+                    ("vision", "vision_es"),
+                    ("conclusion", "conclusion_es"),
+                    "translations",
+                ],
                 "classes": ["translated-texts"],
             },
         ),
@@ -428,6 +433,24 @@ class CountryAdmin(WorkingDraftAdmin, SafeEditingAdmin):
     @admin.display(description=gettext_lazy("goals"), ordering="goal_count")
     def goal_count(self, country):
         return country.goal_count
+
+    @admin.display(description=gettext_lazy("translations"))
+    def translations(self, country):
+        """Which texts each other language still lacks (they show in English there)."""
+        if not country.pk:
+            return _("Write the Spanish texts beside the English ones, or leave them for later.")
+        goals = list(country.goals.order_by("position"))
+        lines = []
+        for code in languages.other_codes():
+            places = languages.missing_translations(country, goals, code)
+            if places:
+                lines.append(
+                    _("%(language)s: not yet translated: %(places)s.")
+                    % {"language": languages.name_of(code), "places": ", ".join(places)}
+                )
+            else:
+                lines.append(_("%(language)s: complete.") % {"language": languages.name_of(code)})
+        return " ".join(lines)
 
     @admin.display(description=gettext_lazy("cited sources"))
     def cited_sources(self, country):
