@@ -820,12 +820,24 @@ class GoalAdmin(BusyDatabaseAdmin):
         save_revision(country, user=request.user, comment=comment)
 
 
-class ThemeForm(forms.ModelForm):
-    """A theme (a django-taggit tag) as the admin edits it, named as themes must be."""
+class ThemeForm(TranslatedFieldsForm):
+    """
+    A theme (a django-taggit tag) as the admin edits it, named as themes must
+    be: its English name (the name goals' theme fields use) and its Spanish one.
+    """
 
     class Meta:
         model = Tag
-        fields = ["name", "slug"]
+        fields = ["name", "name_es", "slug"]
+
+    def clean_name_es(self):
+        name = self.cleaned_data.get("name_es")
+        if name:
+            validate_theme_name(name)
+            clash = Tag.objects.filter(name_es__iexact=name).exclude(pk=self.instance.pk)
+            if clash.exists():
+                raise ValidationError(_("Another theme already has this Spanish name."))
+        return name
 
     def clean_name(self):
         name = self.cleaned_data["name"]
@@ -847,7 +859,8 @@ class ThemeAdmin(SelectionCheck, TagAdmin):
     """
 
     form = ThemeForm
-    list_display = ["name", "slug", "goal_count"]
+    list_display = ["name_en", "name_es", "slug", "goal_count"]
+    search_fields = ["name_en", "name_es"]
     actions = ["merge_themes"]
 
     def get_urls(self):

@@ -467,3 +467,27 @@ def test_an_untranslated_text_exported_in_spanish_stays_untranslated_when_import
     assert import_translation(read_chapter(text.encode()), "es").changed == []
     mexico.refresh_from_db()
     assert mexico.conclusion_es is None
+
+
+def test_a_theme_s_spanish_name_is_edited_on_its_page_and_shows_at_once(
+    client, admin_client, mexico
+):
+    from taggit.models import Tag
+
+    assert "salud" in parse(client.get("/es/themes/health/")).h1.get_text()
+    health = Tag.objects.get(slug="health")
+    url = reverse("admin:taggit_tag_change", args=[health.pk])
+    data = admin_forms.form_data(admin_client.get(url), "tag_form")
+    assert data["name"] == "health" and data["name_es"] == "salud"
+    data["name_es"] = "sanidad"
+    assert admin_client.post(url, data).status_code == HTTPStatus.FOUND
+    assert "sanidad" in parse(client.get("/es/themes/health/")).h1.get_text()
+    assert "health" in parse(client.get("/themes/health/")).h1.get_text()
+    # Two themes cannot share a Spanish name.
+    work = Tag.objects.get(slug="work")
+    url = reverse("admin:taggit_tag_change", args=[work.pk])
+    data = admin_forms.form_data(admin_client.get(url), "tag_form")
+    data["name_es"] = "Sanidad"
+    response = admin_client.post(url, data)
+    assert response.status_code == HTTPStatus.OK
+    assert "Spanish name" in admin_forms.error_text(response)
