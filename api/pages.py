@@ -73,7 +73,7 @@ def api_examples(request):
     countries = api.published_countries_in_full()
     # The list's example is its real first item; the country with the most
     # goals makes the fullest example of one country.
-    country = countries.order_by("-goal_count", "name").first()
+    country = countries.order_by("-goal_count", "name_en").first()
     first = api.country_summaries().first()
     if country is not None:
         data = api.country_data(request, country)

@@ -33,6 +33,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from citations.models import Citation
+from strategy import languages
 from strategy.models import Country
 
 from .exports import FORMATS, export, filename
@@ -514,11 +515,14 @@ def export_view(request, file_format, pk=None):
     if file_format not in FORMATS:
         raise Http404("No such format.")
     if pk is None:
-        countries = list(Country.objects.order_by("name"))
+        countries = list(Country.objects.order_by("name_en"))
     else:
         countries = [get_object_or_404(Country, pk=pk)]
     try:
-        data = export(countries, file_format)
+        # The English version, whatever language the admin speaks (the Spanish
+        # one: manage.py export_strategy --language es).
+        with languages.english():
+            data = export(countries, file_format)
     except ChapterError as error:
         messages.error(
             request,

@@ -45,6 +45,7 @@ from citations.models import Citation
 from citations.references import citation_fields, make_key, unique_key
 from editing.diffs import FieldChange
 from strategy import drafts, publishing, readiness, versions
+from strategy.languages import in_english
 from strategy.models import Country, CountrySlugRedirect, Goal
 from strategy.regions import region_for
 from strategy.revisions import revision_state
@@ -180,6 +181,9 @@ class ReportResult:
         return ImportResult(None, False, outcomes, []).totals()
 
 
+# Importing reads and writes English, whatever language the admin speaks:
+# themes are known by their English names, texts go into the English columns.
+@in_english
 def import_report(
     report,
     *,
@@ -213,7 +217,7 @@ def import_report(
     try:
         with transaction.atomic():
             taken_keys = set(Citation.objects.values_list("key", flat=True))
-            theme_names = list(Tag.objects.order_by("name").values_list("name", flat=True))
+            theme_names = list(Tag.objects.order_by("name_en").values_list("name_en", flat=True))
             for number, chapter in enumerate(report.chapters, start=1):
                 if progress is not None:
                     progress(number, len(report.chapters), chapter.name)
@@ -257,6 +261,7 @@ def import_chapter(chapter, **options):
     return result.results[0]
 
 
+@in_english
 def apply_chapter(chapter, *, publish=False):
     """
     Write the chapter into the database inside the caller's transaction;
@@ -314,7 +319,7 @@ class ChapterImport:
         self.user, self.comment = user, comment
         self.number = number
         if theme_names is None:
-            theme_names = list(Tag.objects.order_by("name").values_list("name", flat=True))
+            theme_names = list(Tag.objects.order_by("name_en").values_list("name_en", flat=True))
         self.theme_names = theme_names
         self.accept_themes = accept_themes
         self.waive_missing = waive_missing
@@ -428,7 +433,7 @@ class ChapterImport:
         """The country the chapter is about, or None for a new one."""
         chapter = self.chapter
         given_slug = chapter.metadata.get("slug")
-        by_name = Country.objects.filter(name__iexact=chapter.name).first()
+        by_name = Country.objects.filter(name_en__iexact=chapter.name).first()
         by_slug = Country.objects.filter(slug=given_slug or slugify(chapter.name)).first()
         if given_slug and by_slug and by_name and by_slug != by_name:
             refuse_if(

@@ -61,6 +61,7 @@ def find_country(chapter, code):
     )
 
 
+@languages.in_english
 def import_translation(chapter, code, *, user=None, source_name="chapter", dry_run=False):
     """
     Import ``chapter`` (``chapters.reader.Chapter``) as the ``code`` version of

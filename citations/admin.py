@@ -358,7 +358,7 @@ class CitationAdmin(SafeEditingAdmin):
 
     @admin.display(description=gettext_lazy("cited by"))
     def cited_by(self, citation):
-        countries = citation.countries.order_by("name") if citation.pk else []
+        countries = citation.countries.order_by("name_en") if citation.pk else []
         if not countries:
             return _("Not cited yet.")
         return format_html_join(

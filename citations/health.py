@@ -98,7 +98,7 @@ def report():
     countries = Citation.countries.rel.related_model
     cited_in = Prefetch(
         "countries",
-        queryset=countries.objects.order_by("name").prefetch_related("goals"),
+        queryset=countries.objects.order_by("name_en").prefetch_related("goals"),
     )
     sections = []
     for title, condition in SECTIONS:

@@ -30,7 +30,10 @@ def citation_detail(request, key):
         Citation.objects.all() if staff else Citation.objects.cited(), key=key
     )
     public = not staff or Citation.objects.cited().filter(pk=citation.pk).exists()
-    countries = citation.countries.published().order_by("name")
+    # By name as the page's language shows it (a source cites few countries).
+    countries = sorted(
+        citation.countries.published(), key=lambda country: (country.name.casefold(), country.slug)
+    )
     response = render(
         request,
         "citations/citation_detail.html",

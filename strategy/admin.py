@@ -326,7 +326,10 @@ class CountryAdmin(WorkingDraftAdmin, SafeEditingAdmin):
     change_list_template = "admin/strategy/country/change_list.html"
     list_display = ["name", "iso_code", "region", "status", "changes", "goal_count", "updated_at"]
     list_filter = ["status", ChangesFilter, "region"]
-    search_fields = ["name", "iso_code", "vision", "conclusion"]
+    search_fields = [
+        *languages.stored(["name", "vision", "conclusion"], languages.COUNTRY_TEXTS),
+        "iso_code",
+    ]
     # Explicit, as the goal-count annotation drops the model's default ordering
     # (the goal form's country autocomplete paginates this queryset).
     ordering = ["name"]
@@ -477,7 +480,7 @@ class CountryAdmin(WorkingDraftAdmin, SafeEditingAdmin):
         items one by one. What is neither fixed nor waived keeps the country
         a draft.
         """
-        countries = list(queryset.order_by("name"))
+        countries = list(queryset.order_by("name_en"))
         checked = "publish_checked" in request.POST
         waived = {
             country.pk: frozenset(request.POST.getlist(f"waive-{country.pk}")) if checked else ()
@@ -570,7 +573,7 @@ class CountryAdmin(WorkingDraftAdmin, SafeEditingAdmin):
         """
         changed, unchanged = [], []
         with transaction.atomic(using=router.db_for_write(Country)):
-            for country in queryset.order_by("name"):
+            for country in queryset.order_by("name_en"):
                 if change(country, user=request.user):
                     self.log_change(request, country, f"{done}.")
                     changed.append(country.name)
@@ -714,9 +717,9 @@ class GoalAdmin(BusyDatabaseAdmin):
     list_display = ["title", "country", "position", "theme_list"]
     list_select_related = ["country"]
     list_filter = ["country__region", "tags"]
-    search_fields = ["title", "description", "country__name"]
+    search_fields = ["title_en", "title_es", "description_en", "description_es", "country__name_en"]
     autocomplete_fields = ["country"]
-    ordering = ["country__name", "position"]
+    ordering = ["country__name_en", "position"]
 
     def get_queryset(self, request):
         # The goals of countries, not of working drafts (those are in their draft's form).
@@ -882,10 +885,10 @@ class ThemeAdmin(SelectionCheck, TagAdmin):
         typed = request.GET.get("q", "").strip()[:100]
         if not typed:
             return JsonResponse({"themes": []})
-        themes = Tag.objects.order_by("name").values_list("name", flat=True)
-        names = list(themes.filter(name__istartswith=typed)[: self.SUGGESTIONS])
+        themes = Tag.objects.order_by("name_en").values_list("name_en", flat=True)
+        names = list(themes.filter(name_en__istartswith=typed)[: self.SUGGESTIONS])
         if len(names) < self.SUGGESTIONS:
-            more = themes.filter(name__icontains=typed).exclude(name__in=names)
+            more = themes.filter(name_en__icontains=typed).exclude(name_en__in=names)
             names += list(more[: self.SUGGESTIONS - len(names)])
         return JsonResponse({"themes": names})
 
@@ -913,7 +916,7 @@ class ThemeAdmin(SelectionCheck, TagAdmin):
     def merge_themes(self, request, queryset):
         if not self.has_change_permission(request):
             raise PermissionDenied
-        themes = list(queryset.order_by("name"))
+        themes = list(queryset.order_by("name_en"))
         if len(themes) < 2:
             self.message_user(request, _("Select two themes or more to merge."), messages.WARNING)
             return None

@@ -10,6 +10,7 @@ that the country's history restores as before. It runs outside any other
 revision being recorded (django-reversion folds nested revisions into one).
 """
 
+from . import languages
 from .drafts import not_recorded
 from .models import MAX_TEXT_LENGTH, Country
 from .revisions import save_revision
@@ -21,7 +22,7 @@ def rename_citation_key(old_key, new_key, *, user=None):
     cites it; the citation already has ``new_key``. Returns {country: places}.
     """
     rewritten = {}
-    citing = Country.objects.filter(citations__key=new_key).order_by("name")
+    citing = Country.objects.filter(citations__key=new_key).order_by("name_en")
     for country in citing:
         places = country.rename_marker(old_key, new_key)
         save_revision(
@@ -38,6 +39,16 @@ def rename_citation_key(old_key, new_key, *, user=None):
     return rewritten
 
 
+def _place(target):
+    """A rewritten text, as an editor would say it: "vision", "goal 2 (Español)"."""
+    goal, column = target if isinstance(target, tuple) else (None, target)
+    field_name, _sep, code = column.rpartition("_")
+    where = field_name if goal is None else f"goal {goal.position}"
+    if code != languages.default_language():
+        where += f" ({languages.name_of(code)})"
+    return where
+
+
 def key_rename_problems(citation, new_key, user):
     """
     Why ``citation`` may not take ``new_key``: [] when it may. Its citing
@@ -46,7 +57,7 @@ def key_rename_problems(citation, new_key, user):
     """
     if citation.pk is None or new_key == citation.key:
         return []
-    countries = list(Country.objects.filter(citations=citation).order_by("name"))
+    countries = list(Country.objects.filter(citations=citation).order_by("name_en"))
     if not countries:
         return []
     names = ", ".join(country.name for country in countries)
@@ -59,7 +70,7 @@ def key_rename_problems(citation, new_key, user):
     for country in countries:
         for target, text in country.texts_with_key_renamed(citation.key, new_key).items():
             if len(text) > MAX_TEXT_LENGTH:
-                where = target if isinstance(target, str) else f"goal {target.position}"
+                where = _place(target)
                 problems.append(
                     f"With the new key, the {where} of {country.name} would be longer "
                     f"than {MAX_TEXT_LENGTH:,} characters."

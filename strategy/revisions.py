@@ -215,7 +215,7 @@ def _moved_between_countries(goals, new_version):
     moved_to = dict(
         Goal.objects.filter(pk__in=removed)
         .exclude(country_id=country_id)
-        .values_list("pk", "country__name")
+        .values_list("pk", "country__name_en")
     )
     added = [goal.key for goal in goals if goal.kind == "added"]
     moved_from = {}

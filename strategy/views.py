@@ -366,7 +366,7 @@ def theme_detail(request, slug):
         .filter(tags=theme)
         .select_related("country")
         .with_themes()
-        .order_by("country__name", "position")
+        .order_by(languages.display_order("country__name"), "country__slug", "position")
     )
     page = page_of(Paginator(goals, THEME_GOALS_PER_PAGE), request.GET.get("page"))
     paginator = page.paginator

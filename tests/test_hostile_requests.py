@@ -48,11 +48,11 @@ PUBLIC_URLS = {
     "citations:list": ({}, ["page"]),
     "citations:export": ({"extension": "ris"}, []),
     "citations:detail": ({"key": "british-embassy-mexico-city-2018"}, []),
-    "api:country_list": ({}, ["page"]),
-    "api:country_detail": ({"slug": "mexico"}, []),
-    "api:citation_list": ({}, ["page"]),
-    "api:theme_list": ({}, ["page"]),
-    "api:goals_csv": ({}, []),
+    "api:country_list": ({}, ["page", "lang"]),
+    "api:country_detail": ({"slug": "mexico"}, ["lang"]),
+    "api:citation_list": ({}, ["page", "lang"]),
+    "api:theme_list": ({}, ["page", "lang"]),
+    "api:goals_csv": ({}, ["lang"]),
     "search:results": ({}, ["q", "region", "theme", "page"]),
     "api:index": ({}, []),
     "api:openapi": ({}, []),
@@ -89,7 +89,7 @@ def public_routes():
                     continue
                 inner = ":".join(filter(None, [namespace, pattern.namespace]))
                 walk(pattern.url_patterns, prefix + route(pattern.pattern), inner)
-            else:
+            elif pattern.name != "set_language":  # the admin's language choice, a POST
                 name = ":".join(filter(None, [namespace, pattern.name]))
                 routes[name] = prefix + route(pattern.pattern)
 

@@ -53,6 +53,7 @@ def alternates(request):
     from django.core.exceptions import SuspiciousOperation
 
     from .addresses import query_as_read, view_parameters
+    from .context_processors import MAX_QUERY
 
     match = getattr(request, "resolver_match", None)
     if match is None or chosen_by_visitor(request.path_info):
@@ -61,6 +62,8 @@ def alternates(request):
     try:
         query = urlencode(query_as_read(request.GET, names or frozenset(), repeated))
     except SuspiciousOperation:
+        query = ""
+    if len(query) > MAX_QUERY:  # as the print footer's address: a huge query is not repeated
         query = ""
     path = request.path
     current = translation.get_language()

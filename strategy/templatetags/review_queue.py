@@ -13,5 +13,5 @@ def review_queue(context):
     user = context["request"].user
     if not user.has_perm("strategy.publish_country"):
         return {"shown": False}
-    countries = list(Country.objects.filter(awaiting_review()).order_by("name")[:20])
+    countries = list(Country.objects.filter(awaiting_review()).order_by("name_en")[:20])
     return {"shown": True, "countries": countries}

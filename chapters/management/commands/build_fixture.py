@@ -96,7 +96,7 @@ def curate(country, curation):
         goal.save()
         if "themes" in entry:
             tags = [
-                Tag.objects.filter(name__iexact=name).first() or Tag.objects.create(name=name)
+                Tag.objects.filter(name_en__iexact=name).first() or Tag.objects.create(name=name)
                 for name in entry["themes"]
             ]
             goal.tags.clear()
