@@ -19,6 +19,7 @@ Importing a report chapter from the admin: upload, preview, confirm.
 import re
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core import signing
 from django.core.exceptions import PermissionDenied
@@ -42,6 +43,7 @@ from .importer import ALL, find_citation, import_report
 from .problems import ChapterError, Problem
 from .reader import parse_report
 from .syntax import MAX_FILE_MEGABYTES
+from .translations import import_translation
 
 # Kept as it was when this lived in the strategy app, so previews signed
 # before an upgrade can still be confirmed.
@@ -63,6 +65,17 @@ class ChapterUploadForm(forms.Form):
         label=gettext_lazy("Report file"),
         help_text=lazy(_chapter_help, str)(),  # translated when shown
         widget=forms.ClearableFileInput(attrs={"accept": ",".join(ACCEPTED)}),
+    )
+    language = forms.ChoiceField(
+        label=gettext_lazy("Language of the report"),
+        choices=settings.LANGUAGES,
+        required=False,  # English when not given
+        initial=settings.LANGUAGE_CODE,
+        help_text=gettext_lazy(
+            "Another language than English imports each chapter as that language's "
+            "version of a country the atlas has: its texts only, the same goals in the "
+            "same order, footnotes citing sources the atlas has."
+        ),
     )
     publish = forms.BooleanField(
         label=gettext_lazy("Publish the countries"),
@@ -203,7 +216,7 @@ def same_authors(report, corrections):
     }
 
 
-def sign_preview(user, filename, text, publish, seen=None):
+def sign_preview(user, filename, text, publish, seen=None, language=None):
     """
     The preview's text and choices, signed for the confirmation; ``seen``
     holds the version of each country already in the atlas that the preview
@@ -217,6 +230,7 @@ def sign_preview(user, filename, text, publish, seen=None):
             "text": text,
             "publish": publish,
             "seen": {str(pk): version for pk, version in (seen or {}).items()},
+            "language": language or settings.LANGUAGE_CODE,
         },
         salt=SIGNING_SALT,
         compress=True,
@@ -272,6 +286,9 @@ class ChapterImportView(View):
             report = self.read(text)
         except ChapterError as error:
             return self.problems(upload.name, error, form=form)
+        language = form.cleaned_data.get("language") or settings.LANGUAGE_CODE
+        if language != settings.LANGUAGE_CODE:
+            return self.translations(report, upload.name, text, language, form=form)
         authors_form = AuthorsForm(footnotes=footnotes_to_check(report))
         return self.show_preview(report, upload.name, text, publish, authors_form, form=form)
 
@@ -384,6 +401,39 @@ class ChapterImportView(View):
         }
         return {label: footnotes[label] for label in footnotes if label in posted}
 
+    def translations(self, report, filename, text, language, *, dry_run=True, **context):
+        """
+        A report in another language: each chapter as the translation of its
+        country (``chapters.translations``), previewed (a dry run), or, on
+        confirmation, imported in one transaction.
+        """
+        request = self.request
+        try:
+            with transaction.atomic():
+                results = [
+                    import_translation(
+                        chapter, language, user=request.user, source_name=filename, dry_run=dry_run
+                    )
+                    for chapter in report.chapters
+                ]
+                refuse_translation_if_not_allowed(request.user, results)
+        except ChapterError as error:
+            return self.problems(filename, error, **context)
+        if not dry_run:
+            messages.success(
+                request,
+                _("Imported %(file)s: %(results)s")
+                % {"file": filename, "results": " ".join(map(str, results))},
+            )
+            return redirect(reverse("admin:strategy_country_changelist"))
+        signed = sign_preview(request.user, filename, text, False, language=language)
+        return self.render(
+            filename=filename,
+            translation_results=results,
+            language_name=languages.name_of(language),
+            confirm_form=ChapterConfirmForm(initial={"preview": signed}, user=request.user),
+        )
+
     def confirm(self, confirm_form):
         """Step 4: import what the preview showed, as one revision by this user."""
         request = self.request
@@ -394,6 +444,9 @@ class ChapterImportView(View):
             report = self.read(text)
         except ChapterError as error:
             return self.problems(filename, error)
+        language = preview.get("language", settings.LANGUAGE_CODE)
+        if language != settings.LANGUAGE_CODE:
+            return self.translations(report, filename, text, language, dry_run=False)
         authors_form, valid = self.corrected(report)
         if not valid:
             return self.show_preview(
@@ -485,6 +538,38 @@ def theme_choices(result, accepted):
                 }
             )
     return entries
+
+
+def refuse_translation_if_not_allowed(user, results):
+    """
+    ChapterError when ``user`` may not make the translations ``results`` make:
+    changing a country needs the change permission, and a published country's
+    translation goes live at once, so it needs the publish permission too.
+    """
+    refused = []
+    for result in results:
+        if not result.changed:
+            continue
+        if not user.has_perm("strategy.change_country"):
+            refused.append(
+                Problem(
+                    _("%(country)s is already in the atlas and you may not change countries")
+                    % {"country": result.country.name_en}
+                )
+            )
+        elif result.country.is_published and not user.has_perm("strategy.publish_country"):
+            refused.append(
+                Problem(
+                    _(
+                        "%(country)s is published, and its translation would change the public "
+                        "page at once: a Country manager imports it, or write it in the "
+                        "country's form, which keeps it as a working draft until published"
+                    )
+                    % {"country": result.country.name_en}
+                )
+            )
+    if refused:
+        raise ChapterError(refused)
 
 
 def refuse_if_not_allowed(user, result):

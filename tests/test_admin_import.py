@@ -365,3 +365,46 @@ def test_no_author_box_for_a_source_already_in_the_atlas(manager_client):
     assert manager_client.post(URL, form_data(first)).status_code == HTTPStatus.FOUND
     again = upload(manager_client, AMBIGUOUS, name="uk.md")
     assert again.select_one("#import-authors") is None  # kept as it is in the atlas
+
+
+def upload_in(client, content, language, name="mexico.es.md"):
+    data = {
+        "chapter": SimpleUploadedFile(name, content, content_type="text/markdown"),
+        "language": language,
+    }
+    response = client.post(URL, data)
+    assert response.status_code == HTTPStatus.OK
+    return parse(response)
+
+
+def test_a_spanish_report_is_previewed_then_imported_as_the_spanish_version(manager_client, mexico):
+    chapter = (
+        (SOURCE_DIR / "mexico.es.md").read_bytes().replace("En conclusión".encode(), b"Por fin")
+    )
+    page = upload_in(manager_client, chapter, "es")
+    assert (
+        "Mexico, Español version: would change the conclusion."
+        in page.select_one("#import-translations").get_text()
+    )
+    assert Country.objects.get(pk=mexico.pk).conclusion_es.startswith("En conclusión")  # not yet
+    response = confirm(manager_client, page)
+    assert response.status_code == HTTPStatus.FOUND
+    assert Country.objects.get(pk=mexico.pk).conclusion_es.startswith("Por fin")
+    assert Country.objects.get(pk=mexico.pk).conclusion_en.startswith("Concluding")
+
+
+def test_a_spanish_report_for_a_published_country_needs_a_country_manager(client, mexico):
+    editor = staff("eve", "view_country", "change_country", "add_country")
+    client.force_login(editor)
+    chapter = (
+        (SOURCE_DIR / "mexico.es.md").read_bytes().replace("En conclusión".encode(), b"Por fin")
+    )
+    page = upload_in(client, chapter, "es")
+    assert "is published" in page.select_one("#import-problems").get_text()
+    assert Country.objects.get(pk=mexico.pk).conclusion_es.startswith("En conclusión")
+
+
+def test_a_spanish_report_that_does_not_fit_says_why_and_writes_nothing(manager_client, mexico):
+    page = upload_in(manager_client, b"# Atlantis\n\nUna vision.\n", "es", name="atlantis.md")
+    assert "no country “Atlantis”" in page.select_one("#import-problems").get_text()
+    assert not Country.objects.filter(slug="atlantis").exists()
