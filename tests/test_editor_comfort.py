@@ -88,7 +88,8 @@ def test_the_admin_calls_them_themes_and_counts_their_goals(mexico, editor_clien
     page = parse(editor_client.get(THEMES))
     assert page.h1.get_text(strip=True) == "Select theme to change"
     counts = {
-        row.select_one(".field-name_en")  # the English name, then the Spanish.get_text(strip=True): row.select_one(
+        # The English name (the Spanish one is the next column).
+        row.select_one(".field-name_en").get_text(strip=True): row.select_one(
             ".field-goal_count"
         ).get_text(strip=True)
         for row in page.select("#result_list tbody tr")
