@@ -119,29 +119,13 @@ def import_translation(chapter, code, *, user=None, source_name="chapter", dry_r
         "vision": relabel(chapter.vision, keys),
         "conclusion": relabel(chapter.conclusion, keys),
     }
-    changed = []
-    english = languages.default_language()
     with transaction.atomic():
-        for name, value in values.items():
-            column = languages.column(name, code)
-            if value == getattr(country, languages.column(name, english)):
-                value = ""
-            if (getattr(country, column) or "") != value:
-                setattr(country, column, value or None)
-                changed.append(f"the {name}")
+        changed = [f"the {name}" for name in _translate(country, values, code)]
         for goal, section in zip(goals, chapter.goals, strict=True):
             goal_values = {"description": relabel(section.text, keys)}
             if section.title:
                 goal_values["title"] = section.title
-            goal_changed = False
-            for name, value in goal_values.items():
-                column = languages.column(name, code)
-                if value == getattr(goal, languages.column(name, english)):
-                    value = ""
-                if (getattr(goal, column) or "") != value:
-                    setattr(goal, column, value or None)
-                    goal_changed = True
-            if goal_changed:
+            if _translate(goal, goal_values, code):
                 _check(goal, section.line)
                 goal.save()
                 changed.append(f"goal {goal.position}")
@@ -160,6 +144,23 @@ def import_translation(chapter, code, *, user=None, source_name="chapter", dry_r
         if dry_run:
             transaction.set_rollback(True)
     return TranslationResult(country, code, changed, dry_run)
+
+
+def _translate(obj, values, code):
+    """
+    Give ``obj`` the ``values`` ({field name: text}) as its ``code`` texts; a
+    text the same as the English one is no translation (left empty). Returns
+    the names of the fields that changed.
+    """
+    changed = []
+    for name, value in values.items():
+        column = languages.column(name, code)
+        if value == getattr(obj, languages.column(name, languages.default_language())):
+            value = ""
+        if (getattr(obj, column) or "") != value:
+            setattr(obj, column, value or None)
+            changed.append(name)
+    return changed
 
 
 def _check(obj, line):
