@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 
 import pycountry
 import reversion
+from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import validate_slug
 from django.db import IntegrityError, transaction
@@ -339,6 +340,19 @@ class ChapterImport:
         country with its goals and themes as one revision of the country's
         (so that either can be restored from its own history).
         """
+        written_in = self.chapter.metadata.get("language")
+        if written_in and written_in != settings.LANGUAGE_CODE:
+            raise ChapterError(
+                [
+                    Problem(
+                        f"{self.chapter.name}: the chapter says it is written in “{written_in}” "
+                        "(front matter language); import it as that language's version "
+                        f"(import_strategy --language {written_in}, or that language in the "
+                        "admin's import form), not as the English text",
+                        self.chapter.line,
+                    )
+                ]
+            )
         existing = self.find_country()
         keys = self.import_citations()
         with self.revision():

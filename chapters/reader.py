@@ -582,7 +582,7 @@ def _read_front_matter(lines, start, problems):
 
     metadata, citation_metadata = {}, {}
     for key, value in data.items():
-        if key in {"slug", "iso_code", "region"} and isinstance(value, str):
+        if key in {"slug", "iso_code", "region", "language"} and isinstance(value, str):
             metadata[key] = value.strip()
         elif (
             key == "suggested_titles"

@@ -22,7 +22,9 @@ FRONT_MATTER_FENCE = "+++"
 # In a Word file the front matter is a code block of this class (chapters.word).
 FRONT_MATTER_CLASS = "atlas-front-matter"
 # The entries front matter may hold (``chapters.reader`` reads them).
-FRONT_MATTER_KEYS = frozenset({"slug", "iso_code", "region", "suggested_titles", "citations"})
+FRONT_MATTER_KEYS = frozenset(
+    {"slug", "iso_code", "region", "language", "suggested_titles", "citations"}
+)
 CONCLUSION_TITLES = {"conclusion", "conclusions"}
 CONCLUSION_HEADING = "Conclusion"
 

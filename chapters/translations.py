@@ -12,8 +12,9 @@ or title and year, as the English import finds them), so the markers become
 the same keys. Goal headings, when the chapter has them, are the goals'
 translated titles. A text the same as the English one is not a translation
 (an export in that language writes English where nothing is translated yet):
-it is left untranslated. The import is one transaction and one revision, or,
-with problems, nothing written.
+it leaves the translation as it is; a chapter whose texts are all English
+is refused, as is one whose front matter names another language. The import
+is one transaction and one revision, or, with problems, nothing written.
 """
 
 from dataclasses import dataclass, field
@@ -69,6 +70,17 @@ def import_translation(chapter, code, *, user=None, source_name="chapter", dry_r
     """
     if code not in languages.other_codes():
         raise ChapterError([Problem(f"“{code}” is not a language the atlas is translated into")])
+    written_in = chapter.metadata.get("language")
+    if written_in and written_in != code:
+        raise ChapterError(
+            [
+                Problem(
+                    f"the chapter says it is written in “{written_in}” (front matter language), "
+                    f"not in “{code}”",
+                    chapter.line,
+                )
+            ]
+        )
     country = find_country(chapter, code)
     if country is None:
         raise ChapterError(
@@ -119,6 +131,16 @@ def import_translation(chapter, code, *, user=None, source_name="chapter", dry_r
         "vision": relabel(chapter.vision, keys),
         "conclusion": relabel(chapter.conclusion, keys),
     }
+    if _all_english(country, goals, values, chapter, keys):
+        raise ChapterError(
+            [
+                Problem(
+                    f"every text of the chapter is {country.name_en}'s English text: it is not a "
+                    f"translation into {languages.name_of(code)} (import it without a language)",
+                    chapter.line,
+                )
+            ]
+        )
     with transaction.atomic():
         changed = [f"the {name}" for name in _translate(country, values, code)]
         for goal, section in zip(goals, chapter.goals, strict=True):
@@ -146,17 +168,29 @@ def import_translation(chapter, code, *, user=None, source_name="chapter", dry_r
     return TranslationResult(country, code, changed, dry_run)
 
 
+def _all_english(country, goals, values, chapter, keys):
+    """Whether the chapter's texts are all the country's English ones (an English chapter)."""
+    english = languages.default_language()
+    texts = [(country, name, value) for name, value in values.items() if value]
+    texts += [
+        (goal, "description", relabel(section.text, keys))
+        for goal, section in zip(goals, chapter.goals, strict=True)
+    ]
+    return all(value == getattr(obj, languages.column(name, english)) for obj, name, value in texts)
+
+
 def _translate(obj, values, code):
     """
-    Give ``obj`` the ``values`` ({field name: text}) as its ``code`` texts; a
-    text the same as the English one is no translation (left empty). Returns
-    the names of the fields that changed.
+    Give ``obj`` the ``values`` ({field name: text}) as its ``code`` texts. A
+    text the same as the English one is no translation: it leaves the
+    translation as it is (empty, or the one written since). Returns the names
+    of the fields that changed.
     """
     changed = []
     for name, value in values.items():
         column = languages.column(name, code)
         if value == getattr(obj, languages.column(name, languages.default_language())):
-            value = ""
+            continue
         if (getattr(obj, column) or "") != value:
             setattr(obj, column, value or None)
             changed.append(name)

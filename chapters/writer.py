@@ -7,6 +7,8 @@ as one report; as Markdown, or for Word (``chapters.word.text_to_docx``).
 """
 
 import tomli_w
+from django.conf import settings
+from django.utils import translation
 
 from citations.footnotes import MARKER_RE
 from citations.models import Citation
@@ -135,6 +137,11 @@ def front_matter(country, labelled, *, for_word=False):
     Word, a code block (which pandoc keeps as one); else a ``+++`` block.
     """
     data = {"slug": country.slug, "iso_code": country.iso_code, "region": country.region}
+    # The language the chapter is written in, when not English (an export in
+    # Spanish), so that importing it says whether it is read as it was written.
+    language = translation.get_language()
+    if language and language != settings.LANGUAGE_CODE:
+        data["language"] = language
     goals = list(country.goals.all())
     suggested = [number for number, goal in enumerate(goals, start=1) if goal.title_suggested]
     if suggested:

@@ -28,7 +28,7 @@ from . import drafts, languages, publishing, readiness, review, versions
 from .draft_admin import ChangesFilter, WorkingDraftAdmin
 from .models import MARKDOWN_HELP, Country, CountrySlugRedirect, Goal, markdown_help
 from .revisions import compare_revisions, compare_states, deleted_theme_ids, save_revision
-from .themes import theme_problems, validate_theme_name
+from .themes import english_names, theme_problems, validate_theme_name
 
 
 def example_key():
@@ -67,7 +67,7 @@ class GoalForm(TranslatedFieldsForm):
             )
 
     def clean_tags(self):
-        names = self.cleaned_data["tags"]
+        names = english_names(self.cleaned_data["tags"])
         problems = theme_problems(names)
         if problems:
             raise ValidationError(problems)

@@ -147,3 +147,40 @@ def give_themes(goals_and_names):
             SimpleNamespace(tag=known.get(name) or Tag(name_en=name, slug=Tag().slugify(name)))
             for name in sorted(goal_names)
         ]
+
+
+def english_names(names):
+    """
+    Theme names as an editor typed them, each that is another language's name
+    of an existing theme (and no theme's English name) replaced by the theme's
+    English name: themes are known by their English names, so typing "salud"
+    gives the goal the theme "health" rather than a second theme.
+    """
+    from django.db.models import Q
+
+    from . import languages
+
+    if not names:
+        return names
+    english = Q()
+    translated = Q()
+    for name in names:
+        english |= Q(name_en__iexact=name)
+        for code in languages.other_codes():
+            translated |= Q(**{f"{languages.column('name', code)}__iexact": name})
+    known = {
+        name.casefold() for name in Tag.objects.filter(english).values_list("name_en", flat=True)
+    }
+    by_translation = {}
+    for tag in Tag.objects.filter(translated):
+        for code in languages.other_codes():
+            other = getattr(tag, languages.column("name", code))
+            if other:
+                by_translation.setdefault(other.casefold(), tag.name_en)
+    result = []
+    for name in names:
+        if name.casefold() not in known and name.casefold() in by_translation:
+            name = by_translation[name.casefold()]
+        if name not in result:
+            result.append(name)
+    return result

@@ -14,7 +14,7 @@ from http import HTTPStatus
 import feedparser
 import polib
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -496,3 +496,64 @@ def test_a_theme_s_spanish_name_is_edited_on_its_page_and_shows_at_once(
     response = admin_client.post(url, data)
     assert response.status_code == HTTPStatus.OK
     assert "Spanish name" in admin_forms.error_text(response)
+
+
+# --- Found by trying it: importing and typing in the wrong language ------------------
+
+
+def test_the_english_chapter_imported_as_spanish_is_refused_and_erases_nothing(mexico):
+    english = read_chapter((SOURCE_DIR / "mexico.md").read_bytes())
+    # The English chapter's footnote labels are numbers, as the Spanish one's.
+    with pytest.raises(ChapterError) as refused:
+        import_translation(english, "es")
+    assert "not a translation" in str(refused.value.problems[0])
+    assert Country.objects.get(pk=mexico.pk).vision_es.startswith("La visión clave")
+
+
+def test_a_text_the_same_as_the_english_leaves_the_translation_as_it_is(mexico):
+    chapter = spanish_chapter(
+        **{
+            "En conclusión, el Gobierno mexicano y los expertos de todos los sectores se "
+            "comprometen a impulsar la IA en el país de forma sostenible y escalable, "
+            "centrándose sobre todo en el impacto social que puede tener y en las "
+            "oportunidades que ofrece para mejorar las condiciones de vida de la "
+            "población mexicana.": mexico.conclusion_en,
+        }
+    )
+    assert import_translation(chapter, "es").changed == []
+    assert Country.objects.get(pk=mexico.pk).conclusion_es.startswith("En conclusión")
+
+
+def test_a_spanish_export_says_its_language_and_is_refused_as_english(mexico, tmp_path):
+    exported = tmp_path / "mexico.es.md"
+    call_command("export_strategy", "mexico", "--language", "es", "-o", str(exported))
+    assert 'language = "es"' in exported.read_text(encoding="utf-8")
+    errors = io.StringIO()
+    with pytest.raises(CommandError, match="nothing imported"):
+        call_command("import_strategy", str(exported), stdout=io.StringIO(), stderr=errors)
+    assert "written in “es”" in errors.getvalue()
+    mexico.refresh_from_db()
+    assert mexico.vision_en.startswith("The key vision") and mexico.name_en == "Mexico"
+    from taggit.models import Tag
+
+    assert not Tag.objects.filter(name_en="salud").exists()
+    english = tmp_path / "mexico.md"
+    call_command("export_strategy", "mexico", "-o", str(english))
+    front_matter = english.read_text(encoding="utf-8").split("[citations", 1)[0]
+    assert "language =" not in front_matter  # English needs no saying
+    with pytest.raises(ChapterError):
+        import_translation(read_chapter(exported.read_bytes().replace(b'"es"', b'"fr"')), "es")
+
+
+def test_a_theme_typed_by_its_spanish_name_is_the_existing_theme(admin_client, mexico):
+    url = reverse("admin:strategy_country_change", args=[mexico.pk])
+    data = admin_forms.form_data(admin_client.get(url), "country_form")
+    index = admin_forms.inline_index(data, "goals", "position", 2)
+    data[f"goals-{index}-tags"] = "Salud, automatización, robots"
+    response = admin_client.post(url, data, headers={"Accept-Language": "es"})
+    assert response.status_code == HTTPStatus.FOUND, admin_forms.error_text(response)
+    from taggit.models import Tag
+
+    goal = mexico.working_draft.goals.get(position=2)
+    assert sorted(tag.name_en for tag in goal.tags.all()) == ["automation", "health", "robots"]
+    assert not Tag.objects.filter(name_en__in=["Salud", "automatización"]).exists()
