@@ -92,8 +92,9 @@ def paginated(request, queryset, serialize):
     paginator = page.paginator
 
     def page_url(page_number):
-        # Only the page: other parameters are not the API's, and stay out of its links.
-        return absolute_url(request, f"{request.path}?page={page_number}")
+        # Only the page (and the language asked for): other parameters are not
+        # the API's, and stay out of its links.
+        return absolute_url(request, f"{request.path}?page={page_number}{_lang_query('&')}")
 
     return JsonResponse(
         {
@@ -111,6 +112,17 @@ def paginated(request, queryset, serialize):
 
 def _absolute(request, path):
     return absolute_url(request, path)
+
+
+def _lang_query(separator="?"):
+    """``?lang=es`` for an API address when the answer is in another language than English."""
+    code = translation.get_language()
+    return "" if code == languages.default_language() else f"{separator}lang={code}"
+
+
+def _api_url(request, name, **kwargs):
+    """An API address, in the language of this answer."""
+    return _absolute(request, reverse(name, kwargs=kwargs) + _lang_query())
 
 
 def citation_data(request, citation):
@@ -140,7 +152,7 @@ def country_summary(request, country):
         "goal_count": country.goal_count,
         "published_at": country.published_at.isoformat() if country.published_at else None,
         "updated_at": country.updated_at.isoformat(),
-        "url": _absolute(request, reverse("api:country_detail", kwargs={"slug": country.slug})),
+        "url": _api_url(request, "api:country_detail", slug=country.slug),
         "html_url": _absolute(request, country.get_absolute_url()),
     }
 

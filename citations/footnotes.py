@@ -23,6 +23,7 @@ import nh3
 from django.core.exceptions import ValidationError
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext, gettext_lazy
 from markdown_it import MarkdownIt
 
 # A marker is [^key]; keys are slugs (see Citation.key).
@@ -65,8 +66,10 @@ def validate_markers(text, known_keys):
         raise ValidationError(
             [
                 ValidationError(
-                    "Footnote marker [^%(key)s] names no citation. Add a citation with "
-                    "the key “%(key)s” first, or correct the marker.",
+                    gettext_lazy(
+                        "Footnote marker [^%(key)s] names no citation. Add a citation with "
+                        "the key “%(key)s” first, or correct the marker."
+                    ),
                     code="unknown_footnote",
                     params={"key": key},
                 )
@@ -176,6 +179,11 @@ class FootnoteRenderer:
         # markup built here from numbers, or the escaped marker.
         return mark_safe(numbered)  # noqa: S308
 
+    @staticmethod
+    def _footnote_label(note):
+        """What a screen reader says of a marker, in the page's language: "Footnote 2"."""
+        return escape(gettext("Footnote %(number)s") % {"number": note.number})
+
     def reference(self, key):
         """HTML for one marker; an unknown key stays visible as typed."""
         citation = self.citations.get(key)
@@ -188,7 +196,7 @@ class FootnoteRenderer:
         note.ref_ids.append(ref_id)
         return (
             f'<sup class="footnote-ref" id="{ref_id}">'
-            f'<a href="#{note.id}" role="doc-noteref" aria-label="Footnote {note.number}">'
+            f'<a href="#{note.id}" role="doc-noteref" aria-label="{self._footnote_label(note)}">'
             f"[{note.number}]</a></sup>"
         )
 

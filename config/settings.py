@@ -70,13 +70,13 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "config.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # The language a request is answered in: the address's /es/ prefix on the
+    # public site, the editor's choice in the admin (web/languages.py). Before
+    # the 400 page for null characters and the page cache, which keys pages by it.
+    "web.languages.LanguageMiddleware",
     "config.middleware.RejectNullCharactersMiddleware",
     # Cached public pages are answered here, before sessions and the rest; they
     # were stored with every header the middleware below adds (pagecache/).
-    # The language a request is answered in: the address's /es/ prefix on the
-    # public site, the editor's choice in the admin (web/languages.py). Before
-    # the page cache, which keys pages by it.
-    "web.languages.LanguageMiddleware",
     "pagecache.middleware.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -1,5 +1,6 @@
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag
 
 # PostgreSQL's text search configuration for the index and the queries, by
@@ -27,9 +28,9 @@ class Document(models.Model):
     """
 
     class Kind(models.TextChoices):
-        COUNTRY = "country", "Country"
-        GOAL = "goal", "Goal"
-        SOURCE = "source", "Source"
+        COUNTRY = "country", _("Country")
+        GOAL = "goal", _("Goal")
+        SOURCE = "source", _("Source")
 
     kind = models.CharField("kind", max_length=10, choices=Kind)
     country = models.ForeignKey(

@@ -11,8 +11,9 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Min
 from django.urls import reverse
-from django.utils.html import format_html, format_html_join
+from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext, ngettext
 
 from .models import Country, Goal
 from .themes import with_addresses
@@ -138,11 +139,15 @@ def compare_countries(countries, footnotes):
 # A cell with no goal, and one with goals linking to the first: built here
 # rather than in the template, as a page of the matrix has hundreds of cells
 # and the template engine would spend most of the page's time on them.
-NO_GOAL_CELL = mark_safe(
-    '<td><span class="none" aria-hidden="true">–</span>'
-    '<span class="visually-hidden">No goal</span></td>'
-)
-GOALS_CELL = '<td><a href="{}">{}<span class="visually-hidden"> goal{} of {} on {}</span></a></td>'
+def no_goal_cell():
+    """The cell of a country with no goal on a theme, in the page's language."""
+    return mark_safe(  # noqa: S308 -- a constant, and a translation of it, with no value in it
+        '<td><span class="none" aria-hidden="true">–</span>'
+        f'<span class="visually-hidden">{escape(gettext("No goal"))}</span></td>'
+    )
+
+
+GOALS_CELL = '<td><a href="{}">{}<span class="visually-hidden"> {}</span></a></td>'
 
 
 @dataclass
@@ -157,6 +162,7 @@ class MatrixRow:
     @property
     def cells_html(self):
         """The row's cells as the table shows them, every value escaped."""
+        empty = no_goal_cell()
         return format_html_join(
             "",
             "{}",
@@ -166,12 +172,15 @@ class MatrixRow:
                         GOALS_CELL,
                         address,
                         count,
-                        "" if count == 1 else "s",
-                        country.name,
-                        self.theme.name,
+                        ngettext(
+                            "goal of %(country)s on %(theme)s",
+                            "goals of %(country)s on %(theme)s",
+                            count,
+                        )
+                        % {"country": country.name, "theme": self.theme.name},
                     )
                     if count
-                    else NO_GOAL_CELL,
+                    else empty,
                 )
                 for country, count, address in self.cells
             ),

@@ -49,7 +49,7 @@ class ChangesFeed(Feed):
 
     def item_description(self, version):
         # Atom's summary is HTML here; the editor's summary is plain text, shown as typed.
-        return escape(version.summary)
+        return escape(version.shown_summary)
 
     def item_link(self, version):
         return version.get_absolute_url()

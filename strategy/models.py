@@ -714,3 +714,9 @@ class PublishedVersion(models.Model):
         return reverse(
             "strategy:country_version", kwargs={"slug": self.country.slug, "number": self.number}
         )
+
+    @property
+    def shown_summary(self):
+        """The summary as the public reads it: the default ones in the page's language."""
+        defaults = {"First published.": _("First published."), "Published.": _("Published.")}
+        return defaults.get(self.summary, self.summary)

@@ -22,7 +22,9 @@ import json
 from dataclasses import dataclass
 from datetime import date
 
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from citations.formats import (
     FORMATS,
@@ -41,19 +43,20 @@ PAGE_LANGUAGE = "en"
 
 @dataclass(frozen=True)
 class PageReference:
+    """The page in the language it is read in: its title, site name and dates in that language."""
+
     key: str
     title: str
     address: str
     updated: date
     published: date
-
-    author = SITE_NAME
-    publisher = SITE_NAME
-    language = PAGE_LANGUAGE
+    language: str = PAGE_LANGUAGE
+    author: str = SITE_NAME
+    publisher: str = SITE_NAME
 
     @property
     def updated_display(self):
-        return f"{self.updated.day} {self.updated:%B %Y}"
+        return date_format(self.updated, "DATE_FORMAT")
 
 
 def _local_date(moment):
@@ -64,12 +67,16 @@ def page_reference(country, address):
     """The published ``country``'s page at the absolute ``address``, as a work to cite."""
     updated = country.last_published_change or country.published_at or country.updated_at
     published = country.published_at or updated
+    site_name = _("AI Strategy Atlas")
     return PageReference(
         key=f"ai-strategy-atlas-{country.slug}",
-        title=f"{country.name}: national AI strategy",
+        title=_("%(country)s: national AI strategy") % {"country": country.name},
         address=address,
         updated=_local_date(updated),
         published=_local_date(published),
+        language=translation.get_language() or PAGE_LANGUAGE,
+        author=site_name,
+        publisher=site_name,
     )
 
 
@@ -83,10 +90,10 @@ def harvard_parts(reference):
         (f"{reference.author} ({reference.updated.year}) ", "text"),
         (reference.title, "title"),
         (f". {reference.publisher}. ", "text"),
-        (f"Last updated {reference.updated_display}. Available at: ", "text"),
+        (_("Last updated %(date)s. Available at: ") % {"date": reference.updated_display}, "text"),
         (reference.address, "url"),
-        (" (Accessed: ", "text"),
-        ("the date you read it", "accessed"),
+        (_(" (Accessed: "), "text"),
+        (_("the date you read it"), "accessed"),
         (").", "text"),
     ]
 
@@ -104,7 +111,7 @@ def to_bibtex(reference):
         ("date", reference.updated.isoformat()),
         ("url", _bibtex_url(reference.address)),
         ("language", latex_escape(reference.language)),
-        ("note", latex_escape(f"Last updated {reference.updated_display}")),
+        ("note", latex_escape(_("Last updated %(date)s") % {"date": reference.updated_display})),
     ]
     body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
     return f"@misc{{{_bibtex_key(reference.key)},\n{body}\n}}\n"
