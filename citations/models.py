@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from editing.fields import EditVersionField
 
@@ -64,7 +65,7 @@ class Citation(models.Model):
         PRINT = "print", "Print"
 
     key = models.SlugField(
-        "key",
+        _("key"),
         max_length=80,
         unique=True,
         help_text=(
@@ -74,7 +75,7 @@ class Citation(models.Model):
         ),
     )
     authors = models.TextField(
-        "authors",
+        _("authors"),
         help_text=(
             "One author per line. A person is written “Family, Given”: “Harhoff, D.”, "
             "“Smith, Jane”, “van der Berg, A.”. Any other line is an organisation, "
@@ -83,36 +84,36 @@ class Citation(models.Model):
         ),
     )
     year = models.PositiveSmallIntegerField(
-        "year",
+        _("year"),
         null=True,
         blank=True,
         validators=[MinValueValidator(1800), MaxValueValidator(2200)],
         help_text="Year of publication. Leave blank if the source gives none.",
     )
-    title = models.CharField("title", max_length=500)
+    title = models.CharField(_("title"), max_length=500)
     subtitle = models.CharField(
-        "subtitle",
+        _("subtitle"),
         max_length=500,
         blank=True,
         help_text="The part of the title after the colon, if any.",
     )
-    publisher = models.CharField("publisher", max_length=300, blank=True)
-    medium = models.CharField("medium", max_length=10, choices=Medium, default=Medium.ONLINE)
+    publisher = models.CharField(_("publisher"), max_length=300, blank=True)
+    medium = models.CharField(_("medium"), max_length=10, choices=Medium, default=Medium.ONLINE)
     url = models.URLField(
-        "URL",
+        _("URL"),
         max_length=1000,
         blank=True,
         validators=[validate_web_url],
         help_text="Where a reader can find the source (http or https).",
     )
     accessed_on = models.DateField(
-        "accessed on",
+        _("accessed on"),
         null=True,
         blank=True,
         help_text="When the URL was last checked.",
     )
     archive_url = models.URLField(
-        "archived copy",
+        _("archived copy"),
         max_length=1000,
         blank=True,
         validators=[validate_web_url],
@@ -122,27 +123,29 @@ class Citation(models.Model):
         ),
     )
     language = models.CharField(
-        "language",
+        _("language"),
         max_length=20,
         blank=True,
         help_text="Language of the source as a code, e.g. “en” or “es”.",
     )
     source_label = models.CharField(
-        "source footnote",
+        _("source footnote"),
         max_length=20,
         blank=True,
         help_text="The footnote number this source had in the original report, e.g. “30”.",
     )
-    created_at = models.DateTimeField("created", auto_now_add=True)
-    updated_at = models.DateTimeField("last changed", auto_now=True)
-    version = EditVersionField("version", help_text="Changes on every save; spots edit conflicts.")
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
+    version = EditVersionField(
+        _("version"), help_text="Changes on every save; spots edit conflicts."
+    )
 
     objects = CitationManager()
 
     class Meta:
         ordering = ["key"]
-        verbose_name = "citation"
-        verbose_name_plural = "citations"
+        verbose_name = _("citation")
+        verbose_name_plural = _("citations")
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(year__isnull=True) | models.Q(year__gte=1800, year__lte=2200),
@@ -271,28 +274,28 @@ class LinkCheck(models.Model):
     ANSWERING = (Status.LIVE, Status.REDIRECTED)
 
     citation = models.OneToOneField(
-        Citation, on_delete=models.CASCADE, related_name="link", verbose_name="citation"
+        Citation, on_delete=models.CASCADE, related_name="link", verbose_name=_("citation")
     )
-    url = models.CharField("URL checked", max_length=1000)
+    url = models.CharField(_("URL checked"), max_length=1000)
     status = models.CharField(
-        "status", max_length=20, choices=Status, default=Status.NOT_CHECKED, db_index=True
+        _("status"), max_length=20, choices=Status, default=Status.NOT_CHECKED, db_index=True
     )
-    http_status = models.PositiveSmallIntegerField("HTTP status", null=True, blank=True)
-    final_url = models.CharField("final address", max_length=1000, blank=True)
-    reason = models.CharField("reason", max_length=300, blank=True)
-    checked_at = models.DateTimeField("last checked", null=True, blank=True)
+    http_status = models.PositiveSmallIntegerField(_("HTTP status"), null=True, blank=True)
+    final_url = models.CharField(_("final address"), max_length=1000, blank=True)
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    checked_at = models.DateTimeField(_("last checked"), null=True, blank=True)
     # The first of the failures in a row; a failure is called broken (or
     # unreachable) only on a second check at least LINK_CHECK_CONFIRM_AFTER later.
-    first_failed_at = models.DateTimeField("first seen failing", null=True, blank=True)
-    last_live_on = models.DateField("last found live", null=True, blank=True)
-    found_archive_url = models.CharField("archived copy found", max_length=1000, blank=True)
-    archive_looked_up_at = models.DateTimeField("archive looked up", null=True, blank=True)
+    first_failed_at = models.DateTimeField(_("first seen failing"), null=True, blank=True)
+    last_live_on = models.DateField(_("last found live"), null=True, blank=True)
+    found_archive_url = models.CharField(_("archived copy found"), max_length=1000, blank=True)
+    archive_looked_up_at = models.DateTimeField(_("archive looked up"), null=True, blank=True)
     # A checker on another server leaves this link alone until the lease ends.
     leased_until = models.DateTimeField(null=True, blank=True)
     leased_by = models.CharField(max_length=64, blank=True)
 
     class Meta:
-        verbose_name = "link check"
+        verbose_name = _("link check")
         ordering = ["citation__key"]
 
     def __str__(self):
@@ -327,13 +330,13 @@ class LinkEvent(models.Model):
     """A change of a link's status, for the citation's link history."""
 
     link = models.ForeignKey(LinkCheck, on_delete=models.CASCADE, related_name="events")
-    at = models.DateTimeField("when")
-    status = models.CharField("status", max_length=20, choices=LinkCheck.Status)
-    detail = models.CharField("detail", max_length=400, blank=True)
+    at = models.DateTimeField(_("when"))
+    status = models.CharField(_("status"), max_length=20, choices=LinkCheck.Status)
+    detail = models.CharField(_("detail"), max_length=400, blank=True)
 
     class Meta:
         ordering = ["-at", "-pk"]
-        verbose_name = "link event"
+        verbose_name = _("link event")
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.get_status_display()} {self.detail}".strip()

@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.contrib.admin.apps import AdminConfig
+from django.utils.translation import gettext_lazy
 from taggit.apps import TaggitAppConfig
 
 
@@ -13,7 +14,7 @@ class SiteConfig(AppConfig):
     """The site as a whole: what belongs to no one app."""
 
     name = "config"
-    verbose_name = "Site"
+    verbose_name = gettext_lazy("Site")
 
     def ready(self):
         from django.conf import settings
@@ -27,11 +28,12 @@ class SiteConfig(AppConfig):
 class ThemesConfig(TaggitAppConfig):
     """django-taggit, as the atlas names it: its tags are the goals' themes."""
 
-    verbose_name = "Themes"
+    verbose_name = gettext_lazy("Themes")
 
     def ready(self):
         super().ready()
         from taggit.models import Tag
 
         # Shown in the admin as "Themes: themes", not "Taggit: tags".
-        Tag._meta.verbose_name, Tag._meta.verbose_name_plural = "theme", "themes"
+        Tag._meta.verbose_name = gettext_lazy("theme")
+        Tag._meta.verbose_name_plural = gettext_lazy("themes")

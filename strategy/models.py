@@ -125,9 +125,9 @@ class Country(models.Model):
         SOUTH_ASIA = "south-asia", _("South Asia")
         SUB_SAHARAN_AFRICA = "sub-saharan-africa", _("Sub-Saharan Africa")
 
-    name = models.CharField("name", max_length=100)
+    name = models.CharField(_("name"), max_length=100)
     slug = models.SlugField(
-        "slug",
+        _("slug"),
         max_length=100,
         help_text=(
             "The page address: <code>/countries/&lt;slug&gt;/</code>. Lowercase letters, "
@@ -135,7 +135,7 @@ class Country(models.Model):
         ),
     )
     iso_code = models.CharField(
-        "ISO code",
+        _("ISO code"),
         max_length=2,
         blank=True,
         validators=[
@@ -145,21 +145,21 @@ class Country(models.Model):
         help_text="ISO 3166-1 alpha-2 code in capitals, e.g. MX. Leave blank if unsure.",
     )
     region = models.CharField(
-        "region", max_length=40, choices=Region, blank=True, help_text="World Bank region."
+        _("region"), max_length=40, choices=Region, blank=True, help_text="World Bank region."
     )
     vision = models.TextField(
-        "vision",
+        _("vision"),
         validators=[validate_text_length],
         help_text="The strategy's overall aim, a paragraph or two. " + MARKDOWN_HELP,
     )
     conclusion = models.TextField(
-        "conclusion",
+        _("conclusion"),
         blank=True,
         validators=[validate_text_length],
         help_text="Closing summary. " + MARKDOWN_HELP,
     )
     status = models.CharField(
-        "status",
+        _("status"),
         max_length=10,
         choices=Status,
         default=Status.DRAFT,
@@ -169,9 +169,9 @@ class Country(models.Model):
             "status needs the “publish” permission (Country managers)."
         ),
     )
-    published_at = models.DateTimeField("first published", null=True, blank=True, editable=False)
+    published_at = models.DateTimeField(_("first published"), null=True, blank=True, editable=False)
     last_published_change = models.DateTimeField(
-        "last public change",
+        _("last public change"),
         null=True,
         blank=True,
         editable=False,
@@ -184,15 +184,17 @@ class Country(models.Model):
     citations = models.ManyToManyField(
         Citation,
         through="CountryCitation",
-        verbose_name="cited sources",
+        verbose_name=_("cited sources"),
         related_name="countries",
         blank=True,
         editable=False,
         help_text="Kept in step with the footnote markers in the country's text.",
     )
-    created_at = models.DateTimeField("created", auto_now_add=True)
-    updated_at = models.DateTimeField("last changed", auto_now=True)
-    version = EditVersionField("version", help_text="Changes on every save; spots edit conflicts.")
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
+    version = EditVersionField(
+        _("version"), help_text="Changes on every save; spots edit conflicts."
+    )
 
     # A published country's changes are made on a working draft: a second row
     # of this table pointing at it (``strategy.drafts``). The fields below are
@@ -204,17 +206,17 @@ class Country(models.Model):
         blank=True,
         editable=False,
         related_name="working_draft",
-        verbose_name="working draft of",
+        verbose_name=_("working draft of"),
     )
-    draft_edited = models.BooleanField("draft edited", default=False, editable=False)
+    draft_edited = models.BooleanField(_("draft edited"), default=False, editable=False)
     # Who last saved this working draft (its saves are not revisions), for
     # the edit-conflict message (``editing.history.describe_change``).
-    last_saved_by = _who("last saved by")
+    last_saved_by = _who(_("last saved by"))
     based_on_version = models.PositiveBigIntegerField(
-        "made from version", null=True, blank=True, editable=False
+        _("made from version"), null=True, blank=True, editable=False
     )
     change_summary = models.CharField(
-        "summary of the change",
+        _("summary of the change"),
         max_length=300,
         blank=True,
         help_text=(
@@ -223,26 +225,26 @@ class Country(models.Model):
         ),
     )
     review_state = models.CharField(
-        "review",
+        _("review"),
         max_length=10,
         choices=ReviewState,
         blank=True,
         default=ReviewState.EDITING,
         editable=False,
     )
-    review_comment = models.TextField("review comment", blank=True, editable=False)
-    submitted_by = _who("submitted by")
+    review_comment = models.TextField(_("review comment"), blank=True, editable=False)
+    submitted_by = _who(_("submitted by"))
     go_live_at = models.DateTimeField(
-        "go live at",
+        _("go live at"),
         null=True,
         blank=True,
         editable=False,
         help_text="When ``manage.py publish_scheduled`` publishes this draft.",
     )
-    go_live_waived = models.TextField("waived for going live", blank=True, editable=False)
-    scheduled_by = _who("scheduled by")
+    go_live_waived = models.TextField(_("waived for going live"), blank=True, editable=False)
+    scheduled_by = _who(_("scheduled by"))
     expire_at = models.DateTimeField(
-        "expire at",
+        _("expire at"),
         null=True,
         blank=True,
         editable=False,
@@ -258,8 +260,8 @@ class Country(models.Model):
         # the active language's column, empty where not translated); lists
         # that show the translated names order by them (languages.display_order).
         ordering = ["name_en"]
-        verbose_name = "country"
-        verbose_name_plural = "countries"
+        verbose_name = _("country")
+        verbose_name_plural = _("countries")
         permissions = [("publish_country", "Can publish and unpublish countries")]
         # Names, slugs and ISO codes are unique among countries; a working
         # draft shares them with its country (``Country.clean`` checks them).
@@ -488,15 +490,15 @@ class CountryCitation(models.Model):
     A source that is still cited cannot be deleted (``PROTECT``).
     """
 
-    country = models.ForeignKey(Country, on_delete=models.CASCADE, verbose_name="country")
-    citation = models.ForeignKey(Citation, on_delete=models.PROTECT, verbose_name="citation")
+    country = models.ForeignKey(Country, on_delete=models.CASCADE, verbose_name=_("country"))
+    citation = models.ForeignKey(Citation, on_delete=models.PROTECT, verbose_name=_("citation"))
 
     class Meta:
         # The table Django made for the plain many-to-many field, kept as it was.
         db_table = "strategy_country_citations"
         unique_together = [("country", "citation")]
-        verbose_name = "citing country"
-        verbose_name_plural = "citing countries"
+        verbose_name = _("citing country")
+        verbose_name_plural = _("citing countries")
 
     def __str__(self):
         key = self.citation.key
@@ -532,18 +534,18 @@ class CountrySlugRedirect(models.Model):
     slug).
     """
 
-    old_slug = models.SlugField("old slug", max_length=100, unique=True)
+    old_slug = models.SlugField(_("old slug"), max_length=100, unique=True)
     country = models.ForeignKey(
-        Country, on_delete=models.CASCADE, related_name="slug_redirects", verbose_name="country"
+        Country, on_delete=models.CASCADE, related_name="slug_redirects", verbose_name=_("country")
     )
-    created_at = models.DateTimeField("created", auto_now_add=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     objects = CountrySlugRedirectQuerySet.as_manager()
 
     class Meta:
         ordering = ["old_slug"]
-        verbose_name = "old address"
-        verbose_name_plural = "old addresses"
+        verbose_name = _("old address")
+        verbose_name_plural = _("old addresses")
 
     def __str__(self):
         return f"/countries/{self.old_slug}/ → {self.country}"
@@ -583,18 +585,18 @@ class Goal(models.Model):
     """One strategic goal of a country's strategy."""
 
     country = models.ForeignKey(
-        Country, on_delete=models.CASCADE, related_name="goals", verbose_name="country"
+        Country, on_delete=models.CASCADE, related_name="goals", verbose_name=_("country")
     )
     position = models.PositiveIntegerField(
-        "position",
+        _("position"),
         validators=[MaxValueValidator(9999)],
         help_text="Order on the page: 1 comes first.",
     )
     title = models.CharField(
-        "title", max_length=200, help_text="A short heading for the goal, in a few words."
+        _("title"), max_length=200, help_text="A short heading for the goal, in a few words."
     )
     title_suggested = models.BooleanField(
-        "title only suggested",
+        _("title only suggested"),
         default=False,
         help_text=(
             "Set when the import made the title from the goal's first words. Untick it "
@@ -603,10 +605,10 @@ class Goal(models.Model):
         ),
     )
     description = models.TextField(
-        "description", validators=[validate_text_length], help_text=MARKDOWN_HELP
+        _("description"), validators=[validate_text_length], help_text=MARKDOWN_HELP
     )
     tags = TaggableManager(
-        "themes",
+        _("themes"),
         blank=True,
         help_text="Themes this goal is about, separated by commas, e.g. “health, education”.",
     )
@@ -621,15 +623,15 @@ class Goal(models.Model):
         blank=True,
         editable=False,
         related_name="+",
-        verbose_name="draft of goal",
+        verbose_name=_("draft of goal"),
     )
 
     objects = GoalQuerySet.as_manager()
 
     class Meta:
         ordering = ["country", "position"]
-        verbose_name = "goal"
-        verbose_name_plural = "goals"
+        verbose_name = _("goal")
+        verbose_name_plural = _("goals")
         constraints = [
             models.UniqueConstraint(
                 fields=["country", "position"],
@@ -659,9 +661,14 @@ class Goal(models.Model):
     def themes(self):
         """The goal's themes by name; loaded with the goal by ``with_themes()``."""
         items = getattr(self, "theme_items", None)
+        from . import languages
         from .themes import with_addresses
 
-        tags = self.tags.all() if items is None else [item.tag for item in items]
+        tags = list(self.tags.all() if items is None else [item.tag for item in items])
+        for tag in tags:
+            # A name not yet translated is shown in English: the page marks it so.
+            name = languages.text(tag, "name")
+            tag.shown_lang = name.lang if name.fallback else ""
         # In the order of the names as the page's language shows them.
         return with_addresses(sorted(tags, key=lambda tag: ((tag.name or "").casefold(), tag.slug)))
 
@@ -690,17 +697,17 @@ class PublishedVersion(models.Model):
     """
 
     country = models.ForeignKey(
-        Country, on_delete=models.CASCADE, related_name="versions", verbose_name="country"
+        Country, on_delete=models.CASCADE, related_name="versions", verbose_name=_("country")
     )
-    number = models.PositiveIntegerField("number")
-    published_at = models.DateTimeField("published")
-    summary = models.CharField("summary", max_length=300, blank=True)
-    content = models.JSONField("content")
+    number = models.PositiveIntegerField(_("number"))
+    published_at = models.DateTimeField(_("published"))
+    summary = models.CharField(_("summary"), max_length=300, blank=True)
+    content = models.JSONField(_("content"))
 
     class Meta:
         ordering = ["country", "-number"]
-        verbose_name = "published version"
-        verbose_name_plural = "published versions"
+        verbose_name = _("published version")
+        verbose_name_plural = _("published versions")
         constraints = [
             models.UniqueConstraint(
                 fields=["country", "number"], name="published_version_number_unique"

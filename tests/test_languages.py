@@ -557,3 +557,13 @@ def test_a_theme_typed_by_its_spanish_name_is_the_existing_theme(admin_client, m
     goal = mexico.working_draft.goals.get(position=2)
     assert sorted(tag.name_en for tag in goal.tags.all()) == ["automation", "health", "robots"]
     assert not Tag.objects.filter(name_en__in=["Salud", "automatización"]).exists()
+
+
+def test_a_theme_name_not_yet_translated_is_marked_english(client, mexico):
+    from taggit.models import Tag
+
+    Tag.objects.filter(slug="work").update(name_es=None)
+    page = parse(client.get("/es/countries/mexico/"))
+    items = {li.get_text(strip=True): li.get("lang") for li in page.select(".goal .tags li")}
+    assert items["work"] == "en"
+    assert items["trabajo" if "trabajo" in items else "salud"] is None
