@@ -16,13 +16,10 @@ from types import SimpleNamespace
 
 from django import forms
 from django.conf import settings
-from django.utils import translation
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-
-def english():
-    return translation.override(settings.LANGUAGE_CODE)
+from strategy.languages import english, translated_fields
 
 
 class TranslatedFieldsForm(forms.ModelForm):
@@ -63,12 +60,7 @@ class TranslatedFieldsForm(forms.ModelForm):
 
     @classmethod
     def translated_names(cls):
-        from modeltranslation.translator import NotRegistered, translator
-
-        try:
-            return set(translator.get_options_for_model(cls._meta.model).fields)
-        except NotRegistered:
-            return set()
+        return set(translated_fields(cls._meta.model))
 
     @classmethod
     def translated_columns(cls):

@@ -20,6 +20,16 @@ GOAL_TEXTS = ("title", "description")
 THEME_TEXTS = ("name",)
 
 
+def translated_fields(model):
+    """The names of ``model``'s fields written in each language (strategy.translation), or ()."""
+    from modeltranslation.translator import NotRegistered, translator
+
+    try:
+        return tuple(translator.get_options_for_model(model).fields)
+    except NotRegistered:
+        return ()
+
+
 def default_language():
     return settings.LANGUAGE_CODE
 

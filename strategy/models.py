@@ -450,11 +450,9 @@ def _english_from_plain_columns(obj):
     before the atlas had languages, being restored) gets its English columns
     from them, rather than saving them empty.
     """
-    from modeltranslation.translator import translator
-
     from . import languages
 
-    for name in translator.get_options_for_model(type(obj)).fields:
+    for name in languages.translated_fields(type(obj)):
         english = languages.column(name, languages.default_language())
         plain = obj.__dict__.get(name)
         if plain and not getattr(obj, english):
@@ -462,11 +460,9 @@ def _english_from_plain_columns(obj):
 
 
 def _with_english_columns(obj, exclude):
-    from modeltranslation.translator import translator
-
     from . import languages
 
-    names = translator.get_options_for_model(type(obj)).fields
+    names = languages.translated_fields(type(obj))
     return {
         *(exclude or ()),
         *(languages.column(name, languages.default_language()) for name in names),
