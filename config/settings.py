@@ -247,6 +247,9 @@ CACHES = {
 # GET with ETag/Last-Modified stays on).
 PAGE_CACHE_SECONDS = env_int("DJANGO_PAGE_CACHE_SECONDS", 600)
 PAGE_CACHE_EXCLUDED_PATHS = ["/admin/", "/static/", "/healthz"]
+# Which pages a change can alter, finer than "every page": a country's page
+# is keyed by its own version (pagecache.versions, strategy.page_scopes).
+PAGE_CACHE_SCOPES = "strategy.page_scopes"
 
 # django-taggit: tag lookups are case-insensitive, so "Health" and "health"
 # are one theme.

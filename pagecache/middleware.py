@@ -41,7 +41,7 @@ from django.utils.http import http_date
 
 from web import addresses
 
-from .versions import current_content_version
+from .versions import page_version
 
 logger = logging.getLogger(__name__)
 
@@ -62,11 +62,23 @@ def view_parameters(path):
     them it reads with every value (``public_view(repeated=...)``); (None,
     empty) when no public view answers there.
     """
+    return public_view_at(path)[:2]
+
+
+def public_view_at(path):
+    """
+    (query parameters, repeated parameters, content scope) of the public
+    view at ``path`` (``web.addresses``); (None, empty, None) when no public
+    view answers there.
+    """
     try:
-        func = resolve(path).func
+        match = resolve(path)
     except Resolver404:
-        return None, frozenset()
-    return addresses.view_parameters(func)
+        return None, frozenset(), None
+    names, repeated = addresses.view_parameters(match.func)
+    if names is None:
+        return None, frozenset(), None
+    return names, repeated, addresses.view_scope(match.func, match.kwargs)
 
 
 def canonical_host(request):
@@ -108,7 +120,7 @@ class PublicPageCacheMiddleware:
     def __call__(self, request):
         if request.method not in ("GET", "HEAD") or request.path.startswith(self.excluded):
             return self.get_response(request)
-        names, repeated = view_parameters(request.path_info)
+        names, repeated, scope = public_view_at(request.path_info)
         if names is None:
             return self.get_response(request)
         try:
@@ -121,7 +133,7 @@ class PublicPageCacheMiddleware:
         try:
             if signed_in(request):
                 return self.get_response(request)
-            version, changed_at = current_content_version()
+            version, changed_at, scoped = page_version(scope)
         except (OperationalError, InterfaceError) as error:
             # The database is down: one attempt per request, then the 503 page.
             from config.views import service_unavailable
@@ -131,7 +143,10 @@ class PublicPageCacheMiddleware:
 
         # The change time goes into the key with the counter, so a database
         # restored from a backup (an older counter) never meets stale pages.
-        etag = self.etag(request, host, names, repeated, f"{version}.{changed_at.timestamp():.6f}")
+        # A scope's versions and the site's are told apart ("s"), so that
+        # the two counters can never name the same copy.
+        stamp = f"{'s' if scoped else ''}{version}.{changed_at.timestamp():.6f}"
+        etag = self.etag(request, host, names, repeated, stamp)
         timestamp = int(changed_at.timestamp())
         key = f"atlas:page:{etag}"
         cache = caches[CACHE_ALIAS]

@@ -18,7 +18,7 @@ from citations.views import bibliography_response
 from web.addresses import absolute_url
 from web.views import PublicListView, page_of, public_view
 
-from . import comparison, languages, page_citation, versions
+from . import comparison, languages, page_citation, page_scopes, versions
 from .models import Country, CountrySlugRedirect, Goal, may_preview
 from .regions import countries_by_region
 from .sitemaps import SITEMAPS
@@ -150,7 +150,7 @@ class CountryListView(PublicListView):
         return context
 
 
-@public_view
+@public_view(scope=page_scopes.view_scope)
 def country_detail(request, slug):
     try:
         country = (
