@@ -67,7 +67,7 @@ MIDDLEWARE = [
     "api.middleware.ApiAnswersMiddleware",
     # Security headers go before WhiteNoise, which answers static file requests
     # itself: static files get the same headers as pages.
-    "csp.middleware.CSPMiddleware",
+    "config.middleware.ContentSecurityPolicyMiddleware",
     "config.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # The language a request is answered in: the address's /es/ prefix on the

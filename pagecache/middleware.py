@@ -23,6 +23,7 @@ Conditional GET and a version-keyed page cache for anonymous visitors.
   the view.
 """
 
+import functools
 import hashlib
 import logging
 from importlib import import_module
@@ -32,7 +33,9 @@ from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.core.cache import caches
 from django.core.exceptions import DisallowedHost
+from django.core.signals import setting_changed
 from django.db import InterfaceError, OperationalError
+from django.dispatch import receiver
 from django.http.request import split_domain_port
 from django.urls import Resolver404, resolve
 from django.utils import translation
@@ -69,8 +72,21 @@ def public_view_at(path):
     """
     (query parameters, repeated parameters, content scope) of the public
     view at ``path`` (``web.addresses``); (None, empty, None) when no public
-    view answers there.
+    view answers there. Remembered for the most recent paths (in the active
+    language, which the address's prefix is read in): resolving a path is
+    the largest cost of serving a cached page.
     """
+    return _public_view_at(translation.get_language(), path)
+
+
+@receiver(setting_changed)
+def _forget_public_views(setting, **kwargs):
+    if setting in ("ROOT_URLCONF", "LANGUAGES", "LANGUAGE_CODE"):
+        _public_view_at.cache_clear()
+
+
+@functools.lru_cache(maxsize=4096)
+def _public_view_at(language, path):
     try:
         match = resolve(path)
     except Resolver404:

@@ -18,6 +18,7 @@ Content versions, which the page cache (``pagecache``) keys pages by.
   A page whose scope has no row yet is keyed by the site's version.
 """
 
+import functools
 from datetime import UTC, datetime
 from importlib import import_module
 
@@ -44,19 +45,12 @@ def page_version(scope=None):
     One query, written as plain SQL, since on a cached page building an ORM
     query would be the largest cost.
     """
-    quote = connection.ops.quote_name
-    # Only names are formatted in; the values are parameters.
-    columns = f"{quote('version')}, {quote('changed_at')}"
-    site = (
-        f"SELECT 0, {columns} FROM {quote(ContentVersion._meta.db_table)} WHERE {quote('id')} = %s"  # noqa: S608
-    )
+    site, scoped = version_queries(connection.vendor)
     with connection.cursor() as cursor:
         if scope is None:
             cursor.execute(site, [ROW])
         else:
-            table = quote(ScopeVersion._meta.db_table)
-            scoped = f"SELECT 1, {columns} FROM {table} WHERE {quote('scope')} = %s"  # noqa: S608
-            cursor.execute(f"{site} UNION ALL {scoped}", [ROW, scope])
+            cursor.execute(scoped, [ROW, scope])
         rows = sorted(cursor.fetchall())
     if not rows:
         return 0, timezone.now().replace(microsecond=0), False
@@ -66,6 +60,20 @@ def page_version(scope=None):
     if timezone.is_naive(changed_at):  # stored in UTC (USE_TZ)
         changed_at = changed_at.replace(tzinfo=UTC)
     return version, changed_at, bool(scoped)
+
+
+@functools.cache
+def version_queries(vendor):
+    """The SQL of ``page_version``: for the site, and for a scope or the site."""
+    quote = connection.ops.quote_name
+    # Only names are formatted in; the values are parameters.
+    columns = f"{quote('version')}, {quote('changed_at')}"
+    site = (
+        f"SELECT 0, {columns} FROM {quote(ContentVersion._meta.db_table)} WHERE {quote('id')} = %s"  # noqa: S608
+    )
+    table = quote(ScopeVersion._meta.db_table)
+    scoped = f"{site} UNION ALL SELECT 1, {columns} FROM {table} WHERE {quote('scope')} = %s"  # noqa: S608
+    return site, scoped
 
 
 def bump_content_version(sender=None, instance=None, **signal_arguments):
