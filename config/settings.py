@@ -247,6 +247,10 @@ CACHES = {
 # GET with ETag/Last-Modified stays on).
 PAGE_CACHE_SECONDS = env_int("DJANGO_PAGE_CACHE_SECONDS", 600)
 PAGE_CACHE_EXCLUDED_PATHS = ["/admin/", "/static/", "/healthz"]
+# How long the rendered parts of a page are kept, under the version of the
+# content they show (a country's profile: strategy.views.render_country);
+# 0 renders them afresh every time.
+FRAGMENT_CACHE_SECONDS = env_int("DJANGO_FRAGMENT_CACHE_SECONDS", 3600)
 # Which pages a change can alter, finer than "every page": a country's page
 # is keyed by its own version (pagecache.versions, strategy.page_scopes).
 PAGE_CACHE_SCOPES = "strategy.page_scopes"

@@ -162,6 +162,8 @@ class PublicPageCacheMiddleware:
         # A scope's versions and the site's are told apart ("s"), so that
         # the two counters can never name the same copy.
         stamp = f"{'s' if scoped else ''}{version}.{changed_at.timestamp():.6f}"
+        # The view may key the parts it renders by it too (fragment caching).
+        request.content_stamp = stamp
         etag = self.etag(request, host, names, repeated, stamp)
         timestamp = int(changed_at.timestamp())
         key = f"atlas:page:{etag}"
