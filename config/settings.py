@@ -14,6 +14,7 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from .env import env_bool, env_choice, env_float, env_int, env_list, env_url, env_words
+from .release import release
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -221,12 +222,16 @@ STORAGES = {
 # sockets time out after DJANGO_CACHE_TIMEOUT seconds, and after a failure it
 # is left alone for a few seconds (pagecache/backends.py).
 REDIS_URL = env_url("REDIS_URL", ["redis", "rediss", "unix"])
+# Every key and ETag names the release (config/release.py): copies made by
+# other code are never served.
+RELEASE = release(BASE_DIR)
 CACHE_TIMEOUT_SECONDS = env_float("DJANGO_CACHE_TIMEOUT", 0.25)
 CACHES = {
     "default": (
         {
             "BACKEND": "pagecache.backends.ResilientRedisCache",
             "LOCATION": REDIS_URL,
+            "KEY_PREFIX": RELEASE,
             "OPTIONS": {
                 "socket_connect_timeout": CACHE_TIMEOUT_SECONDS,
                 "socket_timeout": CACHE_TIMEOUT_SECONDS,
@@ -236,6 +241,7 @@ CACHES = {
         if REDIS_URL
         else {
             "BACKEND": "pagecache.backends.BoundedLocMemCache",
+            "KEY_PREFIX": RELEASE,
             "OPTIONS": {
                 "MAX_ENTRIES": 2000,
                 "MAX_BYTES": env_int("DJANGO_LOCAL_CACHE_MB", 64) * 1024 * 1024,

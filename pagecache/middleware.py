@@ -191,7 +191,8 @@ class PublicPageCacheMiddleware:
     @staticmethod
     def etag(request, host, names, repeated, version):
         """
-        A weak ETag for the address as the view sees it: the language it is
+        A weak ETag for the address as the view sees it, in this release of
+        the site (``config.release``): the language it is
         answered in (web.languages: the address's own, but said here so
         that no page is ever served in another), scheme, host, path and the
         query parameters the view reads, as it reads them
@@ -199,7 +200,7 @@ class PublicPageCacheMiddleware:
         """
         query = urlencode(addresses.query_as_read(request.GET, names, repeated))
         language = translation.get_language()
-        address = f"{language} {request.scheme}://{host}{request.path}?{query}"
+        address = f"{settings.RELEASE} {language} {request.scheme}://{host}{request.path}?{query}"
         digest = hashlib.blake2b(address.encode(), digest_size=8).hexdigest()
         return f'W/"{version}-{digest}"'
 

@@ -218,7 +218,7 @@ def render_country(request, country, goals, *, fragment_stamp=None, **context):
         "country": country,
         "name": languages.text(country, "name"),
         "citable": "page_reference" in context,
-        "fragment_stamp": fragment_stamp,
+        "fragment_stamp": fragment_stamp if settings.FRAGMENT_CACHE_SECONDS else None,
         "fragment_seconds": settings.FRAGMENT_CACHE_SECONDS,
         **{name: part(name) for name in PROFILE_PARTS},
         **context,

@@ -241,3 +241,86 @@ def test_a_country_page_keyed_by_an_unknown_scope_falls_back_to_the_site(client,
     CitationFactory(key="unrelated-source")  # any change bumps the site's version
     response, cached = fetch(client, "/countries/mexico/")
     assert not cached and response.content == first.content
+
+
+# --- The country's profile in the fragment cache ---------------------------------
+
+
+@pytest.fixture
+def page_cache_off(settings, warm):
+    """A browser of a site with the page cache off: pages rendered each time."""
+    from django.test import Client
+
+    settings.PAGE_CACHE_SECONDS = 0
+    return Client()  # a new handler reads the setting afresh
+
+
+def test_with_the_page_cache_off_the_profile_comes_from_the_fragment_cache(page_cache_off, warm):
+    first = page_cache_off.get("/countries/mexico/")
+    with CaptureQueriesContext(connection) as captured:
+        again = page_cache_off.get("/countries/mexico/")
+    # The version and the country row: no goals, themes or sources read again.
+    assert len(captured) == 2, [query["sql"][:80] for query in captured]
+    assert again.content == first.content
+
+
+def test_an_edit_shows_through_the_fragment_cache(page_cache_off, admin_client, warm, canada):
+    page_cache_off.get("/countries/canada/")
+    page_cache_off.get("/es/countries/canada/")
+    edit_country(admin_client, canada, vision="Rewritten for the fragment.")
+    goal = canada.goals.get()
+    goal.tags.add("brand-new-theme")
+    for path in ("/countries/canada/", "/es/countries/canada/"):
+        page = page_cache_off.get(path).content.decode()
+        assert "Rewritten for the fragment." in page, path
+        assert "brand-new-theme" in page, path
+
+
+def test_a_source_edit_shows_through_the_fragment_cache(page_cache_off, warm):
+    page_cache_off.get("/countries/canada/")
+    citation = Citation.objects.get(key="canada-own-source")
+    citation.title = "A title changed under the fragment"
+    citation.save()
+    assert "A title changed under the fragment" in main_text(page_cache_off.get("/countries/canada/"))
+
+
+def test_the_fragment_cache_can_be_turned_off(page_cache_off, settings, warm):
+    settings.FRAGMENT_CACHE_SECONDS = 0
+    page_cache_off.get("/countries/mexico/")
+    with CaptureQueriesContext(connection) as captured:
+        page_cache_off.get("/countries/mexico/")
+    assert len(captured) > 2
+
+
+def test_another_address_of_the_site_gets_its_own_profile(page_cache_off, warm, settings):
+    settings.ALLOWED_HOSTS = ["testserver", "atlas.example.org"]
+    page = page_cache_off.get("/countries/mexico/", HTTP_HOST="atlas.example.org")
+    assert 'content="http://atlas.example.org/countries/mexico/"' in page.content.decode()
+    assert "http://testserver/countries/mexico/" not in page.content.decode()
+
+
+# --- Another release never meets this one's copies --------------------------------
+
+
+def test_validators_name_the_release(client, warm, settings):
+    etag = client.get("/countries/mexico/")["ETag"]
+    assert client.get("/countries/mexico/", headers={"If-None-Match": etag}).status_code == 304
+    settings.RELEASE = "the-next-release"
+    response = client.get("/countries/mexico/", headers={"If-None-Match": etag})
+    assert response.status_code == HTTPStatus.OK
+    assert response["ETag"] != etag
+
+
+def test_the_release_changes_with_any_template(tmp_path, monkeypatch):
+    from config.release import release
+
+    monkeypatch.delenv("DJANGO_RELEASE", raising=False)
+    (tmp_path / "templates").mkdir()
+    template = tmp_path / "templates" / "page.html"
+    template.write_text("<p>one</p>")
+    before = release(tmp_path)
+    assert release(tmp_path) == before
+    template.write_text("<p>two</p>")
+    assert release(tmp_path) != before
+    monkeypatch.setenv("DJANGO_RELEASE", "abc123")
+    assert release(tmp_path) == "abc123"
