@@ -49,10 +49,13 @@ PEER_URL = os.environ.get("BENCH_PEER_URL", "")
 
 UNCACHED_PAGES = [
     ("/countries/mexico/ (uncached)", "/countries/mexico/"),
+    ("/", "/"),
     ("/countries/", "/countries/"),
+    ("/themes/", "/themes/"),
     ("/themes/<slug>/", "/themes/synthetic-theme-01/"),
     ("/citations/", "/citations/"),
     ("/api/countries/", "/api/countries/"),
+    ("/data/", "/data/"),
     ("/compare/ (matrix)", "/compare/"),
     (
         "/compare/ (4 countries)",
@@ -330,8 +333,9 @@ def sweeps(base_url, env, label):
     times each just after an edit to one country (a different one each time).
     """
     slugs = country_slugs(env)
-    paths = [f"/countries/{slug}/" for slug in slugs]
-    print(f"Sweeping {len(slugs)} country pages ({label})...", flush=True)
+    # Every country's page in both languages, so that a sweep is long enough to time.
+    paths = [f"{prefix}/countries/{slug}/" for prefix in ("", "/es") for slug in slugs]
+    print(f"Sweeping {len(paths)} country pages ({label})...", flush=True)
     for _ in range(3):  # every page into the cache of every worker
         sweep(base_url, paths)
     cached = [sweep(base_url, paths) for _ in range(SWEEPS)]
@@ -344,7 +348,7 @@ def sweeps(base_url, env, label):
         return sorted(rps for rps, _ in runs)[len(runs) // 2]
 
     result = {
-        "pages": len(slugs),
+        "pages": len(paths),
         "cached_rps": median(cached),
         "after_edit_rps": median(after_edit),
         "cached_runs": [rps for rps, _ in cached],
@@ -464,6 +468,14 @@ def main():
     finally:
         server.stop()
 
+    # With no cache at all (the fragment cache off too): what a country's page
+    # costs the first time after a change to it.
+    server = Server({**env, "DJANGO_PAGE_CACHE_SECONDS": "0", "DJANGO_FRAGMENT_CACHE_SECONDS": "0"})
+    try:
+        results["/countries/mexico/ (cold)"] = measure(server, "/countries/mexico/")
+    finally:
+        server.stop()
+
     pg_sweep = (
         two_servers_sweep(env)
         if os.environ.get("BENCH_TWO_SERVERS", "1") == "1"
@@ -477,7 +489,7 @@ def main():
     pages = {
         label: row
         for label, row in results.items()
-        if "ceiling" not in label and not label.startswith("peer")
+        if "ceiling" not in label and not label.startswith("peer") and "(cold)" not in label
     }
     uncached_country = results.get("/countries/mexico/ (uncached)", {"ratio": 0, "p99_ms": 1e9})
     searches = [row for label, row in results.items() if label.startswith("/search/")]

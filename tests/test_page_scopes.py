@@ -281,7 +281,9 @@ def test_a_source_edit_shows_through_the_fragment_cache(page_cache_off, warm):
     citation = Citation.objects.get(key="canada-own-source")
     citation.title = "A title changed under the fragment"
     citation.save()
-    assert "A title changed under the fragment" in main_text(page_cache_off.get("/countries/canada/"))
+    assert "A title changed under the fragment" in main_text(
+        page_cache_off.get("/countries/canada/")
+    )
 
 
 def test_the_fragment_cache_can_be_turned_off(page_cache_off, settings, warm):
