@@ -26,7 +26,7 @@ class PageCacheConfig(AppConfig):
     verbose_name = "Page cache"
 
     def ready(self):
-        from .versions import bump_content_version, scopes_module
+        from .versions import bump_content_version, scopes_module, version_row_loaded
 
         scopes = scopes_module()
         # Admin saves, imports, fixture loads and restores all send these.
@@ -38,6 +38,10 @@ class PageCacheConfig(AppConfig):
                 )
             post_save.connect(bump_content_version, sender=model, dispatch_uid=f"bump-{label}")
             post_delete.connect(bump_content_version, sender=model, dispatch_uid=f"del-{label}")
+        for label in ("pagecache.ContentVersion", "pagecache.ScopeVersion"):
+            post_save.connect(
+                version_row_loaded, sender=self.apps.get_model(label), dispatch_uid=f"load-{label}"
+            )
         citations = self.apps.get_model("strategy.Country").citations.through
         m2m_changed.connect(bump_content_version, sender=citations, dispatch_uid="bump-cites")
         # A link check that changes what a reference shows (found dead, an

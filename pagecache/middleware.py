@@ -81,7 +81,7 @@ def public_view_at(path):
 
 @receiver(setting_changed)
 def _forget_public_views(setting, **kwargs):
-    if setting in ("ROOT_URLCONF", "LANGUAGES", "LANGUAGE_CODE"):
+    if setting in ("ROOT_URLCONF", "LANGUAGES", "LANGUAGE_CODE", "PAGE_CACHE_SCOPES"):
         _public_view_at.cache_clear()
 
 
@@ -94,7 +94,10 @@ def _public_view_at(language, path):
     names, repeated = addresses.view_parameters(match.func)
     if names is None:
         return None, frozenset(), None
-    return names, repeated, addresses.view_scope(match.func, match.kwargs)
+    # Without scopes (PAGE_CACHE_SCOPES unset) no change bumps them: every
+    # page is keyed by the site's version.
+    scope = addresses.view_scope(match.func, match.kwargs) if settings.PAGE_CACHE_SCOPES else None
+    return names, repeated, scope
 
 
 def canonical_host(request):

@@ -81,14 +81,30 @@ def bump_content_version(sender=None, instance=None, **signal_arguments):
     Record that public content changed: the site's version and those of the
     scopes the change touches (``instance``'s; for an m2m change, the side it
     was made from, before and after: every action sends one). Also a receiver
-    for model signals.
+    for model signals. Called without an instance (after a bulk write, which
+    sends no signal), it bumps every scope: any page may have changed.
     """
     now = timezone.now()
     updated = ContentVersion.objects.filter(pk=ROW).update(version=F("version") + 1, changed_at=now)
     if not updated:  # a database emptied since its migration made the row
         ContentVersion.objects.create(pk=ROW)
-    if instance is not None:
+    if instance is None:
+        ScopeVersion.objects.update(version=F("version") + 1, changed_at=now)
+    else:
         bump_scopes(changed_scopes(instance), now)
+
+
+def version_row_loaded(sender, instance, raw=False, **signal_arguments):
+    """
+    post_save of a version row: one loaded from a dump (``loaddata``, raw)
+    counts as a change, made now. A dump's older stamp is never put back:
+    the content loaded with it may be merged with rows added since, and
+    pages cached under that stamp before would be served again.
+    """
+    if raw:
+        sender.objects.filter(pk=instance.pk).update(
+            version=F("version") + 1, changed_at=timezone.now()
+        )
 
 
 def scopes_module():

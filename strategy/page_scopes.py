@@ -13,8 +13,9 @@ of exactly the pages it can alter, in the same transaction:
   row, a former-slug redirect: their country;
 * a theme (``Tag``, renamed or translated): every country with a goal on it;
 * a source (``Citation``): every country that cites it, by the citation rows
-  or by a marker in any of its texts in any language (a new source can make
-  an unknown marker resolve).
+  or by a marker of its key, or of its key before the save, in any of its
+  texts in any language (a new source can make an unknown marker resolve,
+  a renamed one unresolve).
 
 Working drafts are never public: a change to one alters no public page.
 Everything else a page can show (lists, themes, search, feeds) is keyed by
@@ -37,12 +38,18 @@ def view_scope(kwargs):
 
 
 def remember_previous(sender, instance, raw=False, **kwargs):
-    """pre_save: note the slug (country) or country (goal) the row had before."""
+    """pre_save: note the slug (country), country (goal) or key (source) the row had before."""
+    from citations.models import Citation
+
     from .models import Country, Goal
 
     if instance.pk is None:
         return
-    if sender is Country:
+    if sender is Citation:
+        instance._previous_key = (
+            Citation.objects.filter(pk=instance.pk).values_list("key", flat=True).first()
+        )
+    elif sender is Country:
         instance._previous_slug = (
             Country.with_drafts.filter(pk=instance.pk).values_list("slug", flat=True).first()
         )
@@ -87,13 +94,17 @@ def scopes_changed_by(instance):
 
 
 def citing(citation):
-    """The countries that cite ``citation``: by their citation rows or by a marker."""
-    marker = f"[^{citation.key}]"
+    """
+    The countries that cite ``citation``: by their citation rows, or by a
+    marker of its key (or of the key it had before this save) in any text.
+    """
     cites = Q(pk__in=[]) if citation.pk is None else Q(citations=citation.pk)
-    for code in languages.codes():
-        for name in ("vision", "conclusion"):
-            cites |= Q(**{f"{languages.column(name, code)}__contains": marker})
-        cites |= Q(**{f"goals__{languages.column('description', code)}__contains": marker})
+    keys = {citation.key, getattr(citation, "_previous_key", None)}
+    for marker in (f"[^{key}]" for key in keys if key):
+        for code in languages.codes():
+            for name in ("vision", "conclusion"):
+                cites |= Q(**{f"{languages.column(name, code)}__contains": marker})
+            cites |= Q(**{f"goals__{languages.column('description', code)}__contains": marker})
     return cites
 
 
