@@ -1,7 +1,8 @@
 """
 The release: a fingerprint of the code, templates, translations, static
-files and installed packages (their versions) that make the pages. Cached pages and fragments are keyed by it (the
-caches' KEY_PREFIX, the page cache's ETags), so a deploy that changes how a
+files and installed packages (their versions) that make the pages. Cached
+pages and fragments are keyed by it (the caches' KEY_PREFIX, the page
+cache's ETags), so a deploy that changes how a
 page looks never meets copies made by the code before it, in a shared Redis
 or in a browser. ``DJANGO_RELEASE`` (say, the commit deployed) names it
 instead of the fingerprint.
