@@ -243,7 +243,8 @@ CACHES = {
             "BACKEND": "pagecache.backends.BoundedLocMemCache",
             "KEY_PREFIX": RELEASE,
             "OPTIONS": {
-                "MAX_ENTRIES": 2000,
+                # Bounded by the bytes held; entries are pages and fragments.
+                "MAX_ENTRIES": 10000,
                 "MAX_BYTES": env_int("DJANGO_LOCAL_CACHE_MB", 64) * 1024 * 1024,
             },
         }
