@@ -1,5 +1,5 @@
 """
-Middleware for the whole site: a header Django does not set itself, requests
+Middleware for the whole site: headers Django does not set itself, requests
 that no view should see, and a friendly page when the database is down.
 """
 
@@ -7,6 +7,9 @@ import logging
 from http import HTTPStatus
 from urllib.parse import unquote_to_bytes
 
+from csp.constants import HEADER as CSP_HEADER
+from csp.middleware import CheckableLazyObject, CSPMiddleware
+from csp.utils import build_policy
 from django.conf import settings
 from django.contrib import messages
 from django.db import InterfaceError, OperationalError
@@ -45,6 +48,47 @@ class HostSpellingMiddleware:
                 spelled = domain if not port or port == default else f"{domain}:{port}"
                 request.META["HTTP_HOST"] = spelled
         return self.get_response(request)
+
+
+class ContentSecurityPolicyMiddleware(CSPMiddleware):
+    """
+    django-csp's middleware, building the site's one policy once rather than
+    for every response. A response that asks for a policy of its own (the
+    ``csp_update``/``csp_replace``/``csp_override`` decorators), a request
+    that used a nonce, report-only or excluded paths in the settings, and
+    Django's debug pages all take django-csp's own way, unchanged.
+    """
+
+    OVERRIDES = (
+        "_csp_config",
+        "_csp_update",
+        "_csp_replace",
+        "_csp_config_ro",
+        "_csp_update_ro",
+        "_csp_replace_ro",
+    )
+
+    def process_response(self, request, response):
+        policy = getattr(settings, "CONTENT_SECURITY_POLICY", None) or {}
+        if (
+            settings.DEBUG
+            or getattr(settings, "CONTENT_SECURITY_POLICY_REPORT_ONLY", None)
+            or policy.get("EXCLUDE_URL_PREFIXES")
+            or getattr(request, "_csp_nonce", None) is not None
+            or any(getattr(response, name, None) is not None for name in self.OVERRIDES)
+        ):
+            return super().process_response(request, response)
+        if policy is not getattr(self, "_built_for", None):  # settings changed (tests)
+            self._header = build_policy()
+            self._built_for = policy
+        if (
+            self._header
+            and CSP_HEADER not in response
+            and not getattr(response, "_csp_exempt", False)
+        ):
+            response[CSP_HEADER] = self._header
+        request.csp_nonce = CheckableLazyObject(self._csp_nonce_post_response)
+        return response
 
 
 class PermissionsPolicyMiddleware:

@@ -14,6 +14,7 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from .env import env_bool, env_choice, env_float, env_int, env_list, env_url, env_words
+from .release import release
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -67,7 +68,7 @@ MIDDLEWARE = [
     "api.middleware.ApiAnswersMiddleware",
     # Security headers go before WhiteNoise, which answers static file requests
     # itself: static files get the same headers as pages.
-    "csp.middleware.CSPMiddleware",
+    "config.middleware.ContentSecurityPolicyMiddleware",
     "config.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # The language a request is answered in: the address's /es/ prefix on the
@@ -221,12 +222,16 @@ STORAGES = {
 # sockets time out after DJANGO_CACHE_TIMEOUT seconds, and after a failure it
 # is left alone for a few seconds (pagecache/backends.py).
 REDIS_URL = env_url("REDIS_URL", ["redis", "rediss", "unix"])
+# Every key and ETag names the release (config/release.py): copies made by
+# other code are never served.
+RELEASE = release(BASE_DIR)
 CACHE_TIMEOUT_SECONDS = env_float("DJANGO_CACHE_TIMEOUT", 0.25)
 CACHES = {
     "default": (
         {
             "BACKEND": "pagecache.backends.ResilientRedisCache",
             "LOCATION": REDIS_URL,
+            "KEY_PREFIX": RELEASE,
             "OPTIONS": {
                 "socket_connect_timeout": CACHE_TIMEOUT_SECONDS,
                 "socket_timeout": CACHE_TIMEOUT_SECONDS,
@@ -236,8 +241,10 @@ CACHES = {
         if REDIS_URL
         else {
             "BACKEND": "pagecache.backends.BoundedLocMemCache",
+            "KEY_PREFIX": RELEASE,
             "OPTIONS": {
-                "MAX_ENTRIES": 2000,
+                # Bounded by the bytes held; entries are pages and fragments.
+                "MAX_ENTRIES": 10000,
                 "MAX_BYTES": env_int("DJANGO_LOCAL_CACHE_MB", 64) * 1024 * 1024,
             },
         }
@@ -247,6 +254,13 @@ CACHES = {
 # GET with ETag/Last-Modified stays on).
 PAGE_CACHE_SECONDS = env_int("DJANGO_PAGE_CACHE_SECONDS", 600)
 PAGE_CACHE_EXCLUDED_PATHS = ["/admin/", "/static/", "/healthz"]
+# How long the rendered parts of a page are kept, under the version of the
+# content they show (a country's profile: strategy.views.render_country);
+# 0 renders them afresh every time.
+FRAGMENT_CACHE_SECONDS = env_int("DJANGO_FRAGMENT_CACHE_SECONDS", 3600)
+# Which pages a change can alter, finer than "every page": a country's page
+# is keyed by its own version (pagecache.versions, strategy.page_scopes).
+PAGE_CACHE_SCOPES = "strategy.page_scopes"
 
 # django-taggit: tag lookups are case-insensitive, so "Health" and "health"
 # are one theme.

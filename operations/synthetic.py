@@ -12,9 +12,10 @@ from django.utils import timezone
 from taggit.models import Tag, TaggedItem
 
 from citations.models import Citation
-from pagecache.versions import bump_content_version
+from pagecache.versions import bump_content_version, bump_scopes
 from search.index import rebuild as rebuild_search_index
 from strategy.models import Country, Goal
+from strategy.page_scopes import country_scope
 
 PREFIX = "synthetic"
 
@@ -97,6 +98,7 @@ def create_synthetic_content(countries=300, goals_per_country=12, citations=1000
     )
     # Bulk writes send no signals: the page cache and the search index are told here.
     bump_content_version()
+    bump_scopes({country_scope(country.slug) for country in new_countries})
     rebuild_search_index()
     return len(new_countries)
 

@@ -23,6 +23,7 @@ Conditional GET and a version-keyed page cache for anonymous visitors.
   the view.
 """
 
+import functools
 import hashlib
 import logging
 from importlib import import_module
@@ -32,7 +33,9 @@ from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.core.cache import caches
 from django.core.exceptions import DisallowedHost
+from django.core.signals import setting_changed
 from django.db import InterfaceError, OperationalError
+from django.dispatch import receiver
 from django.http.request import split_domain_port
 from django.urls import Resolver404, resolve
 from django.utils import translation
@@ -41,7 +44,7 @@ from django.utils.http import http_date
 
 from web import addresses
 
-from .versions import current_content_version
+from .versions import page_version
 
 logger = logging.getLogger(__name__)
 
@@ -62,11 +65,39 @@ def view_parameters(path):
     them it reads with every value (``public_view(repeated=...)``); (None,
     empty) when no public view answers there.
     """
+    return public_view_at(path)[:2]
+
+
+def public_view_at(path):
+    """
+    (query parameters, repeated parameters, content scope) of the public
+    view at ``path`` (``web.addresses``); (None, empty, None) when no public
+    view answers there. Remembered for the most recent paths (in the active
+    language, which the address's prefix is read in): resolving a path is
+    the largest cost of serving a cached page.
+    """
+    return _public_view_at(translation.get_language(), path)
+
+
+@receiver(setting_changed)
+def _forget_public_views(setting, **kwargs):
+    if setting in ("ROOT_URLCONF", "LANGUAGES", "LANGUAGE_CODE", "PAGE_CACHE_SCOPES"):
+        _public_view_at.cache_clear()
+
+
+@functools.lru_cache(maxsize=4096)
+def _public_view_at(language, path):
     try:
-        func = resolve(path).func
+        match = resolve(path)
     except Resolver404:
-        return None, frozenset()
-    return addresses.view_parameters(func)
+        return None, frozenset(), None
+    names, repeated = addresses.view_parameters(match.func)
+    if names is None:
+        return None, frozenset(), None
+    # Without scopes (PAGE_CACHE_SCOPES unset) no change bumps them: every
+    # page is keyed by the site's version.
+    scope = addresses.view_scope(match.func, match.kwargs) if settings.PAGE_CACHE_SCOPES else None
+    return names, repeated, scope
 
 
 def canonical_host(request):
@@ -108,7 +139,7 @@ class PublicPageCacheMiddleware:
     def __call__(self, request):
         if request.method not in ("GET", "HEAD") or request.path.startswith(self.excluded):
             return self.get_response(request)
-        names, repeated = view_parameters(request.path_info)
+        names, repeated, scope = public_view_at(request.path_info)
         if names is None:
             return self.get_response(request)
         try:
@@ -121,7 +152,7 @@ class PublicPageCacheMiddleware:
         try:
             if signed_in(request):
                 return self.get_response(request)
-            version, changed_at = current_content_version()
+            version, changed_at, scoped = page_version(scope)
         except (OperationalError, InterfaceError) as error:
             # The database is down: one attempt per request, then the 503 page.
             from config.views import service_unavailable
@@ -131,7 +162,12 @@ class PublicPageCacheMiddleware:
 
         # The change time goes into the key with the counter, so a database
         # restored from a backup (an older counter) never meets stale pages.
-        etag = self.etag(request, host, names, repeated, f"{version}.{changed_at.timestamp():.6f}")
+        # A scope's versions and the site's are told apart ("s"), so that
+        # the two counters can never name the same copy.
+        stamp = f"{'s' if scoped else ''}{version}.{changed_at.timestamp():.6f}"
+        # The view may key the parts it renders by it too (fragment caching).
+        request.content_stamp = stamp
+        etag = self.etag(request, host, names, repeated, stamp)
         timestamp = int(changed_at.timestamp())
         key = f"atlas:page:{etag}"
         cache = caches[CACHE_ALIAS]
@@ -158,7 +194,8 @@ class PublicPageCacheMiddleware:
     @staticmethod
     def etag(request, host, names, repeated, version):
         """
-        A weak ETag for the address as the view sees it: the language it is
+        A weak ETag for the address as the view sees it, in this release of
+        the site (``config.release``): the language it is
         answered in (web.languages: the address's own, but said here so
         that no page is ever served in another), scheme, host, path and the
         query parameters the view reads, as it reads them
@@ -166,7 +203,7 @@ class PublicPageCacheMiddleware:
         """
         query = urlencode(addresses.query_as_read(request.GET, names, repeated))
         language = translation.get_language()
-        address = f"{language} {request.scheme}://{host}{request.path}?{query}"
+        address = f"{settings.RELEASE} {language} {request.scheme}://{host}{request.path}?{query}"
         digest = hashlib.blake2b(address.encode(), digest_size=8).hexdigest()
         return f'W/"{version}-{digest}"'
 

@@ -19,3 +19,25 @@ class ContentVersion(models.Model):
 
     def __str__(self):
         return f"version {self.version} of {self.changed_at:%Y-%m-%d %H:%M:%S}"
+
+
+class ScopeVersion(models.Model):
+    """
+    The version of one part of the public content, a *scope* such as
+    ``country:mexico``: bumped with the site's ``ContentVersion`` by every
+    change that can alter the pages cached under that scope
+    (``strategy.page_scopes``), so that a change to one country leaves every
+    other country's cached page valid.
+    """
+
+    # The scope is the key: a backup loaded back (``loaddata``) puts each row
+    # back as it was, however the load's own saves bumped it meanwhile.
+    scope = models.CharField("scope", max_length=200, primary_key=True)
+    version = models.PositiveBigIntegerField("version", default=1)
+    changed_at = models.DateTimeField("changed", default=timezone.now)
+
+    class Meta:
+        verbose_name = "scope version"
+
+    def __str__(self):
+        return f"{self.scope}: version {self.version} of {self.changed_at:%Y-%m-%d %H:%M:%S}"

@@ -1,51 +1,131 @@
 """
-The content version: one database row (``ContentVersion``) that counts
-changes to public content, which the page cache (``pagecache``) keys pages by.
-Every save, delete, publish, import or restore that can change what a page
-shows bumps it, in the same transaction as the change (``bump_content_version``,
-wired to the content models' signals in ``pagecache.apps``, so the domain
-apps need not know the cache exists; code that writes with
-``QuerySet.update()`` or ``bulk_create()`` calls it itself).
+Content versions, which the page cache (``pagecache``) keys pages by.
+
+* The site's version: one database row (``ContentVersion``) that counts
+  changes to public content. Every save, delete, publish, import or restore
+  that can change what a page shows bumps it, in the same transaction as the
+  change (``bump_content_version``, wired to the content models' signals in
+  ``pagecache.apps``, so the domain apps need not know the cache exists;
+  code that writes with ``QuerySet.update()`` or ``bulk_create()`` calls it
+  itself).
+* A scope's version (``ScopeVersion``): pages that show one part of the
+  content only (a country's page) are keyed by that part's version instead,
+  which the same changes bump when they touch that part
+  (``settings.PAGE_CACHE_SCOPES`` names the module that says which scopes a
+  changed row touches: ``scopes_changed_by(instance)``, and
+  ``remember_previous``, a pre_save receiver that notes what a save may
+  change away from).
+  A page whose scope has no row yet is keyed by the site's version.
 """
 
+import functools
 from datetime import UTC, datetime
+from importlib import import_module
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import F
 from django.utils import timezone
 
-from .models import ContentVersion
+from .models import ContentVersion, ScopeVersion
 
 ROW = 1  # the one ContentVersion row (made by its migration)
 
 
 def current_content_version():
+    """(version, changed_at) of the whole site's public content: one query."""
+    number, changed_at, _ = page_version()
+    return number, changed_at
+
+
+def page_version(scope=None):
     """
-    (version, changed_at) of public content: one query. Written as plain SQL,
-    since on a cached page building an ORM query would be the largest cost.
+    (version, changed_at, scoped) of the public content a page shows: of its
+    scope when it has one with a row (``scoped``), else of the whole site.
+    One query, written as plain SQL, since on a cached page building an ORM
+    query would be the largest cost.
     """
-    quote = connection.ops.quote_name
+    site, scoped = version_queries(connection.vendor)
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT {quote('version')}, {quote('changed_at')} "  # noqa: S608 -- no user input
-            f"FROM {quote(ContentVersion._meta.db_table)} WHERE {quote('id')} = %s",
-            [ROW],
-        )
-        row = cursor.fetchone()
-    if row is None:
-        return 0, timezone.now().replace(microsecond=0)
-    version, changed_at = row
+        if scope is None:
+            cursor.execute(site, [ROW])
+        else:
+            cursor.execute(scoped, [ROW, scope])
+        rows = sorted(cursor.fetchall())
+    if not rows:
+        return 0, timezone.now().replace(microsecond=0), False
+    scoped, version, changed_at = rows[-1]  # the scope's row when there is one
     if isinstance(changed_at, str):  # SQLite hands back text
         changed_at = datetime.fromisoformat(changed_at)
     if timezone.is_naive(changed_at):  # stored in UTC (USE_TZ)
         changed_at = changed_at.replace(tzinfo=UTC)
-    return version, changed_at
+    return version, changed_at, bool(scoped)
 
 
-def bump_content_version(**signal_arguments):
-    """Record that public content changed. Also a receiver for model signals."""
-    updated = ContentVersion.objects.filter(pk=ROW).update(
-        version=F("version") + 1, changed_at=timezone.now()
+@functools.cache
+def version_queries(vendor):
+    """The SQL of ``page_version``: for the site, and for a scope or the site."""
+    quote = connection.ops.quote_name
+    # Only names are formatted in; the values are parameters.
+    columns = f"{quote('version')}, {quote('changed_at')}"
+    site = (
+        f"SELECT 0, {columns} FROM {quote(ContentVersion._meta.db_table)} WHERE {quote('id')} = %s"  # noqa: S608
     )
+    table = quote(ScopeVersion._meta.db_table)
+    scoped = f"{site} UNION ALL SELECT 1, {columns} FROM {table} WHERE {quote('scope')} = %s"  # noqa: S608
+    return site, scoped
+
+
+def bump_content_version(sender=None, instance=None, **signal_arguments):
+    """
+    Record that public content changed: the site's version and those of the
+    scopes the change touches (``instance``'s; for an m2m change, the side it
+    was made from, before and after: every action sends one). Also a receiver
+    for model signals. Called without an instance (after a bulk write, which
+    sends no signal), it bumps every scope: any page may have changed.
+    """
+    now = timezone.now()
+    updated = ContentVersion.objects.filter(pk=ROW).update(version=F("version") + 1, changed_at=now)
     if not updated:  # a database emptied since its migration made the row
         ContentVersion.objects.create(pk=ROW)
+    if instance is None:
+        ScopeVersion.objects.update(version=F("version") + 1, changed_at=now)
+    else:
+        bump_scopes(changed_scopes(instance), now)
+
+
+def version_row_loaded(sender, instance, raw=False, **signal_arguments):
+    """
+    post_save of a version row: one loaded from a dump (``loaddata``, raw)
+    counts as a change, made now. A dump's older stamp is never put back:
+    the content loaded with it may be merged with rows added since, and
+    pages cached under that stamp before would be served again.
+    """
+    if raw:
+        sender.objects.filter(pk=instance.pk).update(
+            version=F("version") + 1, changed_at=timezone.now()
+        )
+
+
+def scopes_module():
+    return import_module(settings.PAGE_CACHE_SCOPES) if settings.PAGE_CACHE_SCOPES else None
+
+
+def changed_scopes(instance):
+    module = scopes_module()
+    return set(module.scopes_changed_by(instance)) if module else set()
+
+
+def bump_scopes(scopes, now=None):
+    """Bump the versions of ``scopes``, making the rows of those that have none."""
+    if not scopes:
+        return
+    now = now or timezone.now()
+    rows = ScopeVersion.objects.filter(scope__in=scopes)
+    known = set(rows.values_list("scope", flat=True))
+    rows.update(version=F("version") + 1, changed_at=now)
+    # A row made at the same moment by another change is just as new.
+    ScopeVersion.objects.bulk_create(
+        [ScopeVersion(scope=scope, changed_at=now) for scope in sorted(scopes - known)],
+        ignore_conflicts=True,
+    )

@@ -91,9 +91,12 @@ class SQLiteBackend:
     def matching_ids(self):
         """SQL (and parameters) for the ids of the matching documents of the active language."""
         # The table name is a constant; the query text and language are parameters.
+        # CROSS JOIN makes SQLite run the MATCH once and look each match up,
+        # rather than walk every document of the language and MATCH for each
+        # (twenty times slower at 300 countries).
         sql = (
             f"SELECT {self.table}.rowid FROM {self.table} "  # noqa: S608
-            f"JOIN search_document d ON d.id = {self.table}.rowid "
+            f"CROSS JOIN search_document d ON d.id = {self.table}.rowid "
             f"WHERE {self.table} MATCH %s AND d.language = %s"
         )
         return sql, [self.match, self.language]
@@ -128,7 +131,7 @@ class SQLiteBackend:
             SELECT d.id, d.kind, d.title, d.context, d.url, d.region,
                    highlight({self.table}, 0, %s, %s),
                    snippet({self.table}, 2, %s, %s, ' … ', {SNIPPET_WORDS})
-            FROM {self.table} JOIN search_document d ON d.id = {self.table}.rowid
+            FROM {self.table} CROSS JOIN search_document d ON d.id = {self.table}.rowid
             WHERE {self.table} MATCH %s {" ".join(conditions)}
             ORDER BY bm25({self.table}, {weights}) * CASE d.kind {boost} ELSE 1.0 END,
                      CASE d.kind {kind_order} END, d.title, d.id

@@ -1,8 +1,10 @@
+import functools
 from collections import Counter
 from dataclasses import dataclass
 from http import HTTPStatus
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib.sitemaps import views as sitemaps_views
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
@@ -18,7 +20,7 @@ from citations.views import bibliography_response
 from web.addresses import absolute_url
 from web.views import PublicListView, page_of, public_view
 
-from . import comparison, languages, page_citation, versions
+from . import comparison, languages, page_citation, page_scopes, versions
 from .models import Country, CountrySlugRedirect, Goal, may_preview
 from .regions import countries_by_region
 from .sitemaps import SITEMAPS
@@ -150,22 +152,27 @@ class CountryListView(PublicListView):
         return context
 
 
-@public_view
+@public_view(scope=page_scopes.view_scope)
 def country_detail(request, slug):
     try:
-        country = (
-            Country.objects.visible_to(request.user)
-            .prefetch_related(GOALS_WITH_THEMES)
-            .get(slug=slug)
-        )
+        country = Country.objects.visible_to(request.user).get(slug=slug)
     except Country.DoesNotExist:
         return redirect_old_slug(slug)
     if country.is_published:
         country = _working_draft_for(request.user, country)
     context = {}
-    if country.is_published and not country.is_working_draft:
+    public = country.is_published and not country.is_working_draft
+    if public:
         context = citable_page_context(request, country)
-    response = render_country(request, country, list(country.goals.all()), **context)
+
+    def goals():
+        return list(country.goals.order_by("position").with_themes())
+
+    # The public page's parts are kept under the version of the content it
+    # shows (pagecache: the country's own), so a page rendered again (another
+    # address, the page cache off or full) reuses them until the country changes.
+    stamp = getattr(request, "content_stamp", None) if public else None
+    response = render_country(request, country, goals, fragment_stamp=stamp, **context)
     if not country.is_published:
         # A draft preview is for the signed-in editor only: no shared cache keeps it.
         patch_cache_control(response, private=True, no_store=True)
@@ -185,12 +192,56 @@ class ShownGoal:
         return getattr(self.goal, name)
 
 
-def render_country(request, country, goals, **context):
+def render_country(request, country, goals, *, fragment_stamp=None, **context):
     """
     A country's page, in the active language: its text with numbered
     footnotes, its goals, its sources. A text not yet translated is shown in
-    English and marked so (``languages.Text.fallback``).
+    English and marked so (``languages.Text.fallback``). ``goals`` is the
+    list of its goals or a function that reads them.
+
+    The parts that cost (the goals, the footnotes, the page's metadata) are
+    made only when the template shows them: with ``fragment_stamp`` (the
+    version of the country's content) the template keeps the rendered parts
+    in the cache (``{% cache %}``, ``settings.FRAGMENT_CACHE_SECONDS``) under
+    that version, the language and the site's address, and shows them from
+    there while the country is unchanged.
     """
+
+    @functools.cache
+    def profile():
+        return country_profile(country, goals() if callable(goals) else goals, context)
+
+    def part(name):
+        return lambda: profile()[name]
+
+    page = {
+        "country": country,
+        "name": languages.text(country, "name"),
+        "citable": "page_reference" in context,
+        "fragment_stamp": fragment_stamp if settings.FRAGMENT_CACHE_SECONDS else None,
+        "fragment_seconds": settings.FRAGMENT_CACHE_SECONDS,
+        **{name: part(name) for name in PROFILE_PARTS},
+        **context,
+    }
+    return render(request, "strategy/country_detail.html", page)
+
+
+# What ``country_profile`` makes, each shown by the template only when needed.
+PROFILE_PARTS = (
+    "vision",
+    "vision_text",
+    "goals",
+    "conclusion",
+    "conclusion_text",
+    "notes",
+    "translated",
+    "untranslated",
+    "article",
+)
+
+
+def country_profile(country, goals, context):
+    """The rendered texts, goals and sources of a country's page (``render_country``)."""
     vision = languages.text(country, "vision")
     conclusion = languages.text(country, "conclusion")
     shown = [
@@ -212,8 +263,6 @@ def render_country(request, country, goals, **context):
         *(g.description for g in shown_goals),
     ]
     page = {
-        "country": country,
-        "name": name,
         "vision": rendered_vision,
         "vision_text": vision,
         "goals": shown_goals,
@@ -225,33 +274,35 @@ def render_country(request, country, goals, **context):
         "translated": languages.current() != languages.default_language()
         and any(not text.fallback for text in texts if text.value),
         "untranslated": any(text.fallback for text in texts if text.value),
-        **context,
+        "article": None,
     }
     if "page_reference" in context:
         page["article"] = page_citation.article_data(
-            context["page_reference"],
+            context["page_reference"](),
             country_name=country.name,
-            description=context["summary"],
+            description=context["summary"](),
             image=context["site_image"],
             sources=[n.citation.link_url for n in page["notes"] if n.citation.link_url],
             site_address=context["site_address"],
         )
-    return render(request, "strategy/country_detail.html", page)
+    return page
 
 
 def citable_page_context(request, country):
     """
     What makes a published country's page citable: its reference (the cite
     box, the downloads), its summary for link previews, and its site image.
+    The reference and the summary are made when the page shows them (as
+    functions the template calls), not when a cached part shows them already.
     """
     address = absolute_url(request, country.get_absolute_url())
-    reference = page_citation.page_reference(country, address)
+    reference = functools.cache(lambda: page_citation.page_reference(country, address))
     return {
         "page_reference": reference,
-        "page_reference_parts": page_citation.harvard_parts(reference),
-        "page_reference_formats": page_citation.rendered_formats(reference),
-        "page_reference_tags": page_citation.highwire_tags(reference),
-        "summary": plain_summary(country.vision),
+        "page_reference_parts": lambda: page_citation.harvard_parts(reference()),
+        "page_reference_formats": lambda: page_citation.rendered_formats(reference()),
+        "page_reference_tags": lambda: page_citation.highwire_tags(reference()),
+        "summary": functools.cache(lambda: plain_summary(country.vision)),
         "site_image": absolute_url(request, static(SITE_IMAGE)),
         "site_address": absolute_url(request, "/"),
     }
@@ -333,12 +384,7 @@ def _working_draft_for(user, country):
     """
     if not may_preview(user):
         return country
-    draft = (
-        Country.with_drafts.filter(draft_of=country, draft_edited=True)
-        .prefetch_related(GOALS_WITH_THEMES)
-        .first()
-    )
-    return draft or country
+    return Country.with_drafts.filter(draft_of=country, draft_edited=True).first() or country
 
 
 @public_view

@@ -312,6 +312,8 @@ def test_visitors_see_the_archived_copy_of_a_dead_source_and_nothing_for_live_on
     run()
     page = parse(client.get(dead.get_absolute_url()))
     assert page.select(".link-dead") == []  # one failure is not enough
+    country_url = dead.countries.get().get_absolute_url()
+    assert client.get(country_url).status_code == 200  # cached, under the country's version
     before = current_version()
     age_checks(21)
     run()
@@ -326,7 +328,7 @@ def test_visitors_see_the_archived_copy_of_a_dead_source_and_nothing_for_live_on
         f"{found_on.year}): read the archived copy ."
     )
     assert note.a["href"] == snapshot
-    country_page = parse(client.get(dead.countries.get().get_absolute_url()))
+    country_page = parse(client.get(country_url))
     assert country_page.select_one(".notes .archive-link")["href"] == snapshot
     live_page = parse(client.get(live.get_absolute_url()))
     assert live_page.select(".link-dead") == [] and live_page.select(".archive-link") == []

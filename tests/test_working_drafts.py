@@ -29,6 +29,14 @@ pytestmark = pytest.mark.django_db
 LONG_AGO = datetime.datetime(2020, 1, 2, tzinfo=datetime.UTC)
 
 
+def backdate(country):
+    """Date the country's last published change long ago, as the page cache is told."""
+    from pagecache.versions import bump_content_version
+
+    Country.objects.filter(pk=country.pk).update(last_published_change=LONG_AGO)
+    bump_content_version(instance=country)  # a bulk update sends no signal
+
+
 def change_url(country):
     return reverse("admin:strategy_country_change", args=[country.pk])
 
@@ -60,7 +68,7 @@ def managed(mexico, manager_user, editor_user):
     manager_user.save()
     editor_user.email = "ana@example.org"
     editor_user.save()
-    Country.objects.filter(pk=mexico.pk).update(last_published_change=LONG_AGO)
+    backdate(mexico)
     mexico.refresh_from_db()
     return mexico
 

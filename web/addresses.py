@@ -40,6 +40,15 @@ def view_parameters(func):
     return names, getattr(func, "repeated_query_parameters", frozenset())
 
 
+def view_scope(func, kwargs):
+    """
+    The scope of the content the public view ``func`` shows at a URL with
+    ``kwargs`` (``public_view(scope=...)``), or None: it may show any of it.
+    """
+    scope = getattr(func, "content_scope", None)
+    return scope(kwargs) if scope is not None else None
+
+
 def query_as_read(query, names, repeated):
     """
     The (name, value) pairs of ``query`` (a QueryDict) that a view reading

@@ -24,18 +24,21 @@ from django.views.generic import ListView
 PAGE_RE = re.compile(r"[1-9][0-9]{0,8}")
 
 
-def public_view(view=None, *, query=(), repeated=()):
+def public_view(view=None, *, query=(), repeated=(), scope=None):
     """
     ``@public_view`` or ``@public_view(query=["page"])``: a read-only view
     whose response depends on the query parameters named in ``query`` only.
     Those named in ``repeated`` too are read with every value they are given
     (``?c=a&c=b``, ``request.GET.getlist``); the others by their last value.
+    ``scope``, a function of the URL's keyword arguments, names the one part
+    of the content the page shows (``pagecache.versions``), when it shows one.
     """
 
     def decorate(view):
         view = csrf_exempt(require_safe(view))
         view.query_parameters = frozenset(query)
         view.repeated_query_parameters = frozenset(repeated)
+        view.content_scope = scope
         return view
 
     return decorate(view) if view is not None else decorate
