@@ -235,6 +235,25 @@ def mexico(db):
     return country
 
 
+@pytest.fixture
+def canada(mexico):
+    """A second published country, sharing a source and a theme with Mexico."""
+    from citations.models import Citation
+
+    from .factories import CitationFactory, CountryFactory, GoalFactory
+
+    shared = Citation.objects.get(key="secretaria-de-hacienda-2017")
+    own = CitationFactory(key="canada-own-source", title="Canada's own report")
+    country = CountryFactory(
+        name="Canada",
+        slug="canada",
+        vision=f"A pan-Canadian vision.[^{own.key}] Shared too.[^{shared.key}]",
+    )
+    GoalFactory(country=country, position=1, title="Grow talent", tags=["health"])
+    country.sync_citations()
+    return country
+
+
 # --- People, and their browsers --------------------------------------------------
 # ``*_user`` fixtures are User objects, ``*_client`` fixtures browsers (test
 # clients) signed in as them; pytest-django's ``admin_user`` and

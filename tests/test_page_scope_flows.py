@@ -10,9 +10,7 @@ from http import HTTPStatus
 
 import pytest
 from django.core.cache import cache as default_cache
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from taggit.models import Tag
 
@@ -21,19 +19,9 @@ from strategy.models import Country, Goal
 
 from . import admin_forms
 from .factories import CitationFactory, CountryFactory, GoalFactory
-from .helpers import parse
+from .test_page_scopes import edit_country, main_text
 
 pytestmark = pytest.mark.django_db
-
-
-def fetch(client, path):
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(path)
-    return response, len(captured) == 1
-
-
-def main_text(response):
-    return parse(response).find("main").get_text(" ")
 
 
 def fresh(path):
@@ -68,20 +56,6 @@ def test_citation_key_renamed_away_from_marker_only_country(
     cached = main_text(client.get("/countries/chile/"))
     rendered = main_text(fresh("/countries/chile/"))
     assert cached == rendered
-
-
-@pytest.fixture
-def canada(mexico):
-    shared = Citation.objects.get(key="secretaria-de-hacienda-2017")
-    own = CitationFactory(key="canada-own-source", title="Canada's own report")
-    country = CountryFactory(
-        name="Canada",
-        slug="canada",
-        vision=f"A pan-Canadian vision.[^{own.key}] Shared too.[^{shared.key}]",
-    )
-    GoalFactory(country=country, position=1, title="Grow talent", tags=["health"])
-    country.sync_citations()
-    return country
 
 
 PATHS = [
@@ -281,15 +255,6 @@ def test_editor_draft_never_reaches_public_fragment(client, manager_client, cana
     admin_forms.publish_draft(manager_client, canada)
     for path in ("/countries/canada/", "/es/countries/canada/"):
         assert "SECRET DRAFT" in anon.get(path).content.decode()
-
-
-def edit_country(admin_client, country, **changes):
-    url = reverse("admin:strategy_country_change", args=[country.pk])
-    data = admin_forms.form_data(admin_client.get(url), "country_form")
-    data.update(changes)
-    response = admin_client.post(url, data)
-    assert response.status_code == HTTPStatus.FOUND, admin_forms.error_text(response)
-    admin_forms.publish_draft(admin_client, country)
 
 
 def test_slug_swap(client, admin_client, canada, mexico, settings):

@@ -16,7 +16,7 @@ from taggit.models import Tag
 from citations.models import Citation
 
 from . import admin_forms
-from .factories import CitationFactory, CountryFactory, GoalFactory
+from .factories import CitationFactory, CountryFactory
 from .helpers import parse
 
 pytestmark = pytest.mark.django_db
@@ -31,21 +31,6 @@ def fetch(client, path):
 
 def main_text(response):
     return parse(response).find("main").get_text(" ")
-
-
-@pytest.fixture
-def canada(mexico):
-    """A second published country, sharing a source and a theme with Mexico."""
-    shared = Citation.objects.get(key="secretaria-de-hacienda-2017")
-    own = CitationFactory(key="canada-own-source", title="Canada's own report")
-    country = CountryFactory(
-        name="Canada",
-        slug="canada",
-        vision=f"A pan-Canadian vision.[^{own.key}] Shared too.[^{shared.key}]",
-    )
-    GoalFactory(country=country, position=1, title="Grow talent", tags=["health"])
-    country.sync_citations()
-    return country
 
 
 @pytest.fixture
