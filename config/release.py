@@ -2,10 +2,9 @@
 The release: a fingerprint of the code, templates, translations, static
 files and installed packages (their versions) that make the pages. Cached
 pages and fragments are keyed by it (the caches' KEY_PREFIX, the page
-cache's ETags), so a deploy that changes how a
-page looks never meets copies made by the code before it, in a shared Redis
-or in a browser. ``DJANGO_RELEASE`` (say, the commit deployed) names it
-instead of the fingerprint.
+cache's ETags), so a deploy that changes how a page looks never meets
+copies made by the code before it, in a shared Redis or in a browser.
+``DJANGO_RELEASE`` (say, the commit deployed) names it instead.
 """
 
 import hashlib
@@ -14,7 +13,8 @@ from importlib import metadata
 from pathlib import Path
 
 # What makes a page: the apps' code, the templates, the translations, the
-# static files. Tests, benchmarks and documentation are left out.
+# static files (and the installed packages, below). Tests, benchmarks and
+# documentation are left out.
 SOURCES = [
     "api",
     "chapters",

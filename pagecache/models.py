@@ -30,8 +30,8 @@ class ScopeVersion(models.Model):
     other country's cached page valid.
     """
 
-    # The scope is the key: a backup loaded back (``loaddata``) puts each row
-    # back as it was, however the load's own saves bumped it meanwhile.
+    # The scope is the key: a dump loaded back (``loaddata``) lands on each
+    # scope's own row, and the load counts as a change (``version_row_loaded``).
     scope = models.CharField("scope", max_length=200, primary_key=True)
     version = models.PositiveBigIntegerField("version", default=1)
     changed_at = models.DateTimeField("changed", default=timezone.now)

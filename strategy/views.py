@@ -214,11 +214,17 @@ def render_country(request, country, goals, *, fragment_stamp=None, **context):
     def part(name):
         return lambda: profile()[name]
 
+    language = languages.current()
+    keep = fragment_stamp is not None and settings.FRAGMENT_CACHE_SECONDS
     page = {
         "country": country,
         "name": languages.text(country, "name"),
         "citable": "page_reference" in context,
-        "fragment_stamp": fragment_stamp if settings.FRAGMENT_CACHE_SECONDS else None,
+        "page_language": language,
+        # What the kept parts are kept under, with the country's pk; None: not kept.
+        "fragment_key": (
+            f"{fragment_stamp} {language} {context.get('site_address', '')}" if keep else None
+        ),
         "fragment_seconds": settings.FRAGMENT_CACHE_SECONDS,
         **{name: part(name) for name in PROFILE_PARTS},
         **context,

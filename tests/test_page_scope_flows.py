@@ -6,38 +6,38 @@ in English and in Spanish (``strategy.page_scopes``).
 """
 
 import difflib
+import io
+import json
 from http import HTTPStatus
 
 import pytest
 from django.core.cache import cache as default_cache
+from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
+from reversion.models import Version
 from taggit.models import Tag
 
-from citations.models import Citation
+from chapters.translations import import_translation
+from citations.models import Citation, LinkCheck
+from citations.signals import link_shown_changed
+from pagecache.versions import bump_content_version
 from strategy.models import Country, Goal
 
 from . import admin_forms
 from .factories import CitationFactory, CountryFactory, GoalFactory
-from .test_page_scopes import edit_country, main_text
+from .test_import_strategy import MEXICO
+from .test_languages import spanish_chapter
+from .test_page_scopes import edit_citation, edit_country, main_text
 
 pytestmark = pytest.mark.django_db
 
 
 def fresh(path):
     """The page as it renders with every cache cleared."""
-    from django.core.cache import cache
-
-    cache.clear()
+    default_cache.clear()
     return Client().get(path)
-
-
-def edit_citation(admin_client, citation, **changes):
-    url = reverse("admin:citations_citation_change", args=[citation.pk])
-    data = admin_forms.form_data(admin_client.get(url), "citation_form")
-    data.update(changes)
-    response = admin_client.post(url, data)
-    assert response.status_code == HTTPStatus.FOUND, admin_forms.error_text(response)
 
 
 @pytest.mark.parametrize("page_cache", [True, False])
@@ -167,9 +167,6 @@ def test_goal_bulk_delete_in_goal_admin(client, admin_client, canada, mexico, se
 
 
 def test_loaddata_changes(client, canada, settings, tmp_path):
-    import json
-
-    from django.core.management import call_command
 
     b = Browsers(client, settings)
     mex = Country.objects.get(slug="mexico")
@@ -191,12 +188,8 @@ def test_loaddata_changes(client, canada, settings, tmp_path):
 
 
 def test_reimport_and_publish(client, admin_client, canada, settings, tmp_path):
-    import io
-
-    from django.core.management import call_command
 
     b = Browsers(client, settings)
-    from tests.test_import_strategy import MEXICO
 
     text = MEXICO.read_text(encoding="utf-8").replace("The key vision", "The reimported vision")
     p = tmp_path / "mexico.md"
@@ -210,8 +203,6 @@ def test_reimport_and_publish(client, admin_client, canada, settings, tmp_path):
 
 
 def test_spanish_import(client, canada, settings):
-    from chapters.translations import import_translation
-    from tests.test_languages import spanish_chapter
 
     b = Browsers(client, settings)
     r = import_translation(spanish_chapter(**{"La visión clave": "La gran visión"}), "es")
@@ -220,10 +211,6 @@ def test_spanish_import(client, canada, settings):
 
 
 def test_link_dead_via_signal_only(client, canada, settings):
-    from django.utils import timezone
-
-    from citations.models import LinkCheck
-    from citations.signals import link_shown_changed
 
     b = Browsers(client, settings)
     c = Citation.objects.get(key="secretaria-de-hacienda-2017")
@@ -314,7 +301,6 @@ def test_delete_action(client, admin_client, canada, settings):
 
 def test_bulk_write_then_documented_bump(client, canada, settings):
     """README: 'code that writes in bulk calls bump_content_version() itself'."""
-    from pagecache.versions import bump_content_version
 
     b = Browsers(client, settings)
     Country.objects.filter(slug="canada").update(vision_en="Bulk-updated vision.")
@@ -331,9 +317,6 @@ def test_scopes_setting_off(client, admin_client, canada, settings):
 
 
 def test_loaddata_backup_rolls_stamp_back_but_not_content(client, canada, settings, tmp_path):
-    import io
-
-    from django.core.management import call_command
 
     # a page cached now, and a backup taken now
     first = client.get("/countries/canada/")
@@ -353,7 +336,6 @@ def test_loaddata_backup_rolls_stamp_back_but_not_content(client, canada, settin
 
 
 def test_restore_country_revision_then_publish(client, admin_client, canada, mexico, settings):
-    from reversion.models import Version
 
     edit_country(admin_client, mexico, vision="A vision to restore.")
     edit_country(admin_client, mexico, vision="A vision to be undone.")
@@ -373,7 +355,6 @@ def test_restore_country_revision_then_publish(client, admin_client, canada, mex
 
 
 def test_restore_citation_revision(client, admin_client, canada, settings):
-    from reversion.models import Version
 
     c = Citation.objects.get(key="secretaria-de-hacienda-2017")
     edit_citation(admin_client, c, title="Title to restore")

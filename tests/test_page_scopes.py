@@ -54,6 +54,15 @@ def edit_country(admin_client, country, **changes):
     admin_forms.publish_draft(admin_client, country)
 
 
+def edit_citation(admin_client, citation, **changes):
+    """Change a source's fields through its admin form."""
+    url = reverse("admin:citations_citation_change", args=[citation.pk])
+    data = admin_forms.form_data(admin_client.get(url), "citation_form")
+    data.update(changes)
+    response = admin_client.post(url, data)
+    assert response.status_code == HTTPStatus.FOUND, admin_forms.error_text(response)
+
+
 def test_editing_one_country_leaves_the_others_cached(client, admin_client, warm, canada):
     mexico_before = client.get("/countries/mexico/")
     edit_country(admin_client, canada, vision="A vision rewritten in the admin.")
@@ -100,12 +109,7 @@ def test_a_spanish_edit_shows_on_the_spanish_page(client, admin_client, warm, me
 
 def test_a_source_shows_anew_on_exactly_the_countries_citing_it(client, admin_client, warm):
     def edit(key, title):
-        citation = Citation.objects.get(key=key)
-        url = reverse("admin:citations_citation_change", args=[citation.pk])
-        data = admin_forms.form_data(admin_client.get(url), "citation_form")
-        data["title"] = title
-        response = admin_client.post(url, data)
-        assert response.status_code == HTTPStatus.FOUND, admin_forms.error_text(response)
+        edit_citation(admin_client, Citation.objects.get(key=key), title=title)
 
     edit("canada-own-source", "Canada's corrected report")
     response, cached = fetch(client, "/countries/canada/")
