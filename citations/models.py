@@ -4,10 +4,10 @@ import reversion
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from editing.fields import EditVersionField
+from web.addresses import page_address
 
 from .names import display, person_parts
 from .references import harvard_parts, reference_from_citation
@@ -158,7 +158,7 @@ class Citation(models.Model):
         return f"{self.author_display}{year}. {self.full_title}"
 
     def get_absolute_url(self):
-        return reverse("citations:detail", kwargs={"key": self.key})
+        return page_address("citations:detail", key=self.key)
 
     @property
     def author_list(self):

@@ -62,6 +62,26 @@ def page_version(scope=None):
     return version, changed_at, bool(scoped)
 
 
+def scope_versions(scopes):
+    """
+    {scope: its stamp} for each of ``scopes``, in two queries, spelled as the
+    page cache stamps pages: "s<version>.<changed>" of the scope's own row
+    where it has one and scopes are on (``settings.PAGE_CACHE_SCOPES``), else
+    "<version>.<changed>" of the whole site.
+    """
+    number, changed_at = current_content_version()
+    site = f"{number}.{changed_at.timestamp():.6f}"
+    own = {}
+    if settings.PAGE_CACHE_SCOPES and scopes:
+        own = {
+            scope: f"s{version}.{changed_at.timestamp():.6f}"
+            for scope, version, changed_at in ScopeVersion.objects.filter(
+                scope__in=scopes
+            ).values_list("scope", "version", "changed_at")
+        }
+    return {scope: own.get(scope, site) for scope in scopes}
+
+
 @functools.cache
 def version_queries(vendor):
     """The SQL of ``page_version``: for the site, and for a scope or the site."""

@@ -10,13 +10,16 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
+from django.utils.safestring import mark_safe
 
 from citations.footnotes import FootnoteRenderer, find_markers, plain_summary
 from citations.models import Citation
 from citations.views import bibliography_response
+from pagecache.fragments import kept, rendered_rows
 from web.addresses import absolute_url
 from web.views import PublicListView, page_of, public_view
 
@@ -79,7 +82,10 @@ class CountryListView(PublicListView):
     def get(self, request, *args, **kwargs):
         self.region = request.GET.get("region", "")
         self.theme = request.GET.get("theme", "")
-        self.themes = with_addresses(published_themes())
+        self.themes = kept(
+            f"published-themes:{languages.current()}",
+            lambda: with_addresses(published_themes()),
+        )
         self.problem = self.filter_problem()
         response = super().get(request, *args, **kwargs)
         if self.problem:
@@ -96,9 +102,12 @@ class CountryListView(PublicListView):
     def get_queryset(self):
         if self.problem:
             return Country.objects.none()
+        # Each country's goal count is read for the page's countries only
+        # (``get_context_data``): counted in this query, it would be counted
+        # for every country, for the page and for the paginator's count.
         countries = (
             Country.objects.published()
-            .annotate(goal_count=Count("goals"))
+            .only("pk", "name", "slug", "region")  # what a card shows
             .order_by(languages.display_order(), "slug")
         )
         if self.region:
@@ -133,19 +142,59 @@ class CountryListView(PublicListView):
         )
         return by_region, by_theme
 
+    def filters_form(self):
+        """
+        The filters' form, each option with how many countries it lists: kept
+        rendered under the site's version, as the counts are of every
+        country; a filter the atlas does not have is shown as typed, uncounted.
+        """
+
+        def render():
+            by_region, by_theme = self.option_counts()
+            return render_to_string(
+                "strategy/country_filters.html",
+                {
+                    "regions": [
+                        (value, label, by_region.get(value, 0))
+                        for value, label in Country.Region.choices
+                    ],
+                    "selected_region": self.region,
+                    "themes": [(theme, by_theme.get(theme.slug, 0)) for theme in self.themes],
+                    "selected_theme": self.theme,
+                    "filtered": bool(self.region or self.theme),
+                    "problem": self.problem,
+                },
+            )
+
+        if self.problem:
+            return render()
+        # The filters are known values here (``filter_problem``).
+        name = f"country-list-filters:{languages.current()}:{self.region}:{self.theme}"
+        return mark_safe(kept(name, render))  # noqa: S308 (rendered by a template)
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        countries = context["countries"] = list(context["countries"])
+        goal_counts = dict(
+            Goal.objects.filter(country__in=countries)
+            .order_by()
+            .values_list("country")
+            .annotate(count=Count("pk"))
+        )
+        for country in countries:
+            country.goal_count = goal_counts.get(country.pk, 0)
         filters = {"region": self.region, "theme": self.theme}
-        by_region, by_theme = self.option_counts()
         context.update(
-            regions=[
-                (value, label, by_region.get(value, 0)) for value, label in Country.Region.choices
-            ],
-            selected_region=self.region,
-            themes=[(theme, by_theme.get(theme.slug, 0)) for theme in self.themes],
-            selected_theme=self.theme,
+            filters=self.filters_form(),
             filtered=bool(self.region or self.theme),
             problem=self.problem,
+            cards=rendered_rows(
+                "strategy/country_card.html",
+                context["countries"],
+                name="country",
+                scope_of=lambda country: page_scopes.country_scope(country.slug),
+                key_of=lambda country: country.pk,
+            ),
             # Pagination links keep the filters, and nothing else.
             query=urlencode({name: value for name, value in filters.items() if value}),
         )
