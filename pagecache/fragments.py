@@ -19,18 +19,20 @@ request or context processors: it must show nothing but what its scope holds.
 from django.conf import settings
 from django.core.cache import cache
 from django.template.loader import get_template
-from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from .versions import current_content_version, scope_versions
 
 
-def rendered_rows(template_name, rows, *, name, scope_of, key_of, context=None):
+def rendered_rows(template_name, rows, *, name, scope_of, key_of, prepare=None, context=None):
     """
     The HTML of ``template_name`` rendered for each of ``rows`` (as ``name``
     in its context, with ``context``), in order. ``scope_of(row)`` is the
     scope whose version the row's content follows; ``key_of(row)`` tells
     rows of one scope apart (a goal's pk among its country's goals).
+    ``prepare(rows)``, when given, is called with the rows about to be
+    rendered (none when every row was found), to read what only rendering
+    needs.
     """
     rows = list(rows)
     if not rows:
@@ -43,7 +45,9 @@ def rendered_rows(template_name, rows, *, name, scope_of, key_of, context=None):
 
     seconds = settings.FRAGMENT_CACHE_SECONDS
     if not seconds:
-        return [mark_safe(render(row)) for row in rows]  # noqa: S308 (rendered by a template)
+        if prepare is not None:
+            prepare(rows)
+        return [render(row) for row in rows]
     versions = scope_versions({scope_of(row) for row in rows})
     language = get_language()
     keys = [
@@ -51,10 +55,14 @@ def rendered_rows(template_name, rows, *, name, scope_of, key_of, context=None):
         for row in rows
     ]
     found = cache.get_many(keys)
-    missing = {key: render(row) for key, row in zip(keys, rows, strict=True) if key not in found}
+    to_render = {key: row for key, row in zip(keys, rows, strict=True) if key not in found}
+    if to_render and prepare is not None:
+        prepare(list(to_render.values()))
+    missing = {key: render(row) for key, row in to_render.items()}
     if missing:
         cache.set_many(missing, seconds)
-    return [mark_safe(found[key] if key in found else missing[key]) for key in keys]  # noqa: S308 (rendered by a template)
+    # Rendered HTML is a SafeString, and comes back from the cache as one.
+    return [found[key] if key in found else missing[key] for key in keys]
 
 
 def kept(name, compute):

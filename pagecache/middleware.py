@@ -44,7 +44,7 @@ from django.utils.http import http_date
 
 from web import addresses
 
-from .versions import page_version
+from .versions import answering_at, page_version
 
 logger = logging.getLogger(__name__)
 
@@ -173,7 +173,11 @@ class PublicPageCacheMiddleware:
         cache = caches[CACHE_ALIAS]
         response = cache.get(key) if self.timeout else None
         if response is None:
-            response = self.get_response(request)
+            answering = answering_at.set(None if scoped else (version, changed_at))
+            try:
+                response = self.get_response(request)
+            finally:
+                answering_at.reset(answering)
             if not self.cacheable(response):
                 return response  # a 404, a private page: no precondition applies
             self.add_validators(response, etag, http_date(timestamp))

@@ -19,6 +19,7 @@ Content versions, which the page cache (``pagecache``) keys pages by.
 """
 
 import functools
+from contextvars import ContextVar
 from datetime import UTC, datetime
 from importlib import import_module
 
@@ -32,8 +33,21 @@ from .models import ContentVersion, ScopeVersion
 ROW = 1  # the one ContentVersion row (made by its migration)
 
 
+# The site's version as the page cache read it for the public page being
+# answered (``PublicPageCacheMiddleware``), so that what the page keeps
+# under it (``pagecache.fragments``) reads the same version without asking
+# the database again.
+answering_at = ContextVar("answering_at", default=None)
+
+
 def current_content_version():
-    """(version, changed_at) of the whole site's public content: one query."""
+    """
+    (version, changed_at) of the whole site's public content: one query, or
+    none while a public page read at that version is being answered.
+    """
+    known = answering_at.get()
+    if known is not None:
+        return known
     number, changed_at, _ = page_version()
     return number, changed_at
 

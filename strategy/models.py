@@ -306,7 +306,7 @@ class Country(models.Model):
     def get_region_display(self):
         # Django's own looks the value up in the choices made hashable again
         # on every call, which a list of countries pays once a row.
-        return REGION_LABELS.get(self.region, self.region)
+        return str(REGION_LABELS.get(self.region, self.region))
 
     def clean_fields(self, exclude=None):
         # The English column is the plain field's text, checked as that (once).

@@ -14,7 +14,6 @@ from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
-from django.utils.safestring import mark_safe
 
 from citations.footnotes import FootnoteRenderer, find_markers, plain_summary
 from citations.models import Citation
@@ -68,6 +67,18 @@ def home(request):
     )
 
 
+def count_goals(countries):
+    """Give each of ``countries`` its number of goals (``goal_count``), in one query."""
+    counts = dict(
+        Goal.objects.filter(country__in=countries)
+        .order_by()
+        .values_list("country")
+        .annotate(count=Count("pk"))
+    )
+    for country in countries:
+        country.goal_count = counts.get(country.pk, 0)
+
+
 class CountryListView(PublicListView):
     """
     Published countries, narrowed by ``?region=`` and ``?theme=``. A region or
@@ -102,9 +113,9 @@ class CountryListView(PublicListView):
     def get_queryset(self):
         if self.problem:
             return Country.objects.none()
-        # Each country's goal count is read for the page's countries only
-        # (``get_context_data``): counted in this query, it would be counted
-        # for every country, for the page and for the paginator's count.
+        # Each country's goal count is read for the cards to be rendered only
+        # (``count_goals``): counted in this query, it would be counted for
+        # every country, for the page and for the paginator's count.
         countries = (
             Country.objects.published()
             .only("pk", "name", "slug", "region")  # what a card shows
@@ -170,19 +181,10 @@ class CountryListView(PublicListView):
             return render()
         # The filters are known values here (``filter_problem``).
         name = f"country-list-filters:{languages.current()}:{self.region}:{self.theme}"
-        return mark_safe(kept(name, render))  # noqa: S308 (rendered by a template)
+        return kept(name, render)  # rendered HTML: a SafeString, in the cache too
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        countries = context["countries"] = list(context["countries"])
-        goal_counts = dict(
-            Goal.objects.filter(country__in=countries)
-            .order_by()
-            .values_list("country")
-            .annotate(count=Count("pk"))
-        )
-        for country in countries:
-            country.goal_count = goal_counts.get(country.pk, 0)
         filters = {"region": self.region, "theme": self.theme}
         context.update(
             filters=self.filters_form(),
@@ -194,6 +196,7 @@ class CountryListView(PublicListView):
                 name="country",
                 scope_of=lambda country: page_scopes.country_scope(country.slug),
                 key_of=lambda country: country.pk,
+                prepare=count_goals,
             ),
             # Pagination links keep the filters, and nothing else.
             query=urlencode({name: value for name, value in filters.items() if value}),

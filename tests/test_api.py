@@ -285,7 +285,7 @@ EXPECTED = {
     "/api/countries/": 3,  # count, page
     "/api/countries/mexico/": 5,  # country, goals, their tags, citations
     "/api/citations/": 4,  # count, page, published citing countries
-    "/api/themes/": 2,  # every published theme (few), paginated in Python
+    "/api/themes/": 3,  # goals per theme, every published theme (few), paginated in Python
     "/api/goals.csv": 3,  # goals with countries, their tags
     "/api/": 1,
     "/api/openapi.json": 1,
