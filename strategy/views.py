@@ -23,7 +23,7 @@ from web.addresses import absolute_url
 from web.views import PublicListView, page_of, public_view
 
 from . import comparison, languages, page_citation, page_scopes, versions
-from .models import Country, CountrySlugRedirect, Goal, may_preview
+from .models import Country, CountrySlugRedirect, Goal, give_goal_counts, may_preview
 from .regions import countries_by_region
 from .sitemaps import SITEMAPS
 from .themes import published_themes, published_themes_with_counts, with_addresses
@@ -67,18 +67,6 @@ def home(request):
     )
 
 
-def count_goals(countries):
-    """Give each of ``countries`` its number of goals (``goal_count``), in one query."""
-    counts = dict(
-        Goal.objects.filter(country__in=countries)
-        .order_by()
-        .values_list("country")
-        .annotate(count=Count("pk"))
-    )
-    for country in countries:
-        country.goal_count = counts.get(country.pk, 0)
-
-
 class CountryListView(PublicListView):
     """
     Published countries, narrowed by ``?region=`` and ``?theme=``. A region or
@@ -114,7 +102,7 @@ class CountryListView(PublicListView):
         if self.problem:
             return Country.objects.none()
         # Each country's goal count is read for the cards to be rendered only
-        # (``count_goals``): counted in this query, it would be counted for
+        # (``give_goal_counts``): counted in this query, it would be counted for
         # every country, for the page and for the paginator's count.
         countries = (
             Country.objects.published()
@@ -196,7 +184,7 @@ class CountryListView(PublicListView):
                 name="country",
                 scope_of=lambda country: page_scopes.country_scope(country.slug),
                 key_of=lambda country: country.pk,
-                prepare=count_goals,
+                prepare=give_goal_counts,
             ),
             # Pagination links keep the filters, and nothing else.
             query=urlencode({name: value for name, value in filters.items() if value}),
