@@ -282,7 +282,7 @@ def test_csv_cells_cannot_run_as_formulas(client, mexico):
 
 # Each count includes the page cache's one query for the content version.
 EXPECTED = {
-    "/api/countries/": 3,  # count, page
+    "/api/countries/": 4,  # count, page, its countries' goal counts
     "/api/countries/mexico/": 5,  # country, goals, their tags, citations
     "/api/citations/": 4,  # count, page, published citing countries
     "/api/themes/": 3,  # goals per theme, every published theme (few), paginated in Python
