@@ -44,9 +44,8 @@ EXPECTED = {
     "/citations/": 3,  # count, page
     "/citations/british-embassy-mexico-city-2018/": 3,  # source, citing countries
     # the latest change; an example country, its goals, their tags, its sources and
-    # the count; the list's first country and its goal count; an example source, its
-    # countries and the
-    # count; the themes (goals per theme, the themes)
+    # the count; the list's first country and its goal count; an example source,
+    # its countries and the count; the themes (goals per theme, the themes)
     "/data/": 14,
 }
 
