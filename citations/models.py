@@ -19,6 +19,15 @@ validate_web_url = URLValidator(schemes=["http", "https"])
 LANGUAGE_TAG_RE = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*")
 
 
+def citation_scope(key):
+    """
+    A source's own scope (``pagecache.versions``): what shows the source
+    alone, its reference in the list of sources, is kept under it.
+    ``strategy.page_scopes`` says which changes bump it.
+    """
+    return f"citation:{key}"
+
+
 class CitationQuerySet(models.QuerySet):
     def cited(self):
         """

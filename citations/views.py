@@ -2,10 +2,11 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.cache import patch_cache_control
 
+from pagecache.fragments import rendered_rows
 from web.views import PublicListView, public_view
 
 from .formats import FORMATS
-from .models import Citation
+from .models import Citation, citation_scope
 
 
 class CitationListView(PublicListView):
@@ -15,6 +16,18 @@ class CitationListView(PublicListView):
 
     def get_queryset(self):
         return Citation.objects.cited().order_by("key")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # Each source's reference, kept under the source's own version.
+        context["references"] = rendered_rows(
+            "citations/citation_row.html",
+            context["citations"],
+            name="citation",
+            scope_of=lambda citation: citation_scope(citation.key),
+            key_of=lambda citation: citation.pk,
+        )
+        return context
 
 
 @public_view

@@ -1,7 +1,8 @@
 """
 The rows of lists kept rendered under their own versions
 (``pagecache.fragments``): an edit to one country renders that country's card
-again and no other, and the lists show every change as a fresh render would.
+again and no other, an edit to one source its reference, and the lists show
+every change as a fresh render would.
 The flows of ``test_page_scope_flows`` check the lists too (its ``PATHS``).
 """
 
@@ -11,16 +12,19 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 
+from citations.models import Citation
+
 from .factories import GoalFactory
-from .test_page_scopes import edit_country
+from .test_page_scopes import edit_citation, edit_country
 
 pytestmark = pytest.mark.django_db
 
 CARD = "strategy/country_card.html"
+REFERENCE = "citations/citation_row.html"
 
 
-def cards_rendered(response):
-    return sum(template.name == CARD for template in response.templates)
+def cards_rendered(response, row=CARD):
+    return sum(template.name == row for template in response.templates)
 
 
 @pytest.fixture
@@ -71,3 +75,18 @@ def test_with_the_fragment_cache_off_nothing_is_kept(settings, uncached, mexico)
     assert uncached.get("/countries/").status_code == HTTPStatus.OK
     assert cards_rendered(uncached.get("/countries/")) == 1
     assert not [key for key in cache._cache if ":row:" in key or ":kept:" in key]
+
+
+def test_an_edit_to_one_source_renders_its_reference_again_and_no_other(
+    uncached, admin_client, mexico
+):
+    cited = Citation.objects.cited().count()
+    assert cited > 1
+    assert cards_rendered(uncached.get("/citations/"), REFERENCE) == cited
+    assert cards_rendered(uncached.get("/citations/"), REFERENCE) == 0
+
+    citation = Citation.objects.cited().order_by("key").first()
+    edit_citation(admin_client, citation, title="A title edited in the admin")
+    response = uncached.get("/citations/")
+    assert cards_rendered(response, REFERENCE) == 1
+    assert "A title edited in the admin" in response.content.decode()
