@@ -9,6 +9,25 @@ from .formats import FORMATS
 from .models import Citation, citation_scope
 
 
+def keep_references(notes):
+    """
+    Give each of a page's ``notes`` (``FootnoteRenderer.notes``) its source's
+    reference as HTML (``note.reference``), kept under the source's own
+    version as the list of sources keeps it: a page of many notes renders
+    only those of sources changed since.
+    """
+    references = rendered_rows(
+        "includes/reference.html",
+        [note.citation for note in notes],
+        name="citation",
+        scope_of=lambda citation: citation_scope(citation.key),
+        key_of=lambda citation: citation.pk,
+    )
+    for note, reference in zip(notes, references, strict=True):
+        note.reference = reference
+    return notes
+
+
 class CitationListView(PublicListView):
     template_name = "citations/citation_list.html"
     context_object_name = "citations"

@@ -155,11 +155,14 @@ def bump_scopes(scopes, now=None):
     if not scopes:
         return
     now = now or timezone.now()
-    rows = ScopeVersion.objects.filter(scope__in=scopes)
-    known = set(rows.values_list("scope", flat=True))
-    rows.update(version=F("version") + 1, changed_at=now)
-    # A row made at the same moment by another change is just as new.
-    ScopeVersion.objects.bulk_create(
-        [ScopeVersion(scope=scope, changed_at=now) for scope in sorted(scopes - known)],
-        ignore_conflicts=True,
+    bumped = ScopeVersion.objects.filter(scope__in=scopes).update(
+        version=F("version") + 1, changed_at=now
     )
+    if bumped < len(scopes):
+        # The rows missing are made; those bumped above are left as they are
+        # (a conflict), and a row made at the same moment by another change
+        # is just as new.
+        ScopeVersion.objects.bulk_create(
+            [ScopeVersion(scope=scope, changed_at=now) for scope in sorted(scopes)],
+            ignore_conflicts=True,
+        )

@@ -1,4 +1,5 @@
 import functools
+import hashlib
 from collections import Counter
 from dataclasses import dataclass
 from http import HTTPStatus
@@ -17,7 +18,7 @@ from django.utils.cache import patch_cache_control
 
 from citations.footnotes import FootnoteRenderer, find_markers, plain_summary
 from citations.models import Citation
-from citations.views import bibliography_response
+from citations.views import bibliography_response, keep_references
 from pagecache.fragments import kept, rendered_rows
 from web.addresses import absolute_url
 from web.views import PublicListView, page_of, public_view
@@ -464,14 +465,24 @@ def theme_detail(request, slug):
     paginator = page.paginator
     goals = list(page.object_list)
     footnotes = FootnoteRenderer(cited_citations(*(goal.description for goal in goals)))
-    rendered_goals = [(goal, footnotes.render(goal.description)) for goal in goals]
+    # Each goal's block is kept under its country's version and its text as
+    # numbered on this page (the numbers follow the goals before it).
+    rendered_goals = rendered_rows(
+        "strategy/theme_goal.html",
+        [(goal, footnotes.render(goal.description)) for goal in goals],
+        name="row",
+        scope_of=lambda row: page_scopes.country_scope(row[0].country.slug),
+        key_of=lambda row: (
+            f"{row[0].pk}:{hashlib.blake2b(row[1].encode(), digest_size=16).hexdigest()}"
+        ),
+    )
     return render(
         request,
         "strategy/theme_detail.html",
         {
             "theme": theme,
             "goals": rendered_goals,
-            "notes": footnotes.notes,
+            "notes": keep_references(footnotes.notes),
             "page_obj": page,
             "paginator": paginator,
             "is_paginated": page.has_other_pages(),
@@ -556,6 +567,7 @@ def compare(request):
     countries = [countries[country.pk] for country in chosen]
     footnotes = FootnoteRenderer(cited_citations(*comparison.texts_of(countries)))
     context.update(countries=countries, **comparison.compare_countries(countries, footnotes))
+    keep_references(context["notes"])
     return render(request, "strategy/compare.html", context)
 
 

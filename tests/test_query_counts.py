@@ -40,8 +40,10 @@ EXPECTED = {
     "/": 5,  # countries (for the regions and the matrix), themes, goals per theme, recent
     "/compare/": 4,  # countries, themes, goals per theme and country
     "/themes/": 3,  # goals per theme, the themes
-    "/themes/economy/": 6,  # theme, goal count, a page of goals, their tags, cited sources
-    "/citations/": 3,  # count, page
+    # theme, goal count, a page of goals, their tags, cited sources, the versions of
+    # the goals' countries and of the sources (their kept blocks and references)
+    "/themes/economy/": 8,
+    "/citations/": 4,  # count, page, the sources' versions (their kept references)
     "/citations/british-embassy-mexico-city-2018/": 3,  # source, citing countries
     # the latest change; an example country, its goals, their tags, its sources and
     # the count; the list's first country and its goal count; an example source,

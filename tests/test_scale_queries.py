@@ -20,8 +20,8 @@ PUBLIC = {
     "/countries/?region=latin-america-caribbean": 8,
     "/": 5,
     "/themes/": 3,
-    "/themes/economy/": 6,
-    "/citations/": 3,
+    "/themes/economy/": 8,
+    "/citations/": 4,
     "/citations/british-embassy-mexico-city-2018/": 3,
     "/compare/": 4,
     "/search/?q=mexico": 3,  # found at both sizes: the version, the facets, the page
