@@ -541,7 +541,18 @@ def compare(request):
     """
     slugs = [slug for slug in request.GET.getlist("c") if slug]  # an empty choice is no choice
     published = list(Country.objects.published().only("pk", "name", "slug", "region"))
-    context = {"published": published, "chosen": slugs, "limits": comparison}
+    context = {
+        "published": published,
+        # The form's checkbox for each country, kept under the country's version.
+        "choices": rendered_rows(
+            "strategy/compare_choice.html",
+            [(country, country.slug in slugs) for country in published],
+            name="row",
+            scope_of=lambda row: page_scopes.country_scope(row[0].slug),
+            key_of=lambda row: f"{row[0].pk}:{row[1]}",
+        ),
+        "limits": comparison,
+    }
     if not slugs:
         return matrix_page(request, published, context)
     try:
