@@ -38,7 +38,8 @@ EXPECTED = {
     # countries per region and per theme
     "/countries/": 8,
     "/": 5,  # countries (for the regions and the matrix), themes, goals per theme, recent
-    "/compare/": 4,  # countries, themes, goals per theme and country
+    # countries and their versions (the form), themes, goals per theme and country
+    "/compare/": 5,
     "/themes/": 3,  # goals per theme, the themes
     # theme, goal count, a page of goals, their tags, cited sources, the versions of
     # the goals' countries and of the sources (their kept blocks and references)

@@ -23,7 +23,7 @@ PUBLIC = {
     "/themes/economy/": 8,
     "/citations/": 4,
     "/citations/british-embassy-mexico-city-2018/": 3,
-    "/compare/": 4,
+    "/compare/": 5,
     "/search/?q=mexico": 3,  # found at both sizes: the version, the facets, the page
 }
 
