@@ -19,13 +19,15 @@ validate_web_url = URLValidator(schemes=["http", "https"])
 LANGUAGE_TAG_RE = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*")
 
 
-def citation_scope(key):
+def citation_scope(pk):
     """
     A source's own scope (``pagecache.versions``): what shows the source
-    alone, its reference in the list of sources, is kept under it.
+    alone, its reference in the list of sources, is kept under it. Named by
+    the source's id, which a rename leaves as it is (an object loaded before
+    a rename still names the scope its rows are kept under).
     ``strategy.page_scopes`` says which changes bump it.
     """
-    return f"citation:{key}"
+    return f"citation:{pk}"
 
 
 class CitationQuerySet(models.QuerySet):

@@ -20,7 +20,7 @@ def keep_references(notes):
         "includes/reference.html",
         [note.citation for note in notes],
         name="citation",
-        scope_of=lambda citation: citation_scope(citation.key),
+        scope_of=lambda citation: citation_scope(citation.pk),
         key_of=lambda citation: citation.pk,
     )
     for note, reference in zip(notes, references, strict=True):
@@ -43,7 +43,7 @@ class CitationListView(PublicListView):
             "citations/citation_row.html",
             context["citations"],
             name="citation",
-            scope_of=lambda citation: citation_scope(citation.key),
+            scope_of=lambda citation: citation_scope(citation.pk),
             key_of=lambda citation: citation.pk,
         )
         return context

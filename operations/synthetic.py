@@ -100,7 +100,7 @@ def create_synthetic_content(countries=300, goals_per_country=12, citations=1000
     bump_content_version()
     bump_scopes(
         {country_scope(country.slug) for country in new_countries}
-        | {citation_scope(source.key) for source in sources}
+        | {citation_scope(source.pk) for source in sources}
     )
     rebuild_search_index()
     return len(new_countries)

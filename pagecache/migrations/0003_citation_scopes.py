@@ -1,5 +1,5 @@
 """
-A scope version for each source (``strategy.page_scopes.citation_scope``),
+A scope version for each source (``citations.models.citation_scope``),
 so that the first change to one source already leaves the others' rows of
 the list of sources kept.
 """
@@ -10,9 +10,9 @@ from django.db import migrations
 def citation_scopes(apps, schema_editor):
     Citation = apps.get_model("citations", "Citation")
     ScopeVersion = apps.get_model("pagecache", "ScopeVersion")
-    keys = Citation.objects.values_list("key", flat=True)
+    ids = Citation.objects.values_list("pk", flat=True)
     ScopeVersion.objects.bulk_create(
-        [ScopeVersion(scope=f"citation:{key}") for key in keys.iterator()],
+        [ScopeVersion(scope=f"citation:{pk}") for pk in ids.iterator()],
         batch_size=500,
         ignore_conflicts=True,
     )
