@@ -9,6 +9,7 @@ from functools import partial
 from django.shortcuts import render
 from django.urls import reverse
 
+from strategy.models import give_goal_counts
 from strategy.themes import published_themes_with_counts, with_addresses
 from web.addresses import absolute_url
 from web.views import public_view
@@ -75,6 +76,8 @@ def api_examples(request):
     # goals makes the fullest example of one country.
     country = countries.order_by("-goal_count", "name_en").first()
     first = api.country_summaries().first()
+    if first is not None:
+        give_goal_counts([first])
     if country is not None:
         data = api.country_data(request, country)
         summary = api.country_summary(request, first)

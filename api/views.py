@@ -29,9 +29,9 @@ from django.views.decorators.csrf import csrf_exempt
 from citations.footnotes import find_markers
 from citations.models import Citation
 from strategy import languages
-from strategy.models import Country, Goal
+from strategy.models import Country, Goal, give_goal_counts
 from strategy.themes import published_themes_with_counts, with_addresses
-from web.addresses import absolute_url, site_address
+from web.addresses import absolute_url, page_address, site_address
 from web.views import page_of
 
 from . import open_data
@@ -86,10 +86,17 @@ def api_view(view=None, *, query=()):
     return wrapper
 
 
-def paginated(request, queryset, serialize):
-    """One page of ``queryset`` in the list envelope; a bad ``?page=`` is a 404."""
+def paginated(request, queryset, serialize, prepare=None):
+    """
+    One page of ``queryset`` in the list envelope; a bad ``?page=`` is a 404.
+    ``prepare(items)``, when given, reads what ``serialize`` needs for the
+    page's items.
+    """
     page = page_of(Paginator(queryset, PAGE_SIZE), request.GET.get("page"))
     paginator = page.paginator
+    items = list(page.object_list)
+    if prepare is not None:
+        prepare(items)
 
     def page_url(page_number):
         # Only the page (and the language asked for): other parameters are not
@@ -101,7 +108,7 @@ def paginated(request, queryset, serialize):
             "count": paginator.count,
             "next": page_url(page.next_page_number()) if page.has_next() else None,
             "previous": page_url(page.previous_page_number()) if page.has_previous() else None,
-            "results": [serialize(request, item) for item in page.object_list],
+            "results": [serialize(request, item) for item in items],
         },
         json_dumps_params={"ensure_ascii": False},
     )
@@ -122,7 +129,7 @@ def _lang_query(separator="?"):
 
 def _api_url(request, name, **kwargs):
     """An API address, in the language of this answer."""
-    return _absolute(request, reverse(name, kwargs=kwargs) + _lang_query())
+    return _absolute(request, page_address(name, **kwargs) + _lang_query())
 
 
 def citation_data(request, citation):
@@ -203,17 +210,16 @@ def openapi(request):
 
 
 def country_summaries():
-    """The published countries as ``/api/countries/`` lists them, in its order."""
-    return (
-        Country.objects.published()
-        .annotate(goal_count=Count("goals"))
-        .order_by(languages.display_order(), "slug")
-    )
+    """
+    The published countries as ``/api/countries/`` lists them, in its order;
+    ``give_goal_counts`` gives those shown their goal counts.
+    """
+    return Country.objects.published().order_by(languages.display_order(), "slug")
 
 
 @api_view(query=["page"])
 def country_list(request):
-    return paginated(request, country_summaries(), country_summary)
+    return paginated(request, country_summaries(), country_summary, prepare=give_goal_counts)
 
 
 def published_countries_in_full():

@@ -85,6 +85,9 @@ class Note:
     number: int
     citation: object
     ref_ids: list = field(default_factory=list)
+    # The source's reference as HTML, when the page has it already
+    # (``citations.views.keep_references``); else the template renders it.
+    reference: str = ""
 
     @property
     def id(self):

@@ -4,10 +4,10 @@ import reversion
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from editing.fields import EditVersionField
+from web.addresses import page_address
 
 from .names import display, person_parts
 from .references import harvard_parts, reference_from_citation
@@ -17,6 +17,17 @@ validate_web_url = URLValidator(schemes=["http", "https"])
 
 # A BCP 47 language tag as sources carry them: a language, then subtags.
 LANGUAGE_TAG_RE = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*")
+
+
+def citation_scope(pk):
+    """
+    A source's own scope (``pagecache.versions``): what shows the source
+    alone, its reference in the list of sources, is kept under it. Named by
+    the source's id, which a rename leaves as it is (an object loaded before
+    a rename still names the scope its rows are kept under).
+    ``strategy.page_scopes`` says which changes bump it.
+    """
+    return f"citation:{pk}"
 
 
 class CitationQuerySet(models.QuerySet):
@@ -158,7 +169,7 @@ class Citation(models.Model):
         return f"{self.author_display}{year}. {self.full_title}"
 
     def get_absolute_url(self):
-        return reverse("citations:detail", kwargs={"key": self.key})
+        return page_address("citations:detail", key=self.key)
 
     @property
     def author_list(self):

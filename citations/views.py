@@ -2,10 +2,30 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.cache import patch_cache_control
 
+from pagecache.fragments import rendered_rows
 from web.views import PublicListView, public_view
 
 from .formats import FORMATS
-from .models import Citation
+from .models import Citation, citation_scope
+
+
+def keep_references(notes):
+    """
+    Give each of a page's ``notes`` (``FootnoteRenderer.notes``) its source's
+    reference as HTML (``note.reference``), kept under the source's own
+    version as the list of sources keeps it: a page of many notes renders
+    only those of sources changed since.
+    """
+    references = rendered_rows(
+        "includes/reference.html",
+        [note.citation for note in notes],
+        name="citation",
+        scope_of=lambda citation: citation_scope(citation.pk),
+        key_of=lambda citation: citation.pk,
+    )
+    for note, reference in zip(notes, references, strict=True):
+        note.reference = reference
+    return notes
 
 
 class CitationListView(PublicListView):
@@ -15,6 +35,18 @@ class CitationListView(PublicListView):
 
     def get_queryset(self):
         return Citation.objects.cited().order_by("key")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # Each source's reference, kept under the source's own version.
+        context["references"] = rendered_rows(
+            "citations/citation_row.html",
+            context["citations"],
+            name="citation",
+            scope_of=lambda citation: citation_scope(citation.pk),
+            key_of=lambda citation: citation.pk,
+        )
+        return context
 
 
 @public_view

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from taggit.models import Tag, TaggedItem
 
-from citations.models import Citation
+from citations.models import Citation, citation_scope
 from pagecache.versions import bump_content_version, bump_scopes
 from search.index import rebuild as rebuild_search_index
 from strategy.models import Country, Goal
@@ -98,7 +98,10 @@ def create_synthetic_content(countries=300, goals_per_country=12, citations=1000
     )
     # Bulk writes send no signals: the page cache and the search index are told here.
     bump_content_version()
-    bump_scopes({country_scope(country.slug) for country in new_countries})
+    bump_scopes(
+        {country_scope(country.slug) for country in new_countries}
+        | {citation_scope(source.pk) for source in sources}
+    )
     rebuild_search_index()
     return len(new_countries)
 

@@ -44,7 +44,8 @@ from django.utils.http import http_date
 
 from web import addresses
 
-from .versions import page_version
+from .fragments import store_kept, to_keep
+from .versions import answering_at, page_version
 
 logger = logging.getLogger(__name__)
 
@@ -173,7 +174,18 @@ class PublicPageCacheMiddleware:
         cache = caches[CACHE_ALIAS]
         response = cache.get(key) if self.timeout else None
         if response is None:
-            response = self.get_response(request)
+            answering = answering_at.set(None if scoped else (version, changed_at))
+            # What the page keeps of its parts waits for the page to be done
+            # (pagecache.fragments): a site-wide page only, whose version
+            # was read here before anything else.
+            keeping = to_keep.set(None if scoped else {})
+            try:
+                response = self.get_response(request)
+                if not scoped:
+                    store_kept(to_keep.get(), (version, changed_at))
+            finally:
+                to_keep.reset(keeping)
+                answering_at.reset(answering)
             if not self.cacheable(response):
                 return response  # a 404, a private page: no precondition applies
             self.add_validators(response, etag, http_date(timestamp))

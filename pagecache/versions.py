@@ -19,6 +19,7 @@ Content versions, which the page cache (``pagecache``) keys pages by.
 """
 
 import functools
+from contextvars import ContextVar
 from datetime import UTC, datetime
 from importlib import import_module
 
@@ -32,8 +33,21 @@ from .models import ContentVersion, ScopeVersion
 ROW = 1  # the one ContentVersion row (made by its migration)
 
 
+# The site's version as the page cache read it for the public page being
+# answered (``PublicPageCacheMiddleware``), so that what the page keeps
+# under it (``pagecache.fragments``) reads the same version without asking
+# the database again.
+answering_at = ContextVar("answering_at", default=None)
+
+
 def current_content_version():
-    """(version, changed_at) of the whole site's public content: one query."""
+    """
+    (version, changed_at) of the whole site's public content: one query, or
+    none while a public page read at that version is being answered.
+    """
+    known = answering_at.get()
+    if known is not None:
+        return known
     number, changed_at, _ = page_version()
     return number, changed_at
 
@@ -60,6 +74,26 @@ def page_version(scope=None):
     if timezone.is_naive(changed_at):  # stored in UTC (USE_TZ)
         changed_at = changed_at.replace(tzinfo=UTC)
     return version, changed_at, bool(scoped)
+
+
+def scope_versions(scopes):
+    """
+    {scope: its stamp} for each of ``scopes``, in two queries, spelled as the
+    page cache stamps pages: "s<version>.<changed>" of the scope's own row
+    where it has one and scopes are on (``settings.PAGE_CACHE_SCOPES``), else
+    "<version>.<changed>" of the whole site.
+    """
+    number, changed_at = current_content_version()
+    site = f"{number}.{changed_at.timestamp():.6f}"
+    own = {}
+    if settings.PAGE_CACHE_SCOPES and scopes:
+        own = {
+            scope: f"s{version}.{changed_at.timestamp():.6f}"
+            for scope, version, changed_at in ScopeVersion.objects.filter(
+                scope__in=scopes
+            ).values_list("scope", "version", "changed_at")
+        }
+    return {scope: own.get(scope, site) for scope in scopes}
 
 
 @functools.cache
@@ -121,11 +155,14 @@ def bump_scopes(scopes, now=None):
     if not scopes:
         return
     now = now or timezone.now()
-    rows = ScopeVersion.objects.filter(scope__in=scopes)
-    known = set(rows.values_list("scope", flat=True))
-    rows.update(version=F("version") + 1, changed_at=now)
-    # A row made at the same moment by another change is just as new.
-    ScopeVersion.objects.bulk_create(
-        [ScopeVersion(scope=scope, changed_at=now) for scope in sorted(scopes - known)],
-        ignore_conflicts=True,
+    bumped = ScopeVersion.objects.filter(scope__in=scopes).update(
+        version=F("version") + 1, changed_at=now
     )
+    if bumped < len(scopes):
+        # The rows missing are made; those bumped above are left as they are
+        # (a conflict), and a row made at the same moment by another change
+        # is just as new.
+        ScopeVersion.objects.bulk_create(
+            [ScopeVersion(scope=scope, changed_at=now) for scope in sorted(scopes)],
+            ignore_conflicts=True,
+        )

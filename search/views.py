@@ -4,7 +4,6 @@ from urllib.parse import urlencode
 from django.shortcuts import render
 from django.utils.cache import patch_cache_control
 
-from strategy import languages
 from strategy.models import Country
 from strategy.themes import published_themes_with_counts, with_addresses
 from web.views import page_number, page_of, public_view
@@ -58,9 +57,8 @@ def search_page(request):
             ],
         )
         if found.query.is_empty or not found.total:
-            popular = published_themes_with_counts().order_by(
-                "-goal_count", languages.display_order(), "slug"
-            )[:8]
+            themes = published_themes_with_counts()
+            popular = sorted(themes, key=lambda theme: -theme.goal_count)[:8]
             context["suggested_themes"] = with_addresses(popular)
     context["problem"] = problem
     if problem:

@@ -10,10 +10,11 @@ import re
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Min
-from django.urls import reverse
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext
+
+from web.addresses import page_address
 
 from .models import Country, Goal
 from .themes import with_addresses
@@ -154,7 +155,7 @@ GOALS_CELL = '<td><a href="{}">{}<span class="visually-hidden"> {}</span></a></t
 class MatrixRow:
     theme: object
     address: str
-    # (country, goal count, address of its first goal on the theme or "")
+    # (country's name, goal count, address of its first goal on the theme or "")
     cells: list
     country_count: int = 0
     goal_count: int = 0
@@ -163,6 +164,16 @@ class MatrixRow:
     def cells_html(self):
         """The row's cells as the table shows them, every value escaped."""
         empty = no_goal_cell()
+        theme = self.theme.name
+        labels = {}  # count: its phrase, read from the catalogue once
+
+        def label(count):
+            if count not in labels:
+                labels[count] = ngettext(
+                    "goal of %(country)s on %(theme)s", "goals of %(country)s on %(theme)s", count
+                )
+            return labels[count]
+
         return format_html_join(
             "",
             "{}",
@@ -172,17 +183,12 @@ class MatrixRow:
                         GOALS_CELL,
                         address,
                         count,
-                        ngettext(
-                            "goal of %(country)s on %(theme)s",
-                            "goals of %(country)s on %(theme)s",
-                            count,
-                        )
-                        % {"country": country.name, "theme": self.theme.name},
+                        label(count) % {"country": name, "theme": theme},
                     )
                     if count
                     else empty,
                 )
-                for country, count, address in self.cells
+                for name, count, address in self.cells
             ),
         )
 
@@ -221,19 +227,22 @@ def theme_matrix(countries, themes, *, only_these=False, cells=True):
             .order_by()
         }
     # Each address is made once, not once a cell: a page of the matrix has hundreds.
-    columns = [(country, country.get_absolute_url()) for country in countries] if cells else []
+    # and each name once, not once a cell.
+    columns = [(country, country.name, country.get_absolute_url()) for country in countries]
+    if not cells:
+        columns = []
     rows = []
     for theme in with_addresses(themes):
         country_count, goal_count = totals.get(theme.pk, (0, 0))
         row = MatrixRow(
             theme,
-            reverse("strategy:theme_detail", args=[theme.slug]),
+            page_address("strategy:theme_detail", slug=theme.slug),
             [],
             country_count,
             goal_count,
         )
-        for country, address in columns:
+        for country, name, address in columns:
             goal_count, first = counts.get((country.pk, theme.pk), (0, None))
-            row.cells.append((country, goal_count, f"{address}#goal-{first}" if goal_count else ""))
+            row.cells.append((name, goal_count, f"{address}#goal-{first}" if goal_count else ""))
         rows.append(row)
     return rows

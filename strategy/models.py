@@ -15,6 +15,7 @@ from taggit.models import TaggedItem
 from citations.footnotes import find_markers, rename_marker, validate_markers
 from citations.models import Citation
 from editing.fields import EditVersionField
+from web.addresses import page_address
 
 # The longest text a vision, conclusion or goal may have. Far more than any
 # strategy writes in one (Mexico's vision is under a thousand characters), and
@@ -300,7 +301,12 @@ class Country(models.Model):
             super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("strategy:country_detail", kwargs={"slug": self.slug})
+        return page_address("strategy:country_detail", slug=self.slug)
+
+    def get_region_display(self):
+        # Django's own looks the value up in the choices made hashable again
+        # on every call, which a list of countries pays once a row.
+        return str(REGION_LABELS.get(self.region, self.region))
 
     def clean_fields(self, exclude=None):
         # The English column is the plain field's text, checked as that (once).
@@ -478,6 +484,26 @@ def _markers_in(obj, field_name):
             getattr(obj, languages.column(field_name, code)) or "" for code in languages.codes()
         )
     )
+
+
+# {region value: its label}, the labels translated when shown.
+REGION_LABELS = dict(Country.Region.choices)
+
+
+def give_goal_counts(countries):
+    """
+    Give each of ``countries`` its number of goals (``goal_count``), in one
+    query: for a page of a list, where counting in the list's own query
+    would count for every country, and again for the paginator's count.
+    """
+    counts = dict(
+        Goal.objects.filter(country__in=countries)
+        .order_by()
+        .values_list("country")
+        .annotate(count=models.Count("pk"))
+    )
+    for country in countries:
+        country.goal_count = counts.get(country.pk, 0)
 
 
 class CountryCitation(models.Model):

@@ -15,15 +15,21 @@ of exactly the pages it can alter, in the same transaction:
 * a source (``Citation``): every country that cites it, by the citation rows
   or by a marker of its key, or of its key before the save, in any of its
   texts in any language (a new source can make an unknown marker resolve,
-  a renamed one unresolve).
+  a renamed one unresolve); and its own scope, ``citation:<id>``, which lists
+  of sources key its reference by (its link found broken or mended is a
+  change to it too, ``citations.signals``).
 
 Working drafts are never public: a change to one alters no public page.
 Everything else a page can show (lists, themes, search, feeds) is keyed by
-the site-wide content version, which every change bumps.
+the site-wide content version, which every change bumps; the rows of lists
+that show one country or one source each are kept under that country's or
+source's scope (``pagecache.fragments``).
 """
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
+
+from citations.models import citation_scope
 
 from . import languages
 
@@ -89,7 +95,8 @@ def scopes_changed_by(instance):
         ).values("object_id")
         return scopes_of_countries(Q(goals__in=goals))
     if isinstance(instance, Citation):
-        return scopes_of_countries(citing(instance))
+        own = {citation_scope(instance.pk)} if instance.pk is not None else set()
+        return own | scopes_of_countries(citing(instance))
     return set()
 
 

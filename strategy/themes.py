@@ -8,12 +8,15 @@ import logging
 import re
 from types import SimpleNamespace
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Exists, OuterRef
-from taggit.models import Tag
+from taggit.models import Tag, TaggedItem
+
+from pagecache.fragments import kept
 
 from . import languages
-from .models import Country, Goal
+from .models import Goal
 
 logger = logging.getLogger(__name__)
 
@@ -84,12 +87,39 @@ def published_themes():
 
 
 def published_themes_with_counts():
-    """Published themes, each with how many published goals use it (``goal_count``)."""
-    return (
-        Tag.objects.filter(goal__country__in=Country.objects.published())
-        .annotate(goal_count=Count("goal", distinct=True))
-        .order_by(languages.display_order(), "slug")
+    """
+    Published themes, in display order, each with how many published goals
+    use it (``goal_count``); kept under the site's version, as many pages
+    show them (``pagecache.fragments.kept``), for each language (the order
+    is the language's).
+    """
+    return kept(
+        f"published-themes-with-counts:{languages.current()}", _published_themes_with_counts
     )
+
+
+def _published_themes_with_counts():
+    # Two queries: the count of each theme's tagged published goals, grouped
+    # on django-taggit's own table (a goal has a theme at most once there, so
+    # no DISTINCT is needed), then the themes counted; counting through a
+    # join of themes to goals to countries costs three times as much.
+    goals = ContentType.objects.get_for_model(Goal)
+    counts = dict(
+        TaggedItem.objects.filter(
+            content_type=goals,
+            object_id__in=Goal.objects.published().values("pk"),
+        )
+        .order_by()
+        .values_list("tag_id")
+        .annotate(count=Count("pk"))
+        .values_list("tag_id", "count")
+    )
+    themes = list(
+        Tag.objects.filter(pk__in=list(counts)).order_by(languages.display_order(), "slug")
+    )
+    for theme in themes:
+        theme.goal_count = counts[theme.pk]
+    return themes
 
 
 # --- Suggesting themes ---------------------------------------------------------
@@ -157,8 +187,6 @@ def english_names(names):
     gives the goal the theme "health" rather than a second theme.
     """
     from django.db.models import Q
-
-    from . import languages
 
     if not names:
         return names

@@ -1,4 +1,5 @@
 import functools
+import hashlib
 from collections import Counter
 from dataclasses import dataclass
 from http import HTTPStatus
@@ -10,18 +11,20 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 
 from citations.footnotes import FootnoteRenderer, find_markers, plain_summary
 from citations.models import Citation
-from citations.views import bibliography_response
+from citations.views import bibliography_response, keep_references
+from pagecache.fragments import kept, rendered_rows
 from web.addresses import absolute_url
 from web.views import PublicListView, page_of, public_view
 
 from . import comparison, languages, page_citation, page_scopes, versions
-from .models import Country, CountrySlugRedirect, Goal, may_preview
+from .models import Country, CountrySlugRedirect, Goal, give_goal_counts, may_preview
 from .regions import countries_by_region
 from .sitemaps import SITEMAPS
 from .themes import published_themes, published_themes_with_counts, with_addresses
@@ -79,7 +82,10 @@ class CountryListView(PublicListView):
     def get(self, request, *args, **kwargs):
         self.region = request.GET.get("region", "")
         self.theme = request.GET.get("theme", "")
-        self.themes = with_addresses(published_themes())
+        self.themes = kept(
+            f"published-themes:{languages.current()}",
+            lambda: with_addresses(published_themes()),
+        )
         self.problem = self.filter_problem()
         response = super().get(request, *args, **kwargs)
         if self.problem:
@@ -96,9 +102,12 @@ class CountryListView(PublicListView):
     def get_queryset(self):
         if self.problem:
             return Country.objects.none()
+        # Each country's goal count is read for the cards to be rendered only
+        # (``give_goal_counts``): counted in this query, it would be counted for
+        # every country, for the page and for the paginator's count.
         countries = (
             Country.objects.published()
-            .annotate(goal_count=Count("goals"))
+            .only("pk", "name", "slug", "region")  # what a card shows
             .order_by(languages.display_order(), "slug")
         )
         if self.region:
@@ -133,19 +142,51 @@ class CountryListView(PublicListView):
         )
         return by_region, by_theme
 
+    def filters_form(self):
+        """
+        The filters' form, each option with how many countries it lists: kept
+        rendered under the site's version, as the counts are of every
+        country; a filter the atlas does not have is shown as typed, uncounted.
+        """
+
+        def render():
+            by_region, by_theme = self.option_counts()
+            return render_to_string(
+                "strategy/country_filters.html",
+                {
+                    "regions": [
+                        (value, label, by_region.get(value, 0))
+                        for value, label in Country.Region.choices
+                    ],
+                    "selected_region": self.region,
+                    "themes": [(theme, by_theme.get(theme.slug, 0)) for theme in self.themes],
+                    "selected_theme": self.theme,
+                    "filtered": bool(self.region or self.theme),
+                    "problem": self.problem,
+                },
+            )
+
+        if self.problem:
+            return render()
+        # The filters are known values here (``filter_problem``).
+        name = f"country-list-filters:{languages.current()}:{self.region}:{self.theme}"
+        return kept(name, render)  # rendered HTML: a SafeString, in the cache too
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         filters = {"region": self.region, "theme": self.theme}
-        by_region, by_theme = self.option_counts()
         context.update(
-            regions=[
-                (value, label, by_region.get(value, 0)) for value, label in Country.Region.choices
-            ],
-            selected_region=self.region,
-            themes=[(theme, by_theme.get(theme.slug, 0)) for theme in self.themes],
-            selected_theme=self.theme,
+            filters=self.filters_form(),
             filtered=bool(self.region or self.theme),
             problem=self.problem,
+            cards=rendered_rows(
+                "strategy/country_card.html",
+                context["countries"],
+                name="country",
+                scope_of=lambda country: page_scopes.country_scope(country.slug),
+                key_of=lambda country: country.pk,
+                prepare=give_goal_counts,
+            ),
             # Pagination links keep the filters, and nothing else.
             query=urlencode({name: value for name, value in filters.items() if value}),
         )
@@ -424,14 +465,24 @@ def theme_detail(request, slug):
     paginator = page.paginator
     goals = list(page.object_list)
     footnotes = FootnoteRenderer(cited_citations(*(goal.description for goal in goals)))
-    rendered_goals = [(goal, footnotes.render(goal.description)) for goal in goals]
+    # Each goal's block is kept under its country's version and its text as
+    # numbered on this page (the numbers follow the goals before it).
+    rendered_goals = rendered_rows(
+        "strategy/theme_goal.html",
+        [(goal, footnotes.render(goal.description)) for goal in goals],
+        name="row",
+        scope_of=lambda row: page_scopes.country_scope(row[0].country.slug),
+        key_of=lambda row: (
+            f"{row[0].pk}:{hashlib.blake2b(row[1].encode(), digest_size=16).hexdigest()}"
+        ),
+    )
     return render(
         request,
         "strategy/theme_detail.html",
         {
             "theme": theme,
             "goals": rendered_goals,
-            "notes": footnotes.notes,
+            "notes": keep_references(footnotes.notes),
             "page_obj": page,
             "paginator": paginator,
             "is_paginated": page.has_other_pages(),
@@ -490,7 +541,18 @@ def compare(request):
     """
     slugs = [slug for slug in request.GET.getlist("c") if slug]  # an empty choice is no choice
     published = list(Country.objects.published().only("pk", "name", "slug", "region"))
-    context = {"published": published, "chosen": slugs, "limits": comparison}
+    context = {
+        "published": published,
+        # The form's checkbox for each country, kept under the country's version.
+        "choices": rendered_rows(
+            "strategy/compare_choice.html",
+            [(country, country.slug in slugs) for country in published],
+            name="row",
+            scope_of=lambda row: page_scopes.country_scope(row[0].slug),
+            key_of=lambda row: f"{row[0].pk}:{row[1]}",
+        ),
+        "limits": comparison,
+    }
     if not slugs:
         return matrix_page(request, published, context)
     try:
@@ -516,6 +578,7 @@ def compare(request):
     countries = [countries[country.pk] for country in chosen]
     footnotes = FootnoteRenderer(cited_citations(*comparison.texts_of(countries)))
     context.update(countries=countries, **comparison.compare_countries(countries, footnotes))
+    keep_references(context["notes"])
     return render(request, "strategy/compare.html", context)
 
 

@@ -66,9 +66,14 @@ def test_a_thousand_made_up_parameters_make_no_cache_entries(client, mexico, url
     ],
 )
 def test_values_the_site_does_not_link_to_are_404_and_never_stored(client, mexico, query):
+    # The list itself keeps what every request for it shares (the themes, the
+    # country cards); a value the site does not link to adds nothing to that.
+    client.get("/countries/")
     before = stored_pages()
     response = client.get(f"/countries/?{query}")
     assert response.status_code == HTTPStatus.NOT_FOUND
+    assert stored_pages() == before
+    assert client.get(f"/countries/?{query}").status_code == HTTPStatus.NOT_FOUND
     assert stored_pages() == before
 
 

@@ -359,11 +359,14 @@ def test_an_empty_atlas_has_nothing_to_compare(client, db):
 
 # --- Query counts -------------------------------------------------------------------
 
-# A comparison: the content version, the published countries (for the form),
-# the chosen countries, their goals, the goals' themes, the cited sources.
-COMPARE_QUERIES = 6
-# The matrix: the content version, the countries, the themes, the counts.
-MATRIX_QUERIES = 4
+# A comparison: the content version, the published countries and their
+# versions (for the form's kept checkboxes), the chosen countries, their goals,
+# the goals' themes, the cited sources and their versions (their kept references),
+# and the content version again before what was rendered is kept.
+COMPARE_QUERIES = 9
+# The matrix: the content version, the countries and their versions (the form),
+# the themes, the counts, the content version again.
+MATRIX_QUERIES = 6
 
 
 def grow(count):
@@ -398,9 +401,11 @@ def test_a_comparison_runs_the_same_queries_whatever_the_content(
 
 
 def test_a_bad_choice_stops_before_loading_any_country(client, atlas, django_assert_num_queries):
-    with django_assert_num_queries(2):  # content version, the countries for the form
+    # content version, the countries for the form and their versions, the
+    # version again before the form's checkboxes are kept
+    with django_assert_num_queries(4):
         assert client.get(compare_url("avalon")).status_code == HTTPStatus.BAD_REQUEST
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(3):  # the checkboxes kept
         assert client.get(compare_url("avalon", "nowhere")).status_code == HTTPStatus.NOT_FOUND
 
 

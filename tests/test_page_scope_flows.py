@@ -1,5 +1,6 @@
 """
-Every way content reaches a country's page, checked against the page rendered
+Every way content reaches a country's page (and the lists of countries,
+themes and sources), checked against the page rendered
 with every cache cleared: the page cache (keyed by the country's version) and
 the fragment cache (the page cache off) both show what a fresh render shows,
 in English and in Spanish (``strategy.page_scopes``).
@@ -63,6 +64,14 @@ PATHS = [
     "/es/countries/mexico/",
     "/countries/canada/",
     "/es/countries/canada/",
+    # The lists, whose rows and counts are kept under finer versions too
+    # (pagecache.fragments).
+    "/countries/",
+    "/es/countries/",
+    "/countries/?theme=health",
+    "/themes/",
+    "/citations/",
+    "/es/citations/",
 ]
 
 

@@ -390,9 +390,9 @@ SEARCHES = {
     "nothing": {"q": "zyxwvut"},
 }
 # The content version (page cache), then the facets (and count) and the page; a
-# theme filter adds its lookup; with no results, the suggested themes replace
-# the page.
-QUERIES = {"plain": 3, "filtered": 4, "nothing": 3}
+# theme filter adds its lookup; with no results, the suggested themes (goals
+# per theme, the themes, kept after reading the version again) replace the page.
+QUERIES = {"plain": 3, "filtered": 4, "nothing": 5}
 
 
 def test_search_runs_the_same_queries_at_fixture_size_and_with_300_countries(client, mexico):

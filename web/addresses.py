@@ -7,10 +7,15 @@ site, whatever host name a visitor used), else the request's scheme and
 host, spelled one way (lowercase, no trailing dot, no default port).
 """
 
+import functools
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.http.request import split_domain_port
+from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils.translation import get_language
 
 
 def site_address(request):
@@ -26,6 +31,34 @@ def site_address(request):
 def absolute_url(request, path):
     """``path`` (``/countries/mexico/``) as an absolute address."""
     return site_address(request) + path
+
+
+def page_address(viewname, **kwargs):
+    """
+    ``reverse(viewname, kwargs=kwargs)``, remembered: lists show hundreds of
+    links to pages of one kind (a country's, a theme's, a source's), and
+    resolving each again costs more than the rest of its row. An address
+    depends on the URL patterns, the language (``/es/``) and the script
+    prefix only, so those are the key with the view and its arguments.
+    """
+    return _address(
+        viewname,
+        tuple(sorted(kwargs.items())),
+        get_language(),
+        get_script_prefix(),
+        get_urlconf(),
+    )
+
+
+@functools.lru_cache(maxsize=20_000)
+def _address(viewname, kwargs, language, script_prefix, urlconf):
+    return reverse(viewname, kwargs=dict(kwargs), urlconf=urlconf)
+
+
+@receiver(setting_changed)
+def _forget_addresses(*, setting, **kwargs):
+    if setting in {"ROOT_URLCONF", "LANGUAGES", "LANGUAGE_CODE", "FORCE_SCRIPT_NAME"}:
+        _address.cache_clear()
 
 
 def view_parameters(func):
