@@ -78,8 +78,9 @@ def page_version(scope=None):
 
 def scope_versions(scopes):
     """
-    {scope: its stamp} for each of ``scopes``, in two queries, spelled as the
-    page cache stamps pages: "s<version>.<changed>" of the scope's own row
+    {scope: its stamp} for each of ``scopes``, in one query (and one for the
+    site's version, unless the page read it already), spelled as the page
+    cache stamps pages: "s<version>.<changed>" of the scope's own row
     where it has one and scopes are on (``settings.PAGE_CACHE_SCOPES``), else
     "<version>.<changed>" of the whole site.
     """
