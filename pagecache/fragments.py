@@ -30,7 +30,7 @@ from django.core.cache import cache
 from django.template.loader import get_template
 from django.utils.translation import get_language
 
-from .versions import current_content_version, page_version, scope_versions
+from .versions import current_content_version, page_version, scope_versions, stamp
 
 # What the public page being answered has rendered and will keep, if the
 # content did not change meanwhile (``store_kept``): {cache key: value}.
@@ -88,7 +88,7 @@ def kept(name, compute):
     if not settings.FRAGMENT_CACHE_SECONDS:
         return compute()
     number, changed_at = current_content_version()
-    key = f"kept:{name}:{number}.{changed_at.timestamp():.6f}"
+    key = f"kept:{name}:{stamp(number, changed_at)}"
     pending = _pending([key])
     if pending:
         return pending[key]

@@ -45,7 +45,7 @@ from django.utils.http import http_date
 from web import addresses
 
 from .fragments import store_kept, to_keep
-from .versions import answering_at, page_version
+from .versions import answering_at, page_version, stamp
 
 logger = logging.getLogger(__name__)
 
@@ -161,14 +161,10 @@ class PublicPageCacheMiddleware:
             logger.warning("Database unavailable, answering 503: %s", error)
             return service_unavailable(request)
 
-        # The change time goes into the key with the counter, so a database
-        # restored from a backup (an older counter) never meets stale pages.
-        # A scope's versions and the site's are told apart ("s"), so that
-        # the two counters can never name the same copy.
-        stamp = f"{'s' if scoped else ''}{version}.{changed_at.timestamp():.6f}"
-        # The view may key the parts it renders by it too (fragment caching).
-        request.content_stamp = stamp
-        etag = self.etag(request, host, names, repeated, stamp)
+        # The key names the version (``versions.stamp``); the view may key
+        # the parts it renders by it too (fragment caching).
+        content_stamp = request.content_stamp = stamp(version, changed_at, scoped)
+        etag = self.etag(request, host, names, repeated, content_stamp)
         timestamp = int(changed_at.timestamp())
         key = f"atlas:page:{etag}"
         cache = caches[CACHE_ALIAS]

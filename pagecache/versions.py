@@ -76,6 +76,15 @@ def page_version(scope=None):
     return version, changed_at, bool(scoped)
 
 
+def stamp(version, changed_at, scoped=False):
+    """
+    A version as cache keys name it: the counter and the change time (so a
+    database restored from a backup, with an older counter, never meets
+    stale copies), a scope's told apart from the site's ("s").
+    """
+    return f"{'s' if scoped else ''}{version}.{changed_at.timestamp():.6f}"
+
+
 def scope_versions(scopes):
     """
     {scope: its stamp} for each of ``scopes``, in one query (and one for the
@@ -85,11 +94,11 @@ def scope_versions(scopes):
     "<version>.<changed>" of the whole site.
     """
     number, changed_at = current_content_version()
-    site = f"{number}.{changed_at.timestamp():.6f}"
+    site = stamp(number, changed_at)
     own = {}
     if settings.PAGE_CACHE_SCOPES and scopes:
         own = {
-            scope: f"s{version}.{changed_at.timestamp():.6f}"
+            scope: stamp(version, changed_at, scoped=True)
             for scope, version, changed_at in ScopeVersion.objects.filter(
                 scope__in=scopes
             ).values_list("scope", "version", "changed_at")
