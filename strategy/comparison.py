@@ -228,9 +228,11 @@ def theme_matrix(countries, themes, *, only_these=False, cells=True):
         }
     # Each address is made once, not once a cell: a page of the matrix has hundreds.
     # and each name once, not once a cell.
-    columns = [(country, country.name, country.get_absolute_url()) for country in countries]
-    if not cells:
-        columns = []
+    columns = (
+        [(country, country.name, country.get_absolute_url()) for country in countries]
+        if cells
+        else []
+    )
     rows = []
     for theme in with_addresses(themes):
         country_count, goal_count = totals.get(theme.pk, (0, 0))

@@ -27,7 +27,7 @@ from . import comparison, languages, page_citation, page_scopes, versions
 from .models import Country, CountrySlugRedirect, Goal, give_goal_counts, may_preview
 from .regions import countries_by_region
 from .sitemaps import SITEMAPS
-from .themes import published_themes, published_themes_with_counts, with_addresses
+from .themes import published_themes, published_themes_with_counts, shown_themes, with_addresses
 
 GOALS_WITH_THEMES = Prefetch("goals", queryset=Goal.objects.order_by("position").with_themes())
 
@@ -51,15 +51,27 @@ MATRIX_COUNTRIES_PER_PAGE = 12
 @public_view
 def home(request):
     published = Country.objects.published()
-    countries = list(published.only("pk", "name", "slug", "region"))
-    themes = with_addresses(published_themes())
-    compact = len(countries) > HOME_MATRIX_COUNTRIES
+    regions = countries_by_region(published, HOME_REGION_LIMIT)
+    count = sum(region["count"] for region in regions)
+    compact = count > HOME_MATRIX_COUNTRIES
+    # Not compact, every country is among those the map shows (fewer than its
+    # limit in any region): the matrix's columns, in the same order.
+    countries = (
+        []
+        if compact
+        else sorted(
+            (country for region in regions for country in region["shown"]),
+            key=lambda country: (country.name_en, country.pk),
+        )
+    )
+    themes = shown_themes()
     return render(
         request,
         "strategy/home.html",
         {
             "countries": countries,
-            "regions": countries_by_region(countries, HOME_REGION_LIMIT),
+            "country_count": count,
+            "regions": regions,
             "matrix": comparison.theme_matrix(countries, themes, cells=not compact),
             "compact_matrix": compact,
             "recent": published.order_by("-last_published_change")[:5],
@@ -82,10 +94,7 @@ class CountryListView(PublicListView):
     def get(self, request, *args, **kwargs):
         self.region = request.GET.get("region", "")
         self.theme = request.GET.get("theme", "")
-        self.themes = kept(
-            f"published-themes:{languages.current()}",
-            lambda: with_addresses(published_themes()),
-        )
+        self.themes = shown_themes()
         self.problem = self.filter_problem()
         response = super().get(request, *args, **kwargs)
         if self.problem:

@@ -39,7 +39,9 @@ EXPECTED = {
     # count, page of countries, their goal counts and versions (the cards), themes,
     # countries per region and per theme
     "/countries/": 9,
-    "/": 5,  # countries (for the regions and the matrix), themes, goals per theme, recent
+    # the countries shown by region, with their counts; themes (kept: the version, then
+    # the themes), goals per theme, recent
+    "/": 6,
     # countries and their versions (the form), themes, goals per theme and country
     "/compare/": 6,
     "/themes/": 4,  # goals per theme, the themes
