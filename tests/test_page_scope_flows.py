@@ -72,6 +72,11 @@ PATHS = [
     "/themes/",
     "/citations/",
     "/es/citations/",
+    # Pages with parts kept under the site's version (pagecache.fragments.kept):
+    # the home page's themes, the open-data page's examples.
+    "/",
+    "/data/",
+    "/es/data/",
 ]
 
 
