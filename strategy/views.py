@@ -528,7 +528,7 @@ def matrix_page(request, published, context):
         context.update(problem=str(error), canonical_address="", matrix=None)
         return render(request, "strategy/compare.html", context, status=HTTPStatus.NOT_FOUND)
     context.update(
-        matrix=comparison.theme_matrix(page.object_list, published_themes(), only_these=True),
+        matrix=comparison.theme_matrix(page.object_list, shown_themes(), only_these=True),
         matrix_countries=page.object_list,
         page_obj=page,
         paginator=page.paginator,
