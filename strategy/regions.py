@@ -36,7 +36,7 @@ def countries_by_region(countries, limit):
     (``shown``); the rest are left to the country list. One query, which
     reads the countries shown alone, each with its region's count (numbered
     and counted in the database): a map of hundreds of countries builds a
-    few dozen.
+    few dozen. Returns the groups and every country shown, in name order.
     """
     from .models import Country
 
@@ -52,7 +52,8 @@ def countries_by_region(countries, limit):
     groups = {value: [] for value in Country.Region.values}
     unplaced = []
     counts = {}
-    for country in shown.order_by("name_en", "pk"):
+    shown = list(shown.order_by("name_en", "pk"))
+    for country in shown:
         groups.get(country.region, unplaced).append(country)
         counts[country.region] = country.region_count
     regions = [
@@ -76,4 +77,4 @@ def countries_by_region(countries, limit):
         )
     for region in regions:
         region["more"] = region["count"] - len(region["shown"])
-    return regions
+    return regions, shown

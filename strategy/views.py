@@ -51,19 +51,12 @@ MATRIX_COUNTRIES_PER_PAGE = 12
 @public_view
 def home(request):
     published = Country.objects.published()
-    regions = countries_by_region(published, HOME_REGION_LIMIT)
+    regions, shown = countries_by_region(published, HOME_REGION_LIMIT)
     count = sum(region["count"] for region in regions)
     compact = count > HOME_MATRIX_COUNTRIES
     # Not compact, every country is among those the map shows (fewer than its
-    # limit in any region): the matrix's columns, in the same order.
-    countries = (
-        []
-        if compact
-        else sorted(
-            (country for region in regions for country in region["shown"]),
-            key=lambda country: (country.name_en, country.pk),
-        )
-    )
+    # limit in any region): the matrix's columns.
+    countries = [] if compact else shown
     themes = shown_themes()
     return render(
         request,
