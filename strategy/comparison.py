@@ -6,6 +6,7 @@ countries matrix (how many goals each country has on each theme).
 Every count and list here is of published content only.
 """
 
+import hashlib
 import html
 import re
 from dataclasses import dataclass, field
@@ -72,10 +73,25 @@ def check_choice(slugs, published):
 
 @dataclass
 class Cell:
-    """One country's goals on one theme: (goal, rendered description) pairs."""
+    """
+    One country's goals on one theme: (goal, rendered description) pairs;
+    ``html``, the cell as the page shows it (``strategy/compare_cell.html``).
+    """
 
     country: Country
     goals: list = field(default_factory=list)
+    html: str = ""
+
+    @property
+    def key(self):
+        """
+        What tells this cell apart among its country's (whose version it
+        follows): its goals and their texts as numbered on this page.
+        """
+        shown = hashlib.blake2b(digest_size=16)
+        for goal, description in self.goals:
+            shown.update(f"{goal.pk}\0{description}\0".encode())
+        return f"{self.country.pk}:{shown.hexdigest()}"
 
 
 @dataclass

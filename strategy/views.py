@@ -580,6 +580,18 @@ def compare(request):
     countries = [countries[country.pk] for country in chosen]
     footnotes = FootnoteRenderer(cited_citations(*comparison.texts_of(countries)))
     context.update(countries=countries, **comparison.compare_countries(countries, footnotes))
+    # Each country's goals on each theme, kept under the country's version
+    # and the goals' texts as numbered on this page.
+    cells = [cell for row in context["rows"] for cell in row.cells]
+    rendered = rendered_rows(
+        "strategy/compare_cell.html",
+        cells,
+        name="cell",
+        scope_of=lambda cell: page_scopes.country_scope(cell.country.slug),
+        key_of=lambda cell: cell.key,
+    )
+    for cell, html in zip(cells, rendered, strict=True):
+        cell.html = html
     keep_references(context["notes"])
     return render(request, "strategy/compare.html", context)
 

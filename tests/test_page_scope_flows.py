@@ -77,6 +77,9 @@ PATHS = [
     "/",
     "/data/",
     "/es/data/",
+    # A comparison's cells, kept under each country's version.
+    "/compare/?c=canada&c=mexico",
+    "/es/compare/?c=canada&c=mexico",
 ]
 
 
