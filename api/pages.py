@@ -9,11 +9,9 @@ from functools import partial
 from django.shortcuts import render
 from django.urls import reverse
 
-from pagecache.fragments import kept
-from strategy import languages
 from strategy.models import give_goal_counts
 from strategy.themes import published_themes_with_counts, with_addresses
-from web.addresses import absolute_url, site_address
+from web.addresses import absolute_url
 from web.views import public_view
 
 from . import open_data
@@ -69,18 +67,8 @@ def envelope(request, url_name, count, first):
 def api_examples(request):
     """
     (title, address, excerpt) of an answer of each JSON endpoint, from the
-    content as it is; an endpoint with nothing to show yet is left out; and
-    the slug of the country shown in full (None if none is published). Kept
-    under the site's version (``kept``): the fullest country is the one of
-    all that has the most goals, which any change may alter.
+    content as it is; an endpoint with nothing to show yet is left out.
     """
-    return kept(
-        f"data-examples:{languages.current()}:{site_address(request)}",
-        partial(_api_examples, request),
-    )
-
-
-def _api_examples(request):
     absolute = partial(absolute_url, request)
     examples = []
     countries = api.published_countries_in_full()
@@ -127,14 +115,13 @@ def _api_examples(request):
                 ),
             )
         )
-    slug = country.slug if country is not None else None
-    return [(title, url, as_json(data)) for title, url, data in examples], slug
+    return [(title, url, as_json(data)) for title, url, data in examples], country
 
 
 @public_view
 def data(request):
     modified = open_data.last_modified()
-    examples, example_slug = api_examples(request)
+    examples, country = api_examples(request)
     return render(
         request,
         "api/data.html",
@@ -143,7 +130,7 @@ def data(request):
             "modified": modified,
             "endpoints": open_data.api_endpoints(request),
             "examples": examples,
-            "example_slug": example_slug,
+            "example_country": country,
             "api_index": absolute_url(request, reverse("api:index")),
             "openapi_url": absolute_url(request, reverse("api:openapi")),
             "goals_csv": absolute_url(request, reverse("api:goals_csv")),

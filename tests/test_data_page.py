@@ -157,25 +157,3 @@ def test_list_pages_link_to_the_data(client, mexico, url):
 def test_the_footer_links_to_the_data(client, mexico):
     page = parse(client.get("/countries/mexico/"))
     assert page.select_one(".site-footer a[href='/data/']") is not None
-
-
-def test_examples_are_kept_for_each_language_and_address(client, mexico, settings):
-    """
-    The examples are kept under the site's version (the page cache off, as on
-    a page rendered afresh); each language and each site address has its own.
-    """
-    settings.PAGE_CACHE_SECONDS = 0
-    settings.ALLOWED_HOSTS = ["testserver", "atlas.example.org"]
-
-    def examples(path, host="testserver"):
-        page = parse(client.get(path, headers={"host": host}))
-        return [pre.get_text() for pre in page.select("pre.example")]
-
-    english = examples("/data/")
-    spanish = examples("/es/data/")
-    assert english[2] == "curl http://testserver/api/countries/mexico/"
-    assert spanish[2] == "curl http://testserver/api/countries/mexico/?lang=es"
-    assert '"name": "México"' in spanish[3] and '"name": "Mexico"' in english[3]
-    elsewhere = examples("/data/", host="atlas.example.org")
-    assert elsewhere[0] == "curl http://atlas.example.org/api/countries/"
-    assert examples("/data/") == english  # kept, and the same as rendered afresh

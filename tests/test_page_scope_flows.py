@@ -73,7 +73,7 @@ PATHS = [
     "/citations/",
     "/es/citations/",
     # Pages with parts kept under the site's version (pagecache.fragments.kept):
-    # the home page's themes, the open-data page's examples.
+    # the home page's themes; and the open-data page.
     "/",
     "/data/",
     "/es/data/",
