@@ -132,7 +132,6 @@ def test_each_note_links_back_to_every_place_it_is_cited(client, mexico, path, o
             cited_more_than_once += 1
             assert note.select_one(".backrefs").get_text(" ", strip=True).startswith("↑ 1 2")
             assert [link["aria-label"] for link in links] == [
-                each.format(counter=counter, number=number)
-                for counter in range(1, len(links) + 1)
+                each.format(counter=counter, number=number) for counter in range(1, len(links) + 1)
             ]
     assert cited_more_than_once  # the fixture cites some sources more than once
