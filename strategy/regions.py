@@ -10,6 +10,7 @@ from pathlib import Path
 
 from django.db.models import Count, F, Window
 from django.db.models.functions import RowNumber
+from django.utils.translation import gettext
 
 REGIONS_FILE = Path(__file__).resolve().parent / "data" / "world_bank_regions.csv"
 
@@ -70,7 +71,7 @@ def countries_by_region(countries, limit):
         regions.append(
             {
                 "value": "",
-                "label": "Region not given",
+                "label": gettext("Region not given"),
                 "shown": unplaced[:limit],
                 "count": unplaced_count,
             }
