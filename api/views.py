@@ -214,7 +214,15 @@ def country_summaries():
     The published countries as ``/api/countries/`` lists them, in its order;
     ``give_goal_counts`` gives those shown their goal counts.
     """
-    return Country.objects.published().order_by(languages.display_order(), "slug")
+    return (
+        Country.objects.published()
+        .only(*SUMMARY_FIELDS)  # not the long texts, in each language, of every country listed
+        .order_by(languages.display_order(), "slug")
+    )
+
+
+# What ``country_summary`` reads of a country.
+SUMMARY_FIELDS = ("pk", "name", "slug", "iso_code", "region", "published_at", "updated_at")
 
 
 @api_view(query=["page"])

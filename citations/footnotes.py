@@ -14,6 +14,7 @@ This module is the one place that turns such text into HTML:
   ``javascript:`` links never reach the page.
 """
 
+import html
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -21,7 +22,7 @@ from html import unescape
 
 import nh3
 from django.core.exceptions import ValidationError
-from django.utils.html import escape, strip_tags
+from django.utils.html import escape, format_html, strip_tags
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, gettext_lazy
 from markdown_it import MarkdownIt
@@ -92,6 +93,31 @@ class Note:
     @property
     def id(self):
         return f"note-{self.number}"
+
+    @property
+    def backrefs(self):
+        """
+        The links back to each place the source is cited, as HTML: put
+        together here rather than in the template, as a page comparing
+        countries has hundreds of them. Every value in it is escaped.
+        """
+        if len(self.ref_ids) == 1:
+            label = gettext("Back to where footnote %(number)s is cited") % {"number": self.number}
+            return format_html(BACKREF, self.ref_ids[0], label, "↑")
+        label = html.escape(gettext("Back to citation %(counter)s of footnote %(number)s"))
+        links = "".join(
+            " "
+            + BACKREF.format(
+                html.escape(ref_id),
+                label % {"counter": counter, "number": self.number},
+                counter,
+            )
+            for counter, ref_id in enumerate(self.ref_ids, start=1)
+        )
+        return mark_safe(f"↑{links}")  # noqa: S308 -- each value in it escaped here
+
+
+BACKREF = '<a href="#{}" role="doc-backlink" aria-label="{}">{}</a>'
 
 
 def _citation_ref_rule(state, silent):

@@ -6,11 +6,13 @@ countries matrix (how many goals each country has on each theme).
 Every count and list here is of published content only.
 """
 
+import hashlib
+import html
 import re
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Min
-from django.utils.html import escape, format_html, format_html_join
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext
 
@@ -71,10 +73,25 @@ def check_choice(slugs, published):
 
 @dataclass
 class Cell:
-    """One country's goals on one theme: (goal, rendered description) pairs."""
+    """
+    One country's goals on one theme: (goal, rendered description) pairs;
+    ``html``, the cell as the page shows it (``strategy/compare_cell.html``).
+    """
 
     country: Country
     goals: list = field(default_factory=list)
+    html: str = ""
+
+    @property
+    def key(self):
+        """
+        What tells this cell apart among its country's (whose version it
+        follows): its goals and their texts as numbered on this page.
+        """
+        shown = hashlib.blake2b(digest_size=16)
+        for goal, description in self.goals:
+            shown.update(f"{goal.pk}\0{description}\0".encode())
+        return f"{self.country.pk}:{shown.hexdigest()}"
 
 
 @dataclass
@@ -162,34 +179,38 @@ class MatrixRow:
 
     @property
     def cells_html(self):
-        """The row's cells as the table shows them, every value escaped."""
+        """
+        The row's cells as the table shows them, every value escaped: a page
+        of the matrix has hundreds of cells, so they are put together as plain
+        strings, each value escaped by ``html.escape`` (what Django's
+        ``escape`` does, without its wrapping).
+        """
         empty = no_goal_cell()
-        theme = self.theme.name
+        theme = html.escape(self.theme.name)
         labels = {}  # count: its phrase, read from the catalogue once
 
         def label(count):
             if count not in labels:
-                labels[count] = ngettext(
-                    "goal of %(country)s on %(theme)s", "goals of %(country)s on %(theme)s", count
+                labels[count] = html.escape(
+                    ngettext(
+                        "goal of %(country)s on %(theme)s",
+                        "goals of %(country)s on %(theme)s",
+                        count,
+                    )
                 )
             return labels[count]
 
-        return format_html_join(
-            "",
-            "{}",
-            (
-                (
-                    format_html(
-                        GOALS_CELL,
-                        address,
-                        count,
-                        label(count) % {"country": name, "theme": theme},
-                    )
-                    if count
-                    else empty,
+        return mark_safe(  # noqa: S308 -- each value in it escaped here
+            "".join(
+                GOALS_CELL.format(
+                    html.escape(address),
+                    count,
+                    label(count) % {"country": html.escape(name), "theme": theme},
                 )
+                if count
+                else empty
                 for name, count, address in self.cells
-            ),
+            )
         )
 
 
@@ -228,9 +249,11 @@ def theme_matrix(countries, themes, *, only_these=False, cells=True):
         }
     # Each address is made once, not once a cell: a page of the matrix has hundreds.
     # and each name once, not once a cell.
-    columns = [(country, country.name, country.get_absolute_url()) for country in countries]
-    if not cells:
-        columns = []
+    columns = (
+        [(country, country.name, country.get_absolute_url()) for country in countries]
+        if cells
+        else []
+    )
     rows = []
     for theme in with_addresses(themes):
         country_count, goal_count = totals.get(theme.pk, (0, 0))

@@ -86,6 +86,17 @@ def published_themes():
     ).order_by(languages.display_order(), "slug")
 
 
+def shown_themes():
+    """
+    Published themes with a page address (``with_addresses``), in display
+    order: a list kept under the site's version for each language, as the
+    home page and the country list's filters show them.
+    """
+    return kept(
+        f"published-themes:{languages.current()}", lambda: with_addresses(published_themes())
+    )
+
+
 def published_themes_with_counts():
     """
     Published themes, in display order, each with how many published goals

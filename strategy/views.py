@@ -27,7 +27,7 @@ from . import comparison, languages, page_citation, page_scopes, versions
 from .models import Country, CountrySlugRedirect, Goal, give_goal_counts, may_preview
 from .regions import countries_by_region
 from .sitemaps import SITEMAPS
-from .themes import published_themes, published_themes_with_counts, with_addresses
+from .themes import published_themes, published_themes_with_counts, shown_themes, with_addresses
 
 GOALS_WITH_THEMES = Prefetch("goals", queryset=Goal.objects.order_by("position").with_themes())
 
@@ -51,15 +51,20 @@ MATRIX_COUNTRIES_PER_PAGE = 12
 @public_view
 def home(request):
     published = Country.objects.published()
-    countries = list(published.only("pk", "name", "slug", "region"))
-    themes = with_addresses(published_themes())
-    compact = len(countries) > HOME_MATRIX_COUNTRIES
+    regions, shown = countries_by_region(published, HOME_REGION_LIMIT)
+    count = sum(region["count"] for region in regions)
+    compact = count > HOME_MATRIX_COUNTRIES
+    # Not compact, every country is among those the map shows (fewer than its
+    # limit in any region): the matrix's columns.
+    countries = [] if compact else shown
+    themes = shown_themes()
     return render(
         request,
         "strategy/home.html",
         {
             "countries": countries,
-            "regions": countries_by_region(countries, HOME_REGION_LIMIT),
+            "country_count": count,
+            "regions": regions,
             "matrix": comparison.theme_matrix(countries, themes, cells=not compact),
             "compact_matrix": compact,
             "recent": published.order_by("-last_published_change")[:5],
@@ -82,10 +87,7 @@ class CountryListView(PublicListView):
     def get(self, request, *args, **kwargs):
         self.region = request.GET.get("region", "")
         self.theme = request.GET.get("theme", "")
-        self.themes = kept(
-            f"published-themes:{languages.current()}",
-            lambda: with_addresses(published_themes()),
-        )
+        self.themes = shown_themes()
         self.problem = self.filter_problem()
         response = super().get(request, *args, **kwargs)
         if self.problem:
@@ -519,7 +521,7 @@ def matrix_page(request, published, context):
         context.update(problem=str(error), canonical_address="", matrix=None)
         return render(request, "strategy/compare.html", context, status=HTTPStatus.NOT_FOUND)
     context.update(
-        matrix=comparison.theme_matrix(page.object_list, published_themes(), only_these=True),
+        matrix=comparison.theme_matrix(page.object_list, shown_themes(), only_these=True),
         matrix_countries=page.object_list,
         page_obj=page,
         paginator=page.paginator,
@@ -578,6 +580,18 @@ def compare(request):
     countries = [countries[country.pk] for country in chosen]
     footnotes = FootnoteRenderer(cited_citations(*comparison.texts_of(countries)))
     context.update(countries=countries, **comparison.compare_countries(countries, footnotes))
+    # Each country's goals on each theme, kept under the country's version
+    # and the goals' texts as numbered on this page.
+    cells = [cell for row in context["rows"] for cell in row.cells]
+    rendered = rendered_rows(
+        "strategy/compare_cell.html",
+        cells,
+        name="cell",
+        scope_of=lambda cell: page_scopes.country_scope(cell.country.slug),
+        key_of=lambda cell: cell.key,
+    )
+    for cell, html in zip(cells, rendered, strict=True):
+        cell.html = html
     keep_references(context["notes"])
     return render(request, "strategy/compare.html", context)
 

@@ -361,9 +361,10 @@ def test_an_empty_atlas_has_nothing_to_compare(client, db):
 
 # A comparison: the content version, the published countries and their
 # versions (for the form's kept checkboxes), the chosen countries, their goals,
-# the goals' themes, the cited sources and their versions (their kept references),
-# and the content version again before what was rendered is kept.
-COMPARE_QUERIES = 9
+# the goals' themes, the chosen countries' versions (their kept cells), the cited
+# sources and their versions (their kept references), and the content version
+# again before what was rendered is kept.
+COMPARE_QUERIES = 10
 # The matrix: the content version, the countries and their versions (the form),
 # the themes, the counts, the content version again.
 MATRIX_QUERIES = 6

@@ -91,3 +91,47 @@ def test_texts_and_themes_follow_their_own_direction(mexico, client):
     blocks = page.select(".vision .prose, li.goal .prose, li.goal h3, .conclusion .prose")
     assert blocks and all(block.get("dir") == "auto" for block in blocks)
     assert all(li.get("dir") == "auto" for li in page.select("ul.tags li"))
+
+
+@pytest.mark.parametrize(
+    ("path", "one", "each"),
+    [
+        (
+            "/countries/mexico/",
+            "Back to where footnote {number} is cited",
+            "Back to citation {counter} of footnote {number}",
+        ),
+        (
+            "/es/countries/mexico/",
+            "Volver al lugar donde se cita la nota {number}",
+            "Volver a la referencia {counter} de la nota {number}",
+        ),
+    ],
+)
+def test_each_note_links_back_to_every_place_it_is_cited(client, mexico, path, one, each):
+    from strategy.models import Country
+
+    again = " Again.[^british-embassy-mexico-city-2018]"  # the vision's source, cited again
+    Country.objects.filter(pk=mexico.pk).update(
+        conclusion_en=mexico.conclusion_en + again, conclusion_es=mexico.conclusion_es + again
+    )
+    page = parse(client.get(path))
+    notes = page.select(".notes ol > li")
+    assert notes
+    cited_more_than_once = 0
+    for note in notes:
+        number = note["value"]
+        links = note.select(".backrefs a[role=doc-backlink]")
+        for link in links:  # each leads to a marker of this note on the page
+            marker = page.find(id=link["href"].removeprefix("#"))
+            assert marker is not None and marker.find("a")["href"] == f"#{note['id']}"
+        if len(links) == 1:
+            assert links[0]["aria-label"] == one.format(number=number)
+            assert links[0].get_text() == "↑"
+        else:
+            cited_more_than_once += 1
+            assert note.select_one(".backrefs").get_text(" ", strip=True).startswith("↑ 1 2")
+            assert [link["aria-label"] for link in links] == [
+                each.format(counter=counter, number=number) for counter in range(1, len(links) + 1)
+            ]
+    assert cited_more_than_once  # the fixture cites some sources more than once

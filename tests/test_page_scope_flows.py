@@ -72,6 +72,14 @@ PATHS = [
     "/themes/",
     "/citations/",
     "/es/citations/",
+    # Pages with parts kept under the site's version (pagecache.fragments.kept):
+    # the home page's themes; and the open-data page.
+    "/",
+    "/data/",
+    "/es/data/",
+    # A comparison's cells, kept under each country's version.
+    "/compare/?c=canada&c=mexico",
+    "/es/compare/?c=canada&c=mexico",
 ]
 
 

@@ -130,3 +130,20 @@ def test_home_page_shows_countries_on_a_map_of_regions(client, mexico):
     assert page.find("a", string="South Asia")["href"] == "/countries/?region=south-asia"
     assert page.find("a", string="and 2 more")["href"] == "/countries/?region=south-asia"
     assert page.find("a", string="Mexico")["href"] == "/countries/mexico/"
+
+
+def test_countries_without_a_region_have_a_box_of_their_own_in_each_language(client, mexico):
+    for number in range(13):
+        CountryFactory(name=f"Nowhere {number:02d}", slug=f"nowhere-{number:02d}", region="")
+    for path, label, more in [
+        ("/", "Region not given", "and 1 more"),
+        ("/es/", "Región no indicada", "y 1 más"),
+    ]:
+        page = parse(client.get(path))
+        box = next(
+            box for box in page.select(".region-map > li") if box.h3.get_text(strip=True) == label
+        )
+        assert len(box.select(":scope > ul a")) == 12
+        # The country list has no filter for "no region": the rest are said, not linked.
+        assert box.select_one(".more").get_text(strip=True) == more
+        assert box.select_one(".more a") is None

@@ -39,7 +39,9 @@ EXPECTED = {
     # count, page of countries, their goal counts and versions (the cards), themes,
     # countries per region and per theme
     "/countries/": 9,
-    "/": 5,  # countries (for the regions and the matrix), themes, goals per theme, recent
+    # the countries shown by region, with their counts; themes (kept: the version, then
+    # the themes), goals per theme, recent
+    "/": 6,
     # countries and their versions (the form), themes, goals per theme and country
     "/compare/": 6,
     "/themes/": 4,  # goals per theme, the themes
@@ -48,10 +50,11 @@ EXPECTED = {
     "/themes/economy/": 9,
     "/citations/": 5,  # count, page, the sources' versions (their kept references)
     "/citations/british-embassy-mexico-city-2018/": 3,  # source, citing countries
-    # the latest change; an example country, its goals, their tags, its sources and
-    # the count; the list's first country and its goal count; an example source,
-    # its countries and the count; the themes (goals per theme, the themes)
-    "/data/": 15,
+    # the latest change; the fullest country, then it in full with its goals, their
+    # tags and its sources; the count; the list's first country and its goal count;
+    # an example source, its countries and the count; the themes (goals per theme,
+    # the themes)
+    "/data/": 16,
 }
 
 

@@ -17,9 +17,16 @@ SKIPPED_DIRECTORIES = {".venv", ".git", "node_modules", "staticfiles", "tests", 
 # (file, construct): (how many, why it is safe)
 REVIEWED = {
     ("citations/footnotes.py", "mark_safe"): (
-        1,
+        2,
         "FootnoteRenderer.render: Markdown rendered with raw HTML off, then cleaned by nh3 "
-        "with an allow-list of tags, attributes and URL schemes",
+        "with an allow-list of tags, attributes and URL schemes; Note.backrefs: a constant "
+        "format string, each note's ref id and the translated label escaped by html.escape, "
+        "the numbers integers",
+    ),
+    ("citations/footnotes.py", "format_html"): (
+        1,
+        "Note.backrefs, a note cited once: a constant format string; the ref id and the "
+        "translated label are escaped",
     ),
     ("citations/admin.py", "format_html_join"): (
         4,
@@ -33,18 +40,12 @@ REVIEWED = {
         "escaped by format_html, and the archived copy's address (a link) was checked "
         "as an http(s) URL by citations.wayback before it was stored",
     ),
-    ("strategy/comparison.py", "format_html"): (
-        1,
-        "The matrix's cells: a constant format string; the address (built from a slug "
-        "and a goal position), the count and the country and theme names are escaped",
-    ),
     ("strategy/comparison.py", "mark_safe"): (
-        1,
-        "no_goal_cell: a constant string and its translation, no value in it",
-    ),
-    ("strategy/comparison.py", "format_html_join"): (
-        1,
-        "MatrixRow.cells_html: joins the cells above, each already escaped",
+        2,
+        "no_goal_cell: a constant string and its translation, no value in it; "
+        "MatrixRow.cells_html: a constant format string per cell, the address, the country "
+        "and theme names and the translated label escaped by html.escape, the count an "
+        "integer, the empty cell no_goal_cell's",
     ),
     ("editing/diffs.py", "mark_safe"): (
         1,

@@ -19,7 +19,7 @@ PUBLIC = {
     "/countries/mexico/": 5,
     "/countries/": 9,
     "/countries/?region=latin-america-caribbean": 9,
-    "/": 5,
+    "/": 6,
     "/themes/": 4,
     "/themes/economy/": 9,
     "/citations/": 5,

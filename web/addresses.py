@@ -19,13 +19,21 @@ from django.utils.translation import get_language
 
 
 def site_address(request):
-    """The site's address without the trailing slash: ``https://atlas.example.org``."""
+    """
+    The site's address without the trailing slash: ``https://atlas.example.org``.
+    Worked out once a request (an API page gives two for each of its items).
+    """
     if settings.SITE_URL:
         return settings.SITE_URL
+    try:
+        return request._site_address
+    except AttributeError:
+        pass
     domain, port = split_domain_port(request.get_host())
     default_port = "443" if request.is_secure() else "80"
     host = f"{domain}:{port}" if port and port != default_port else domain
-    return f"{request.scheme}://{host}"
+    request._site_address = f"{request.scheme}://{host}"
+    return request._site_address
 
 
 def absolute_url(request, path):
