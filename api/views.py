@@ -209,6 +209,10 @@ def openapi(request):
     return JsonResponse(openapi_description(server), json_dumps_params={"ensure_ascii": False})
 
 
+# What ``country_summary`` reads of a country.
+SUMMARY_FIELDS = ("pk", "name", "slug", "iso_code", "region", "published_at", "updated_at")
+
+
 def country_summaries():
     """
     The published countries as ``/api/countries/`` lists them, in its order;
@@ -219,10 +223,6 @@ def country_summaries():
         .only(*SUMMARY_FIELDS)  # not the long texts, in each language, of every country listed
         .order_by(languages.display_order(), "slug")
     )
-
-
-# What ``country_summary`` reads of a country.
-SUMMARY_FIELDS = ("pk", "name", "slug", "iso_code", "region", "published_at", "updated_at")
 
 
 @api_view(query=["page"])

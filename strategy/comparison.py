@@ -247,8 +247,8 @@ def theme_matrix(countries, themes, *, only_these=False, cells=True):
             .annotate(country_count=Count("country", distinct=True), goal_count=Count("pk"))
             .order_by()
         }
-    # Each address is made once, not once a cell: a page of the matrix has hundreds.
-    # and each name once, not once a cell.
+    # Each address and name is made once, not once a cell: a page of the matrix
+    # has hundreds.
     columns = (
         [(country, country.name, country.get_absolute_url()) for country in countries]
         if cells

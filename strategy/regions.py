@@ -42,7 +42,7 @@ def countries_by_region(countries, limit):
     from .models import Country
 
     in_region = {"partition_by": F("region")}
-    shown = (
+    first_of_each = (
         countries.only("pk", "name", "slug", "region")
         .annotate(
             place=Window(RowNumber(), order_by=[F("name_en").asc(), F("pk").asc()], **in_region),
@@ -53,7 +53,7 @@ def countries_by_region(countries, limit):
     groups = {value: [] for value in Country.Region.values}
     unplaced = []
     counts = {}
-    shown = list(shown.order_by("name_en", "pk"))
+    shown = list(first_of_each.order_by("name_en", "pk"))
     for country in shown:
         groups.get(country.region, unplaced).append(country)
         counts[country.region] = country.region_count
