@@ -7,6 +7,7 @@ archived copies from a fake of the Wayback Machine's availability API.
 import datetime
 import io
 import itertools
+import statistics
 import time
 from datetime import timedelta
 
@@ -135,7 +136,11 @@ def test_the_checker_is_polite(site):
     assert site.most_in_flight == 1
     times = [at for at, *_ in site.requests]
     gaps = [later - earlier for earlier, later in itertools.pairwise(times)]
-    assert min(gaps) >= DELAY * 0.9
+    # The checker spaces the requests it sends; their arrival here jitters by a
+    # few milliseconds on a busy machine, one gap shorter and the next longer.
+    # Without the pause, every gap would be well under a millisecond.
+    assert statistics.median(gaps) >= DELAY * 0.9
+    assert min(gaps) >= DELAY * 0.5
     # HEAD first; GET only where HEAD was refused.
     assert site.paths("HEAD").count("/no-head") == 1 and site.paths("GET").count("/no-head") == 1
     assert "/ok" not in site.paths("GET")
